@@ -1,0 +1,3 @@
+from goschedlab.cli import main
+
+main()

@@ -1,0 +1,52 @@
+"""Command-line interface: a thin typer layer over the library.
+
+Each package owns its commands in ``<package>/_cli.py`` (typed functions whose docstrings become
+``--help``); this module only registers them and turns user errors into one-line messages.
+
+Exit status: 0 success, 1 a check failed (explore violation, diff fail), 2 bad input.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from goschedlab.errors import UserInputError
+
+app = typer.Typer(
+    name="goschedlab",
+    help="The Go runtime's goroutine scheduler, made executable, measurable and checkable.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """The Go runtime's goroutine scheduler, made executable, measurable and checkable."""
+
+
+def _register() -> None:
+    # --- command registrations: one line per command, owned by the package named ---
+    from goschedlab.realgo._cli import go_command
+
+    app.command("go")(go_command)
+    # --- end of registrations ---
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: run the app; user errors become one line and exit 2."""
+    try:
+        app(args=argv, prog_name="goschedlab", standalone_mode=True)
+    except UserInputError as err:
+        print(f"goschedlab: error: {err}", file=sys.stderr)
+        sys.exit(err.exit_code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
