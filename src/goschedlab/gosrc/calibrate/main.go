@@ -1,0 +1,230 @@
+// Command calibrate: micro-costs of the runtime primitives that a scheduler
+// model takes as cost parameters, measured at the GOMAXPROCS of the
+// environment. All results go into the "calib" object of the report; the
+// quantities and their meaning are listed in goschedlab.validate.calibrate.
+package main
+
+import (
+	"flag"
+	"runtime"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"goschedlab/gosrc/lab"
+)
+
+var keep int64
+
+// perCall times f and divides by n.
+func perCall(n int, f func()) float64 {
+	a := lab.Now()
+	f()
+	return float64(lab.Now()-a) / float64(n)
+}
+
+func main() {
+	scale := flag.Float64("scale", 1, "multiply all trial counts by this")
+	flag.Parse()
+	rep := lab.NewReport("calibrate")
+	rep.Params()
+	trials := func(n int) int { return max(int(float64(n)**scale), 10) }
+	out := map[string]any{}
+
+	rep.Begin()
+
+	// Cost of one clock read.
+	n := trials(2_000_000)
+	out["clock_read_ns"] = perCall(n, func() {
+		var acc int64
+		for range n {
+			acc += lab.Now()
+		}
+		keep = acc
+	})
+
+	// How far a spin of N µs overshoots its deadline.
+	over := map[string]any{}
+	for _, us := range []int64{1, 10, 100, 1000, 10000} {
+		m := trials(200)
+		if us >= 10000 {
+			m = trials(20)
+		}
+		xs := make([]int64, m)
+		for i := range xs {
+			a := lab.Now()
+			lab.SpinNs(us * 1000)
+			xs[i] = lab.Now() - a - us*1000
+		}
+		over[strconv.FormatInt(us, 10)+"us"] = lab.Summary(xs)
+	}
+	out["spin_overshoot_ns"] = over
+
+	// A burst of goroutines that only call Done: create + run + exit, amortised.
+	n = trials(100_000)
+	var wg sync.WaitGroup
+	wg.Add(n)
+	out["goroutine_burst_create_run_exit_ns"] = perCall(n, func() {
+		for range n {
+			go wg.Done()
+		}
+		wg.Wait()
+	})
+
+	// The creator's cost per go statement; the new goroutines park on a
+	// channel, so every one needs a fresh g and stack.
+	n = trials(20_000)
+	gate := make(chan struct{})
+	wg.Add(n)
+	perGo := perCall(n, func() {
+		for range n {
+			go func() { <-gate; wg.Done() }()
+		}
+	})
+	close(gate)
+	wg.Wait()
+	out["go_statement_ns"] = perGo
+
+	// go statement -> first instruction of the new goroutine, the creator
+	// blocking at once on a receive.
+	n = trials(20_000)
+	firstRun := make([]int64, n)
+	stamp := make(chan int64)
+	for i := range n {
+		a := lab.Now()
+		go func() { stamp <- lab.Now() }()
+		firstRun[i] = <-stamp - a
+	}
+	out["goroutine_create_to_first_run_ns"] = lab.Summary(firstRun)
+
+	// Unbuffered channel round trips: in batches of 1000, then one at a time.
+	batches, per := trials(200), 1000
+	link := make(chan int)
+	go func() {
+		for range batches * per {
+			link <- <-link
+		}
+	}()
+	perBatch := make([]int64, batches)
+	for b := range batches {
+		a := lab.Now()
+		for i := range per {
+			link <- i
+			<-link
+		}
+		perBatch[b] = (lab.Now() - a) / int64(per)
+	}
+	out["chan_unbuffered_roundtrip_ns_per_batch_of_1000"] = lab.Summary(perBatch)
+	n = trials(20_000)
+	go func() {
+		for range n {
+			link <- <-link
+		}
+	}()
+	single := make([]int64, n)
+	for i := range n {
+		a := lab.Now()
+		link <- i
+		<-link
+		single[i] = lab.Now() - a
+	}
+	out["chan_unbuffered_roundtrip_single_ns"] = lab.Summary(single)
+
+	// runtime.Gosched alone, and two goroutines yielding to each other.
+	n = trials(1_000_000)
+	out["gosched_alone_ns"] = perCall(n, func() {
+		for range n {
+			runtime.Gosched()
+		}
+	})
+	wg.Add(2)
+	out["gosched_two_goroutines_ns_per_call"] = perCall(2*n, func() {
+		for range 2 {
+			go func() {
+				for range n {
+					runtime.Gosched()
+				}
+				wg.Done()
+			}()
+		}
+		wg.Wait()
+	})
+
+	// Actual length of time.Sleep(d) in an otherwise idle process.
+	naps := map[string]any{}
+	for _, d := range []time.Duration{0, time.Microsecond, 10 * time.Microsecond,
+		50 * time.Microsecond, 100 * time.Microsecond, 200 * time.Microsecond,
+		500 * time.Microsecond, time.Millisecond} {
+		xs := make([]int64, trials(200))
+		for i := range xs {
+			a := lab.Now()
+			time.Sleep(d)
+			xs[i] = lab.Now() - a
+		}
+		naps[d.String()] = lab.Summary(xs)
+	}
+	out["sleep_actual_ns"] = naps
+
+	// getpid without (RawSyscall) and with (Syscall) the runtime's
+	// entersyscall/exitsyscall, and a 1 ns nanosleep.
+	n = trials(1_000_000)
+	out["rawsyscall_getpid_ns"] = perCall(n, func() {
+		for range n {
+			syscall.RawSyscall(syscall.SYS_GETPID, 0, 0, 0)
+		}
+	})
+	out["syscall_getpid_ns"] = perCall(n, func() {
+		for range n {
+			syscall.Syscall(syscall.SYS_GETPID, 0, 0, 0)
+		}
+	})
+	tiny := syscall.NsecToTimespec(1)
+	nano := make([]int64, trials(2000))
+	for i := range nano {
+		a := lab.Now()
+		_ = syscall.Nanosleep(&tiny, nil)
+		nano[i] = lab.Now() - a
+	}
+	out["syscall_nanosleep_1ns_actual_ns"] = lab.Summary(nano)
+
+	// Waking an idle P: a spinning goroutine readies a blocked receiver and
+	// keeps spinning 1 ms, so the receiver can only run early on the other P
+	// (whose M has parked during the 500 µs gap before each trial).
+	if runtime.GOMAXPROCS(0) >= 2 {
+		m := trials(1000)
+		out["idle_p_wakeup_ns"] = lab.Summary(wakeups(make(chan int64), m))
+		out["idle_p_wakeup_buffered_ns"] = lab.Summary(wakeups(make(chan int64, 1), m))
+	} else {
+		out["idle_p_wakeup_ns"] = nil
+		out["idle_p_wakeup_note"] = "needs GOMAXPROCS>=2"
+	}
+	rep.Finish()
+	rep.Set("calib", out)
+	rep.Emit()
+}
+
+// wakeups runs m idle-P wake-up trials over ch and returns the latencies.
+func wakeups(ch chan int64, m int) []int64 {
+	lat := make([]int64, m)
+	recvDone := make(chan struct{})
+	go func() {
+		for i := range m {
+			ts := <-ch
+			lat[i] = lab.Now() - ts
+		}
+		close(recvDone)
+	}()
+	sendDone := make(chan struct{})
+	go func() {
+		for range m {
+			lab.SpinNs(500_000)
+			ch <- lab.Now()
+			lab.SpinNs(1_000_000)
+		}
+		close(sendDone)
+	}()
+	<-sendDone
+	<-recvDone
+	return lat
+}

@@ -1,0 +1,3 @@
+module goschedlab/gosrc
+
+go 1.22

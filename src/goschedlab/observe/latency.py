@@ -1,0 +1,80 @@
+"""Per-request latency summaries in the reference corpus' layout (``latency.<series>``).
+
+Percentiles are nearest-rank over every value (``sorted[ceil(q*n)-1]``), as the corpus does;
+the sparse log histogram has bucket k = [2^(k/4), 2^((k+1)/4)) ns, values <= 0 in one bucket
+reported as ``[MinInt64, 1)``.  ``log2`` follows Go's ``math.Log2`` construction (frexp, exact
+for powers of two) so bucket indices agree with the Go programs at the boundaries.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+MIN_INT64 = -(1 << 63)
+_INV_LN2 = 1.0 / math.log(2.0)
+
+
+def go_log2(x: float) -> float:
+    """``math.Log2`` as Go computes it: exact for powers of two, else log(frac)/ln2 + exp."""
+    frac, exp = math.frexp(x)
+    if frac == 0.5:
+        return float(exp - 1)
+    return math.log(frac) * _INV_LN2 + float(exp)
+
+
+def nearest_rank(sorted_values: Sequence[int], q: float) -> int:
+    """Nearest-rank quantile of ascending data: ``sorted[ceil(q*n)-1]`` clamped to the data."""
+    n = len(sorted_values)
+    if n == 0:
+        return 0
+    k = math.ceil(q * n) - 1
+    k = min(max(k, 0), n - 1)
+    return sorted_values[k]
+
+
+def log_bucket(x: int) -> int:
+    """Index of the quarter-octave bucket holding ``x`` ns (-1 for x <= 0)."""
+    if x <= 0:
+        return -1
+    return math.floor(4.0 * go_log2(float(x)))
+
+
+def summarize(values: Sequence[int]) -> dict[str, object]:
+    """The ``LatSummary`` object: n, min/mean/p50/p90/p99/p999/max (ns) and the sparse histogram."""
+    s = sorted(values)
+    n = len(s)
+    out: dict[str, object] = {"n": n, "min_ns": 0, "mean_ns": 0.0, "p50_ns": 0, "p90_ns": 0,
+                              "p99_ns": 0, "p999_ns": 0, "max_ns": 0,
+                              "hist_lo_ns": None, "hist_hi_ns": None, "hist_count": None}
+    if n == 0:
+        return out
+    total = 0.0
+    for x in s:
+        total += float(x)
+    out["min_ns"] = s[0]
+    out["max_ns"] = s[-1]
+    out["mean_ns"] = total / n
+    out["p50_ns"] = nearest_rank(s, 0.50)
+    out["p90_ns"] = nearest_rank(s, 0.90)
+    out["p99_ns"] = nearest_rank(s, 0.99)
+    out["p999_ns"] = nearest_rank(s, 0.999)
+    counts: dict[int, int] = {}
+    for x in s:
+        k = log_bucket(x)
+        counts[k] = counts.get(k, 0) + 1
+    lo: list[int] = []
+    hi: list[int] = []
+    cnt: list[int] = []
+    for k in sorted(counts):
+        if k < 0:
+            lo.append(MIN_INT64)
+            hi.append(1)
+        else:
+            lo.append(math.ceil(2.0 ** (k / 4)))
+            hi.append(math.ceil(2.0 ** ((k + 1) / 4)))
+        cnt.append(counts[k])
+    out["hist_lo_ns"] = lo
+    out["hist_hi_ns"] = hi
+    out["hist_count"] = cnt
+    return out

@@ -1,0 +1,100 @@
+"""Modelled costs (ns) of runtime operations, and their TOML override.
+
+Defaults come from the calibration table of the reference corpus ("Calibration, go1.23.1",
+refcorpus README; medians on the reference 2-vCPU VM).  Each field says which figure it is
+derived from; "assumed" marks figures the corpus does not measure.  Costs are global
+parameters of the machine+runtime, never per workload.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from goschedlab.errors import UserInputError
+
+
+@dataclass(frozen=True, slots=True)
+class Costs:
+    """Nanosecond costs charged by the model.  Override with :func:`load_costs`."""
+
+    clock_read_ns: int = 37
+    """Now() / nanotime: clock_read_ns p50 36.5 (GMP=1) / 36.9 (GMP=2)."""
+    newproc_ns: int = 300
+    """Creator's cost of a ``go`` statement reusing a dead G: between
+    goroutine_create_to_first_run 0.22-0.34 us and go_statement 611 ns (fresh g)."""
+    malg_ns: int = 300
+    """Extra cost when no dead G can be reused (new g + 2 KiB stack): go_statement_ns 611 at
+    GMP=1 minus newproc_ns."""
+    schedule_ns: int = 120
+    """schedule()+execute() context switch: gosched_two_goroutines_ns_per_call 128, minus
+    the Gosched call itself (gosched_ns)."""
+    gosched_ns: int = 8
+    """Gosched entry (goschedImpl, global-queue lock): gosched_alone_ns 123 - schedule_ns."""
+    chanop_ns: int = 60
+    """One channel operation (lock, copy, queue): unbuffered round trip 485-573 ns =
+    2 x (chanop + park + switch); assumed split with gopark_ns."""
+    gopark_ns: int = 60
+    """gopark + park_m: see chanop_ns."""
+    ready_ns: int = 30
+    """goready/ready (runqput into runnext): assumed, part of the round trip above."""
+    steal_probe_ns: int = 40
+    """Looking at one victim P in stealWork (runqgrab loads/CAS): assumed."""
+    findrunnable_idle_ns: int = 3_000
+    """Time a spinning M spends from its last failed steal pass until it drops its P (steps
+    M-Q of findRunnable): assumed, set so that a 1 us sleep at GOMAXPROCS=2 ends ~7.7 us later
+    (sleep_actual_ns.1us GMP=2 p50 7.65 us) as the spinning M catches the timer."""
+    mwake_ns: int = 109_000
+    """notewakeup(&m.park) until the woken M runs: idle_p_wakeup_ns p50 112 us (GMP=2) minus
+    the steal and switch (~3 us); on this VM the idle vCPU is halted."""
+    newm_ns: int = 120_000
+    """newm (clone) until the new M runs: assumed (not measured by the corpus): a thread
+    creation plus a halted-vCPU wakeup, i.e. a little above mwake_ns."""
+    netpoll_break_ns: int = 109_000
+    """netpollBreak (eventfd write) until the M blocked in epoll runs: as mwake_ns."""
+    netpoll_overshoot_ns: int = 87_000
+    """Extra time after an epoll_pwait timeout before the M runs: sleep_actual_ns.1ms GMP=1
+    p50 1087 us (and 1.09 ms for any 1 us..1 ms sleep) minus the 1 ms timeout."""
+    usleep_slack_ns: int = 57_800
+    """Extra time of usleep(d) (nanosleep timer slack + wakeup): syscall_nanosleep_1ns
+    actual p50 57.8 us.  Applies to sysmon's sleeps and runqgrab's usleep(3)."""
+    entersyscall_ns: int = 40
+    """entersyscall: (syscall_getpid 335 - rawsyscall_getpid 249) ns split into entry 40 ..."""
+    exitsyscall_ns: int = 45
+    """... and exit 45 (fast path)."""
+    preempt_signal_ns: int = 5_000
+    """preemptM (tgkill SIGURG) until the target G is off the CPU: assumed."""
+    goexit_ns: int = 100
+    """goexit0/gdestroy/gfput: goroutine_burst_create_run_exit 256 ns (GMP=2) - newproc_ns
+    ... rounded; assumed."""
+    sema_ns: int = 40
+    """semacquire/semrelease fast path (WaitGroup, Mutex): assumed."""
+
+
+def load_costs(path: str | Path, base: Costs | None = None) -> Costs:
+    """Read a TOML file of cost overrides (``name = ns`` at top level or under ``[costs]``).
+
+    Unknown keys and non-integer values raise :class:`UserInputError` with one line naming
+    the file and the key.
+    """
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text())
+    except OSError as e:
+        raise UserInputError(f"{p}: cannot read costs file ({e.strerror})") from None
+    except tomllib.TOMLDecodeError as e:
+        raise UserInputError(f"{p}: not valid TOML ({e})") from None
+    if "costs" in data and isinstance(data["costs"], dict) and len(data) == 1:
+        data = data["costs"]
+    known = {f.name for f in fields(Costs)}
+    out: dict[str, int] = {}
+    for key, val in data.items():
+        if key not in known:
+            raise UserInputError(
+                f"{p}: unknown cost key {key!r} (expected one of: {', '.join(sorted(known))})"
+            )
+        if isinstance(val, bool) or not isinstance(val, int) or val < 0:
+            raise UserInputError(f"{p}: key {key!r} must be a non-negative integer of ns")
+        out[key] = val
+    return replace(base or Costs(), **out)

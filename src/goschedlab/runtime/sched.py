@@ -1,0 +1,69 @@
+"""schedt: the global scheduler state (runtime2.go: type schedt, variable ``sched``)."""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from goschedlab.runtime.g import G
+    from goschedlab.runtime.m import M
+    from goschedlab.runtime.p import P
+
+
+class schedt:
+    """Global scheduler state.  ``runq`` is the global FIFO (a deque; Go links Gs via
+    schedlink), ``midle``/``pidle`` are LIFO stacks (Python lists; Go links via schedlink /
+    p.link).  ``sched.lock`` is implicit: the model runs one M step at a time."""
+
+    __slots__ = (
+        "goidgen",
+        "lastpoll",
+        "pollUntil",
+        "midle",
+        "nmidlelocked",
+        "mnext",
+        "maxmcount",
+        "nmsys",
+        "nmfreed",
+        "ngsys",
+        "pidle",
+        "npidle",
+        "nmspinning",
+        "needspinning",
+        "runq",
+        "runqsize",
+        "gFree",
+        "gcwaiting",
+        "stopwait",
+        "sysmonwait",
+        "gomaxprocs",
+    )
+
+    def __init__(self, gomaxprocs: int, maxmcount: int) -> None:
+        self.goidgen = 0
+        self.lastpoll = 1
+        self.pollUntil = 0
+        self.midle: list[M] = []
+        self.nmidlelocked = 0
+        self.mnext = 0
+        self.maxmcount = maxmcount
+        self.nmsys = 0
+        self.nmfreed = 0
+        self.ngsys = 0
+        self.pidle: list[P] = []
+        self.npidle = 0
+        self.nmspinning = 0
+        self.needspinning = 0
+        self.runq: deque[G] = deque()
+        self.runqsize = 0
+        self.gFree: list[G] = []
+        self.gcwaiting = False
+        self.stopwait = 0
+        self.sysmonwait = False
+        self.gomaxprocs = gomaxprocs
+
+    @property
+    def nmidle(self) -> int:
+        """Number of idle Ms (length of ``midle``)."""
+        return len(self.midle)

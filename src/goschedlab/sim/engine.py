@@ -1,0 +1,154 @@
+"""The event heap and virtual clock (see the package docstring for ordering rules)."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from heapq import heappop, heappush
+from typing import Any
+
+_SEQ_BITS = 40
+_PRIO_BITS = 4
+_SHIFT = _SEQ_BITS + _PRIO_BITS
+_SEQ_MASK = (1 << _SEQ_BITS) - 1
+MAX_PRIO = (1 << _PRIO_BITS) - 1
+
+
+@dataclass(frozen=True, slots=True)
+class SimStats:
+    """Counters of one simulation (immutable snapshot)."""
+
+    now: int
+    events: int
+    inline_advances: int
+    scheduled: int
+    cancelled: int
+    pending: int
+
+
+class Simulation:
+    """Virtual clock + event heap + seeded RNG streams.  Single-threaded; not re-entrant.
+
+    An event is a list ``[key, fn, arg]``; ``cancel`` sets ``fn`` to ``None``.  The handle
+    returned by :meth:`at` is that list (opaque to callers).
+    """
+
+    __slots__ = (
+        "now",
+        "seed",
+        "_heap",
+        "_seq",
+        "_stopped",
+        "_rngs",
+        "events",
+        "inline_advances",
+        "cancelled",
+    )
+
+    def __init__(self, seed: int = 1) -> None:
+        self.now = 0
+        self.seed = seed
+        self._heap: list[list[Any]] = []
+        self._seq = 0
+        self._stopped = False
+        self._rngs: dict[str, random.Random] = {}
+        self.events = 0
+        self.inline_advances = 0
+        self.cancelled = 0
+
+    # -- randomness -------------------------------------------------------------------
+    def rng(self, name: str) -> random.Random:
+        """The random stream ``name`` of this simulation (created on first use, seeded)."""
+        r = self._rngs.get(name)
+        if r is None:
+            digest = hashlib.sha256(f"{self.seed}:{name}".encode()).digest()
+            r = random.Random(int.from_bytes(digest[:8], "little"))
+            self._rngs[name] = r
+        return r
+
+    # -- scheduling -------------------------------------------------------------------
+    def at(self, t: int, fn: Callable[[Any], Any], arg: Any = None, prio: int = 8) -> list[Any]:
+        """Schedule ``fn(arg)`` at absolute time ``t`` (ns) with priority ``prio`` (0 first)."""
+        if t < self.now:
+            raise ValueError(f"Simulation.at: time {t} is before now={self.now}")
+        seq = self._seq
+        self._seq = seq + 1
+        ev = [((t << _PRIO_BITS | prio) << _SEQ_BITS) | (seq & _SEQ_MASK), fn, arg]
+        heappush(self._heap, ev)
+        return ev
+
+    def after(self, delay: int, fn: Callable[[Any], Any], arg: Any = None, prio: int = 8) -> list:
+        """Schedule ``fn(arg)`` ``delay`` ns from now."""
+        return self.at(self.now + delay, fn, arg, prio)
+
+    def cancel(self, ev: list[Any] | None) -> None:
+        """Cancel a pending event (no effect if it already ran or was cancelled)."""
+        if ev is not None and ev[1] is not None:
+            ev[1] = None
+            self.cancelled += 1
+
+    @staticmethod
+    def time_of(ev: list[Any]) -> int:
+        """The time an event is (or was) scheduled for."""
+        return ev[0] >> _SHIFT
+
+    def try_advance(self, t: int) -> bool:
+        """Move the clock to ``t`` now if no pending event is due at or before ``t``."""
+        heap = self._heap
+        if heap and (heap[0][0] >> _SHIFT) <= t:
+            return False
+        self.now = t
+        self.inline_advances += 1
+        return True
+
+    def next_time(self) -> int | None:
+        """Time of the earliest pending (possibly cancelled) event, or None."""
+        return (self._heap[0][0] >> _SHIFT) if self._heap else None
+
+    def stop(self) -> None:
+        """Make :meth:`run` return after the current event."""
+        self._stopped = True
+
+    def run(self, until: int | None = None) -> int:
+        """Run events in order until the heap is empty, :meth:`stop` or time ``until``.
+
+        Returns the number of events run by this call.  Events due after ``until`` stay
+        pending and the clock is left at ``until``.
+        """
+        heap = self._heap
+        pop = heappop
+        shift = _SHIFT
+        self._stopped = False
+        limit = None if until is None else (until + 1) << shift
+        n = 0
+        while heap:
+            ev = pop(heap)
+            fn = ev[1]
+            if fn is None:
+                continue
+            key = ev[0]
+            if limit is not None and key >= limit:
+                heappush(heap, ev)
+                self.now = max(self.now, until)  # type: ignore[type-var]
+                break
+            self.now = key >> shift
+            ev[1] = None
+            n += 1
+            fn(ev[2])
+            if self._stopped:
+                break
+        self.events += n
+        return n
+
+    @property
+    def pending(self) -> int:
+        """Pending live events."""
+        return sum(1 for e in self._heap if e[1] is not None)
+
+    def statistics(self) -> SimStats:
+        """An immutable snapshot of the engine's counters."""
+        return SimStats(
+            self.now, self.events, self.inline_advances, self._seq, self.cancelled, self.pending
+        )

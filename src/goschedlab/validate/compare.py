@@ -1,0 +1,118 @@
+"""Real vs simulated: per case and metric, medians, spreads, relative error and a verdict."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from goschedlab.validate.metrics import METRICS, Metric
+from goschedlab.validate.sources import Group
+
+
+def median(values: Sequence[float]) -> float:
+    """Median (mean of the middle two for an even count)."""
+    return float(statistics.median(values))
+
+
+def spread(values: Sequence[float]) -> float | None:
+    """max/min over the values, as the corpus reports run-to-run noise; None if min <= 0."""
+    lo, hi = min(values), max(values)
+    return hi / lo if lo > 0 else None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    """One (workload, setting, GOMAXPROCS, metric) comparison."""
+
+    workload: str
+    setting: str
+    gomaxprocs: int
+    metric: str
+    unit: str
+    kind: str
+    real: tuple[float, ...]
+    sim: tuple[float, ...]
+    real_median: float
+    real_spread: float | None
+    sim_median: float | None
+    sim_spread: float | None
+    rel_error: float | None
+    tolerance: float
+    within: bool
+    note: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["real"], d["sim"] = list(self.real), list(self.sim)
+        if d["rel_error"] is not None and not math.isfinite(d["rel_error"]):
+            d["rel_error"] = None
+        return d
+
+
+def compare_case(metric: Metric, key: tuple[str, str, int], real_runs: Sequence[dict[str, Any]],
+                 sim_runs: Sequence[dict[str, Any]]) -> CaseRow | None:
+    """Compare one metric of one case; None when the real runs do not have it."""
+    real = [v for v in (metric.get(r) for r in real_runs) if v is not None]
+    if not real:
+        return None
+    sim = [v for v in (metric.get(r) for r in sim_runs) if v is not None]
+    rmed = median(real)
+    w, s, g = key
+    if not sim:
+        return CaseRow(w, s, g, metric.name, metric.unit, metric.kind, tuple(real), (), rmed,
+                       spread(real), None, None, None, metric.tolerance, False,
+                       "missing from the simulated runs")
+    smed = median(sim)
+    if rmed != 0:
+        rel: float | None = (smed - rmed) / abs(rmed)
+    else:
+        rel = 0.0 if smed == 0 else math.inf
+    return CaseRow(w, s, g, metric.name, metric.unit, metric.kind, tuple(real), tuple(sim), rmed,
+                   spread(real), smed, spread(sim), rel, metric.tolerance,
+                   metric.within(rmed, smed))
+
+
+@dataclass(slots=True)
+class Validation:
+    """All comparison rows plus what was compared with what."""
+
+    rows: list[CaseRow]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def score(self) -> float:
+        """Share of rows within tolerance (0 when there are no rows)."""
+        return sum(r.within for r in self.rows) / len(self.rows) if self.rows else 0.0
+
+    def score_by(self, attr: str) -> dict[str, float]:
+        """Score per value of a row attribute (e.g. ``"metric"``, ``"workload"``, ``"kind"``)."""
+        groups: dict[str, list[bool]] = {}
+        for r in self.rows:
+            groups.setdefault(str(getattr(r, attr)), []).append(r.within)
+        return {k: sum(v) / len(v) for k, v in groups.items()}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "score": self.score,
+            "cases": len(self.rows),
+            "within": sum(r.within for r in self.rows),
+            "score_by_metric": self.score_by("metric"),
+            "score_by_gomaxprocs": self.score_by("gomaxprocs"),
+            "meta": self.meta,
+            "rows": [r.to_json() for r in self.rows],
+        }
+
+
+def compare(real: Group, sim: Group, metrics: Sequence[Metric] = METRICS,
+            meta: dict[str, Any] | None = None) -> Validation:
+    """Compare every case present on the real side (cases the simulated side lacks fail)."""
+    rows: list[CaseRow] = []
+    for key in sorted(real):
+        for m in metrics:
+            row = compare_case(m, key, real[key], sim.get(key, []))
+            if row is not None:
+                rows.append(row)
+    return Validation(rows, dict(meta or {}))

@@ -1,0 +1,205 @@
+"""Presenting a :class:`Validation`: rich table, JSON file and a self-contained HTML page."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from goschedlab.validate.compare import CaseRow, Validation
+from goschedlab.validate.sources import write_json_atomic
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return "-"
+    if x == 0:
+        return "0"
+    ax = abs(x)
+    if ax >= 100:
+        return f"{x:.0f}"
+    if ax >= 10:
+        return f"{x:.1f}"
+    if ax >= 1:
+        return f"{x:.2f}"
+    return f"{x:.3g}"
+
+
+def _pct(x: float | None) -> str:
+    if x is None:
+        return "-"
+    if x != x or abs(x) == float("inf"):
+        return "inf"
+    return f"{x * 100:+.1f}%"
+
+
+def table(v: Validation, *, only_misses: bool = False) -> Table:
+    """A rich table with one row per case and metric."""
+    t = Table(title=f"real vs simulated - score {v.score * 100:.1f}% "
+                    f"({sum(r.within for r in v.rows)}/{len(v.rows)} within tolerance)")
+    for col, just in (("workload", "left"), ("setting", "left"), ("GMP", "right"),
+                      ("metric", "left"), ("unit", "left"), ("real med", "right"),
+                      ("spread", "right"), ("sim med", "right"), ("spread", "right"),
+                      ("rel err", "right"), ("tol", "right"), ("ok", "center")):
+        t.add_column(col, justify=just)  # type: ignore[arg-type]
+    for r in v.rows:
+        if only_misses and r.within:
+            continue
+        t.add_row(r.workload, r.setting, str(r.gomaxprocs), r.metric, r.unit,
+                  _num(r.real_median), _num(r.real_spread), _num(r.sim_median),
+                  _num(r.sim_spread), _pct(r.rel_error), f"{r.tolerance * 100:.0f}%",
+                  "[green]yes[/]" if r.within else f"[red]NO[/]{' ' + r.note if r.note else ''}")
+    return t
+
+
+def print_report(v: Validation, console: Console | None = None, *, only_misses: bool = False
+                 ) -> None:
+    """Print the table and the score per metric."""
+    c = console or Console()
+    c.print(table(v, only_misses=only_misses))
+    by = ", ".join(f"{k} {s * 100:.0f}%" for k, s in v.score_by("metric").items())
+    c.print(f"score {v.score * 100:.1f}% over {len(v.rows)} cases; by metric: {by}")
+
+
+def write_json(v: Validation, path: Path) -> None:
+    """``--json FILE``: per-case rows and the top-level ``score`` (written atomically)."""
+    write_json_atomic(Path(path), v.to_json())
+
+
+def _png(fig: object) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")  # type: ignore[attr-defined]
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _scatter(rows: Sequence[CaseRow], title: str) -> str:
+    """Real median vs simulated median, log-log, with the tolerance band; base64 PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    pts = [r for r in rows if r.sim_median is not None and r.real_median > 0
+           and r.sim_median > 0]
+    fig, ax = plt.subplots(figsize=(5.2, 4.6))
+    try:
+        if pts:
+            lo = min(min(r.real_median, r.sim_median or 0) for r in pts) / 1.5
+            hi = max(max(r.real_median, r.sim_median or 0) for r in pts) * 1.5
+            tol = pts[0].tolerance
+            xs = [lo, hi]
+            ax.plot(xs, xs, color="0.3", lw=1)
+            ax.fill_between(xs, [x * (1 - tol) for x in xs], [x * (1 + tol) for x in xs],
+                            color="tab:green", alpha=0.15, label=f"±{tol * 100:.0f}%")
+            for ok, color, label in ((True, "tab:green", "within"), (False, "tab:red", "miss")):
+                sel = [r for r in pts if r.within == ok]
+                if sel:
+                    ax.scatter([r.real_median for r in sel], [r.sim_median for r in sel],
+                               c=color, s=22, label=label,
+                               marker="o" if ok else "x")
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_xlim(lo, hi)
+            ax.set_ylim(lo, hi)
+            ax.legend(loc="upper left", fontsize=8)
+        else:
+            ax.text(0.5, 0.5, "no comparable cases", ha="center", transform=ax.transAxes)
+        unit = rows[0].unit if rows else ""
+        ax.set_xlabel(f"real median ({unit})")
+        ax.set_ylabel(f"simulated median ({unit})")
+        ax.set_title(title, fontsize=10)
+        return _png(fig)
+    finally:
+        plt.close(fig)
+
+
+def _errors(rows: Sequence[CaseRow], title: str) -> str:
+    """Relative error per case as horizontal bars, tolerance marked; base64 PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rs = [r for r in rows if r.rel_error is not None and r.rel_error == r.rel_error
+          and abs(r.rel_error) != float("inf")]
+    fig, ax = plt.subplots(figsize=(7, max(2.0, 0.22 * len(rs) + 1)))
+    try:
+        labels = [f"{r.workload}/{r.setting} gmp{r.gomaxprocs}" for r in rs]
+        vals = [max(-1.0, min(1.0, r.rel_error or 0.0)) * 100 for r in rs]
+        ax.barh(range(len(rs)), vals, color=["tab:green" if r.within else "tab:red" for r in rs])
+        ax.set_yticks(range(len(rs)), labels, fontsize=7)
+        ax.invert_yaxis()
+        if rs:
+            tol = rs[0].tolerance * 100
+            ax.axvline(tol, color="0.4", ls="--", lw=0.8)
+            ax.axvline(-tol, color="0.4", ls="--", lw=0.8)
+        ax.axvline(0, color="0.2", lw=0.8)
+        ax.set_xlabel("relative error of the simulated median, % (clipped to ±100)")
+        ax.set_title(title, fontsize=10)
+        return _png(fig)
+    finally:
+        plt.close(fig)
+
+
+def html_page(v: Validation) -> str:
+    """A self-contained HTML page: score, plots (inline PNG) and the full table."""
+    parts = [
+        "<!doctype html><html><head><meta charset='utf-8'><title>goschedlab validate</title>",
+        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;"
+        "font-size:12px}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
+        "td.l{text-align:left}tr.miss{background:#fdd}img{margin:4px}</style></head><body>",
+        "<h1>goschedlab validate: real Go vs simulated</h1>",
+        f"<p><b>score {v.score * 100:.1f}%</b> ({sum(r.within for r in v.rows)} of "
+        f"{len(v.rows)} cases within tolerance)</p>",
+    ]
+    if v.meta:
+        parts.append("<p>" + "<br>".join(f"{html.escape(str(k))}: {html.escape(str(x))}"
+                                          for k, x in sorted(v.meta.items())) + "</p>")
+    parts.append("<table><tr><th>metric</th><th>score</th></tr>")
+    for k, s in v.score_by("metric").items():
+        parts.append(f"<tr><td class='l'>{html.escape(k)}</td><td>{s * 100:.0f}%</td></tr>")
+    parts.append("</table><h2>Plots</h2>")
+    metrics = list(dict.fromkeys(r.metric for r in v.rows))
+    for m in metrics:
+        rows = [r for r in v.rows if r.metric == m]
+        parts.append(f"<h3>{html.escape(m)}</h3>")
+        parts.append(f"<img alt='{m} real vs simulated' src='data:image/png;base64,"
+                     f"{_scatter(rows, m + ': real vs simulated')}'>")
+        if m == "makespan":
+            parts.append(f"<img alt='{m} relative error' src='data:image/png;base64,"
+                         f"{_errors(rows, m + ': relative error')}'>")
+    parts.append("<h2>All cases</h2><table><tr>")
+    heads = ("workload", "setting", "GMP", "metric", "unit", "real median", "real spread",
+             "sim median", "sim spread", "rel error", "tolerance", "within")
+    parts.append("".join(f"<th>{h}</th>" for h in heads) + "</tr>")
+    for r in v.rows:
+        cells = (r.workload, r.setting, r.gomaxprocs, r.metric, r.unit, _num(r.real_median),
+                 _num(r.real_spread), _num(r.sim_median), _num(r.sim_spread), _pct(r.rel_error),
+                 f"{r.tolerance * 100:.0f}%", "yes" if r.within else "NO " + r.note)
+        tds = "".join(
+            f"<td class='l'>{html.escape(str(c))}</td>" if i < 5 else
+            f"<td>{html.escape(str(c))}</td>" for i, c in enumerate(cells))
+        parts.append(f"<tr class='{'ok' if r.within else 'miss'}'>{tds}</tr>")
+    parts.append("</table></body></html>\n")
+    return "".join(parts)
+
+
+def write_html(v: Validation, path: Path) -> None:
+    """``--html FILE``: the page of :func:`html_page`, written to a temp file then renamed."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(html_page(v))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
