@@ -33,6 +33,21 @@ def _register() -> None:
     from goschedlab.realgo._cli import go_command
 
     app.command("go")(go_command)
+    from goschedlab.explore._cli import explore_command
+
+    app.command("explore")(explore_command)
+    from goschedlab.validate._cli import calibrate_command, validate_command
+
+    app.command("validate")(validate_command)
+    app.command("calibrate")(calibrate_command)
+    from goschedlab.workloads._cli import simulate_command, workloads_command
+
+    app.command("simulate")(simulate_command)
+    app.command("workloads")(workloads_command)
+    from goschedlab.analyze._cli import DIFF_CONTEXT, analyze_command, diff_command
+
+    app.command("analyze")(analyze_command)
+    app.command("diff", context_settings=DIFF_CONTEXT)(diff_command)
     # --- end of registrations ---
 
 

@@ -15,7 +15,7 @@ Invariant: ``table.step(n, v)`` is a pure function of ``(n, v)`` (memoised in ``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from types import GeneratorType
 from typing import Any
@@ -175,21 +175,3 @@ class ThreadTable:
         )
         node.children[value] = child
         return child
-
-
-def replay_frames(fn: ThreadFn, values: list[Any]) -> Iterator[tuple[tuple | None, str, int]]:
-    """Re-run one thread body feeding ``values``; yield (op, Go function, line) per operation."""
-    gen = fn()
-    vals = iter(values)
-    first = True
-    while True:
-        try:
-            op = next(gen) if first else gen.send(next(vals))
-        except (StopIteration, ModelAssertion, AssertionError):
-            return
-        first = False
-        g: Any = gen
-        while type(g.gi_yieldfrom) is GeneratorType:
-            g = g.gi_yieldfrom
-        fr = g.gi_frame
-        yield op, fr.f_code.co_name, fr.f_lineno

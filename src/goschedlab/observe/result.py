@@ -240,7 +240,7 @@ def build_result(
 
 
 def go_float(f: float) -> str:
-    """Format a float64 as Go's encoding/json does (shortest digits, 'e' only outside [1e-6,1e21))."""
+    """A float64 as Go's encoding/json writes it (shortest digits; 'e' outside [1e-6, 1e21))."""
     if math.isnan(f) or math.isinf(f):
         raise ValueError(f"json: unsupported value: {f!r}")
     if f == 0:

@@ -15,15 +15,43 @@ from typing import Any
 
 # proc.go/runtime2.go: waitReasonStrings, index order (Go 1.23).
 waitReasonStrings: tuple[str, ...] = (
-    "", "GC assist marking", "IO wait", "chan receive (nil chan)", "chan send (nil chan)",
-    "dumping heap", "garbage collection", "garbage collection scan", "panicwait",
-    "select", "select (no cases)", "GC assist wait", "GC sweep wait", "GC scavenge wait",
-    "chan receive", "chan send", "finalizer wait", "force gc (idle)", "semacquire",
-    "sleep", "sync.Cond.Wait", "sync.Mutex.Lock", "sync.RWMutex.RLock",
-    "sync.RWMutex.Lock", "trace reader (blocked)", "wait for GC cycle",
-    "GC worker (idle)", "GC worker (active)", "preempted", "debug call",
-    "GC mark termination", "stopping the world", "flushing proc caches",
-    "trace goroutine status", "trace proc status", "page trace flush", "coroutine",
+    "",
+    "GC assist marking",
+    "IO wait",
+    "chan receive (nil chan)",
+    "chan send (nil chan)",
+    "dumping heap",
+    "garbage collection",
+    "garbage collection scan",
+    "panicwait",
+    "select",
+    "select (no cases)",
+    "GC assist wait",
+    "GC sweep wait",
+    "GC scavenge wait",
+    "chan receive",
+    "chan send",
+    "finalizer wait",
+    "force gc (idle)",
+    "semacquire",
+    "sleep",
+    "sync.Cond.Wait",
+    "sync.Mutex.Lock",
+    "sync.RWMutex.RLock",
+    "sync.RWMutex.Lock",
+    "trace reader (blocked)",
+    "wait for GC cycle",
+    "GC worker (idle)",
+    "GC worker (active)",
+    "preempted",
+    "debug call",
+    "GC mark termination",
+    "stopping the world",
+    "flushing proc caches",
+    "trace goroutine status",
+    "trace proc status",
+    "page trace flush",
+    "coroutine",
 )
 
 
@@ -107,7 +135,8 @@ def format_schedtrace(rt: Any, elapsed_ms: int, detailed: bool) -> list[str]:
         return [f"{head} [{qs}]" if allp else head]
     lines = [
         f"{head} gcwaiting={_b(getattr(s, 'gcwaiting', False))}"
-        f" nmidlelocked={_i(getattr(s, 'nmidlelocked', 0))} stopwait={_i(getattr(s, 'stopwait', 0))}"
+        f" nmidlelocked={_i(getattr(s, 'nmidlelocked', 0))}"
+        f" stopwait={_i(getattr(s, 'stopwait', 0))}"
         f" sysmonwait={_b(getattr(s, 'sysmonwait', False))}"
     ]
     for i, pp in enumerate(allp):
@@ -124,7 +153,8 @@ def format_schedtrace(rt: Any, elapsed_ms: int, detailed: bool) -> list[str]:
         lockedg = getattr(mp, "lockedg", None)
         lines.append(
             f"  M{mp.id}: p={_id(pp, 'id')} curg={_id(curg, 'goid')}"
-            f" mallocing={_i(getattr(mp, 'mallocing', 0))} throwing={_i(getattr(mp, 'throwing', 0))}"
+            f" mallocing={_i(getattr(mp, 'mallocing', 0))}"
+            f" throwing={_i(getattr(mp, 'throwing', 0))}"
             f" preemptoff={getattr(mp, 'preemptoff', '') or ''} locks={_i(getattr(mp, 'locks', 0))}"
             f" dying={_i(getattr(mp, 'dying', 0))} spinning={_b(getattr(mp, 'spinning', False))}"
             f" blocked={_b(getattr(mp, 'blocked', False))} lockedg={_id(lockedg, 'goid')}"

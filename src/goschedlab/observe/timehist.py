@@ -1,75 +1,36 @@
-"""Go's ``timeHistogram`` (runtime/histogram.go) and its runtime/metrics export.
+"""Export helpers for Go's ``timeHistogram`` (the histogram itself is the runtime's:
+:class:`goschedlab.runtime.histogram.timeHistogram`).
 
-HDR-style buckets over nanoseconds: ``timeHistMinBucketBits = 9``, ``timeHistMaxBucketBits = 48``,
-``timeHistSubBucketBits = 2`` -> 40 buckets x 4 sub-buckets = 160 counters, plus an underflow
-and an overflow counter: 162 counts, 163 boundaries (seconds, with ``-Inf``/``+Inf`` ends).
-The counts layout is ``[underflow, 160 counters, overflow]``, as runtime/metrics exports it
-and as the refcorpus JSON stores it.
+runtime/metrics exports a timeHistogram as 162 counts ``[underflow, 160 counters, overflow]``
+and 163 boundaries in seconds; the refcorpus JSON writes infinite ends as the strings
+``"-Inf"``/``"+Inf"``.  ``hist_summary`` is the corpus' per-histogram quantile summary: the
+*upper* bound of the bucket that holds each quantile.
 """
 
 from __future__ import annotations
 
 import math
 
-timeHistMinBucketBits = 9
-timeHistMaxBucketBits = 48
-timeHistSubBucketBits = 2
-timeHistNumSubBuckets = 1 << timeHistSubBucketBits
-timeHistNumBuckets = timeHistMaxBucketBits - timeHistMinBucketBits + 1
-timeHistTotalBuckets = timeHistNumBuckets * timeHistNumSubBuckets + 1
-NCOUNTS = timeHistNumBuckets * timeHistNumSubBuckets + 2  # underflow + counters + overflow
+from goschedlab.runtime.histogram import timeHistNumBuckets, timeHistNumSubBuckets, timeHistogram
+
+NCOUNTS = timeHistNumBuckets * timeHistNumSubBuckets + 2
+"""Exported counts: underflow + 160 counters + overflow."""
+
+Bound = float | str
 
 
-def time_hist_bucket(d: int) -> int:
-    """Index into the 162-slot exported counts for a duration ``d`` ns (models timeHistogram.record)."""
-    if d < 0:
-        return 0
-    bit = d.bit_length()
-    if bit < timeHistMinBucketBits:
-        bucket = 0
-        bit = timeHistMinBucketBits
-    else:
-        bucket = bit - timeHistMinBucketBits + 1
-    if bucket >= timeHistNumBuckets:
-        return NCOUNTS - 1
-    sub = (d >> (bit - 1 - timeHistSubBucketBits)) & (timeHistNumSubBuckets - 1)
-    return 1 + bucket * timeHistNumSubBuckets + sub
-
-
-def boundaries_seconds() -> list[float | str]:
-    """The 163 exported bucket boundaries in seconds (models metrics.go: timeHistogramMetricsBuckets)."""
-    b: list[float | str] = ["-Inf"]
-    for i in range(timeHistTotalBuckets):
-        bucket = i // timeHistNumSubBuckets
-        sub = i % timeHistNumSubBuckets
-        if bucket == 0:
-            ns = sub << (timeHistMinBucketBits - 1 - timeHistSubBucketBits)
+def boundaries_seconds() -> list[Bound]:
+    """The 163 exported boundaries, infinite ends as ``"-Inf"``/``"+Inf"`` (JSON-ready)."""
+    out: list[Bound] = []
+    for b in timeHistogram.boundaries():
+        if math.isinf(b):
+            out.append("+Inf" if b > 0 else "-Inf")
         else:
-            bit = bucket + timeHistMinBucketBits - 1
-            ns = (1 << (bit - 1)) | (sub << (bit - 1 - timeHistSubBucketBits))
-        b.append(ns / 1e9)
-    b.append("+Inf")
-    return b
+            out.append(b)
+    return out
 
 
-class TimeHistogram:
-    """Counts of durations in Go's timeHistogram layout (``sched.timeToRun`` etc.)."""
-
-    __slots__ = ("counts",)
-
-    def __init__(self) -> None:
-        self.counts: list[int] = [0] * NCOUNTS
-
-    def record(self, d: int) -> None:
-        """Add one duration in ns (models histogram.go: timeHistogram.record)."""
-        self.counts[time_hist_bucket(d)] += 1
-
-    def snapshot(self) -> list[int]:
-        """A copy of the counts."""
-        return list(self.counts)
-
-
-def hist_quantile_upper(bounds: list[float | str], counts: list[int], q: float) -> float | str | None:
+def hist_quantile_upper(bounds: list[Bound], counts: list[int], q: float) -> Bound | None:
     """Upper boundary of the bucket holding the q-quantile (the corpus' ``hist_summary`` rule)."""
     tot = sum(counts)
     if tot == 0:
@@ -83,7 +44,7 @@ def hist_quantile_upper(bounds: list[float | str], counts: list[int], q: float) 
     return bounds[-1]
 
 
-def hist_summary(bounds: list[float | str], counts: list[int]) -> dict[str, object]:
+def hist_summary(bounds: list[Bound], counts: list[int]) -> dict[str, object]:
     """count and the upper bucket bound holding p50/p90/p99/p99.9/max."""
     return {
         "count": sum(counts),

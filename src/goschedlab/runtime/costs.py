@@ -32,9 +32,9 @@ class Costs:
     the Gosched call itself (gosched_ns)."""
     gosched_ns: int = 8
     """Gosched entry (goschedImpl, global-queue lock): gosched_alone_ns 123 - schedule_ns."""
-    chanop_ns: int = 60
-    """One channel operation (lock, copy, queue): unbuffered round trip 485-573 ns =
-    2 x (chanop + park + switch); assumed split with gopark_ns."""
+    chanop_ns: int = 40
+    """One channel operation (lock, copy, queue): an unbuffered round trip (485 ns GMP=2,
+    573 ns GMP=1) = 4 chanop + 2 gopark + 2 ready + 2 schedule = 580; split assumed."""
     gopark_ns: int = 60
     """gopark + park_m: see chanop_ns."""
     ready_ns: int = 30
@@ -45,13 +45,14 @@ class Costs:
     """Time a spinning M spends from its last failed steal pass until it drops its P (steps
     M-Q of findRunnable): assumed, set so that a 1 us sleep at GOMAXPROCS=2 ends ~7.7 us later
     (sleep_actual_ns.1us GMP=2 p50 7.65 us) as the spinning M catches the timer."""
-    mwake_ns: int = 109_000
+    mwake_ns: int = 50_000
     """notewakeup(&m.park) until the woken M runs: idle_p_wakeup_ns p50 112 us (GMP=2) minus
-    the steal and switch (~3 us); on this VM the idle vCPU is halted."""
-    newm_ns: int = 120_000
+    the usleep(3) the thief takes before stealing a running P's runnext (3 us +
+    usleep_slack_ns) and ~1 us of steal/switch; on this VM the idle vCPU is halted."""
+    newm_ns: int = 60_000
     """newm (clone) until the new M runs: assumed (not measured by the corpus): a thread
-    creation plus a halted-vCPU wakeup, i.e. a little above mwake_ns."""
-    netpoll_break_ns: int = 109_000
+    creation plus a halted-vCPU wakeup, a little above mwake_ns."""
+    netpoll_break_ns: int = 50_000
     """netpollBreak (eventfd write) until the M blocked in epoll runs: as mwake_ns."""
     netpoll_overshoot_ns: int = 87_000
     """Extra time after an epoll_pwait timeout before the M runs: sleep_actual_ns.1ms GMP=1

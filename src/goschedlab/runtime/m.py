@@ -49,7 +49,11 @@ class M:
         "debt",
         "spinstart",
         "pollUntil",
+        "pollNow",
         "wasSpinning",
+        "inburst",
+        "burst_start",
+        "pause_victim",
     )
 
     def __init__(self, id: int) -> None:
@@ -73,7 +77,11 @@ class M:
         self.debt = 0
         self.spinstart = 0
         self.pollUntil = 0
+        self.pollNow = 0
         self.wasSpinning = False
+        self.inburst = False
+        self.burst_start = 0
+        self.pause_victim: P | None = None
 
     def __repr__(self) -> str:
         return f"M{self.id}({M_STATE_NAMES[self.state]})"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from goschedlab.runtime.g import G
@@ -38,6 +38,7 @@ class schedt:
         "stopwait",
         "sysmonwait",
         "gomaxprocs",
+        "timeToRun",
     )
 
     def __init__(self, gomaxprocs: int, maxmcount: int) -> None:
@@ -62,6 +63,7 @@ class schedt:
         self.stopwait = 0
         self.sysmonwait = False
         self.gomaxprocs = gomaxprocs
+        self.timeToRun: Any = None  # the runtime's timeHistogram (/sched/latencies:seconds)
 
     @property
     def nmidle(self) -> int:

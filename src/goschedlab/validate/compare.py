@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from goschedlab.validate.metrics import METRICS, Metric
-from goschedlab.validate.sources import Group
+from goschedlab.validate.sources import SIM_ERROR, Group
 
 
 def median(values: Sequence[float]) -> float:
@@ -62,9 +62,15 @@ def compare_case(metric: Metric, key: tuple[str, str, int], real_runs: Sequence[
     rmed = median(real)
     w, s, g = key
     if not sim:
+        errors = [str(r[SIM_ERROR]) for r in sim_runs if SIM_ERROR in r]
+        if errors:
+            note = f"simulator failed: {errors[0]}"
+        elif sim_runs:
+            note = "no value in the simulated runs"
+        else:
+            note = "missing from the simulated runs"
         return CaseRow(w, s, g, metric.name, metric.unit, metric.kind, tuple(real), (), rmed,
-                       spread(real), None, None, None, metric.tolerance, False,
-                       "missing from the simulated runs")
+                       spread(real), None, None, None, metric.tolerance, False, note)
     smed = median(sim)
     if rmed != 0:
         rel: float | None = (smed - rmed) / abs(rmed)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from goschedlab.validate.compare import CaseRow, Validation
-from goschedlab.validate.sources import write_json_atomic
+from goschedlab.validate.sources import write_json_atomic, write_text_atomic
 
 
 def _num(x: float | None) -> str:
@@ -48,14 +46,16 @@ def table(v: Validation, *, only_misses: bool = False) -> Table:
                       ("metric", "left"), ("unit", "left"), ("real med", "right"),
                       ("spread", "right"), ("sim med", "right"), ("spread", "right"),
                       ("rel err", "right"), ("tol", "right"), ("ok", "center")):
-        t.add_column(col, justify=just)  # type: ignore[arg-type]
+        t.add_column(col, justify=just, no_wrap=True)  # type: ignore[arg-type]
     for r in v.rows:
         if only_misses and r.within:
             continue
         t.add_row(r.workload, r.setting, str(r.gomaxprocs), r.metric, r.unit,
                   _num(r.real_median), _num(r.real_spread), _num(r.sim_median),
                   _num(r.sim_spread), _pct(r.rel_error), f"{r.tolerance * 100:.0f}%",
-                  "[green]yes[/]" if r.within else f"[red]NO[/]{' ' + r.note if r.note else ''}")
+                  "[green]yes[/]" if r.within else "[red]NO[/]")
+        if r.note:
+            t.add_row("", "", "", f"[dim]{r.note}[/]", *[""] * 8)
     return t
 
 
@@ -63,6 +63,8 @@ def print_report(v: Validation, console: Console | None = None, *, only_misses: 
                  ) -> None:
     """Print the table and the score per metric."""
     c = console or Console()
+    if not c.is_terminal:
+        c.width = max(c.width, 140)
     c.print(table(v, only_misses=only_misses))
     by = ", ".join(f"{k} {s * 100:.0f}%" for k, s in v.score_by("metric").items())
     c.print(f"score {v.score * 100:.1f}% over {len(v.rows)} cases; by metric: {by}")
@@ -193,13 +195,4 @@ def html_page(v: Validation) -> str:
 
 def write_html(v: Validation, path: Path) -> None:
     """``--html FILE``: the page of :func:`html_page`, written to a temp file then renamed."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(html_page(v))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(Path(path), html_page(v))

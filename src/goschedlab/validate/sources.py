@@ -6,6 +6,7 @@ repetition or seed), all in the refcorpus layout.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import re
@@ -121,18 +122,51 @@ def load_dir(
     return {k: [r for _, r in sorted(v, key=lambda t: t[0])] for k, v in sorted(found.items())}
 
 
-def write_json_atomic(path: Path, obj: Any) -> None:
-    """Write JSON to a temp file beside ``path`` and rename it into place."""
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to a temp file beside ``path`` and rename it into place (never half a
+    file); the file gets the usual umask-derived permissions."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "w") as fh:
-            json.dump(obj, fh, indent=1, sort_keys=True)
-            fh.write("\n")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_json_atomic(path: Path, obj: Any) -> None:
+    """Write ``obj`` as JSON atomically (see :func:`write_text_atomic`)."""
+    write_text_atomic(path, json.dumps(obj, indent=1, sort_keys=True) + "\n")
+
+
+def host_verdict(run: Mapping[str, Any]) -> str:
+    """Was the host quiet during this run's measured phase?  The corpus's gate criteria:
+
+    ``ok``: other processes used at most 20 ms + 3 % of makespan x ncpu of CPU;
+    ``ok-shared``: GOMAXPROCS < ncpu (not syscall-block/calibrate, whose threads outnumber the
+    CPUs), the others stayed on the spare CPUs, and our threads waited on an OS run queue at
+    most 5 ms + 3 % of the makespan; ``noisy``: anything else (also when the fields are absent).
+    """
+    h = run.get("host_cpu_phase")
+    try:
+        other, wall = float(h["other_cpu_ns"]), float(run["makespan_ns"])  # type: ignore[index]
+        ncpu, gmp = int(run["num_cpu"]), int(run["gomaxprocs"])
+        rq = float(h.get("own_threads_rqwait_ns", 0))  # type: ignore[union-attr]
+    except (KeyError, TypeError, ValueError):
+        return "noisy"
+    margin = 20e6 + 0.03 * wall * ncpu
+    if other <= margin:
+        return "ok"
+    if (gmp < ncpu and run.get("workload") not in ("syscall-block", "calibrate")
+            and other <= (ncpu - gmp) * wall + margin and rq <= 5e6 + 0.03 * wall):
+        return "ok-shared"
+    return "noisy"
 
 
 def run_real(
@@ -141,13 +175,16 @@ def run_real(
     gomaxprocs: Iterable[int],
     reps: int,
     *,
+    attempts: int = 3,
     save_dir: Path | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Group:
     """Run our Go version of every selected case ``reps`` times with toolchain ``tc``.
 
     Repetitions are the outer loop (as in the corpus), so slow host drift spreads over all
-    cases.  With ``save_dir`` each run is also written in the refcorpus layout.
+    cases.  A run that :func:`host_verdict` calls noisy is repeated, up to ``attempts`` runs
+    in all; the least disturbed one (least CPU used by other processes) is kept.  With
+    ``save_dir`` each kept run is also written in the refcorpus layout.
     """
     cases = [
         (w, s, g)
@@ -159,9 +196,16 @@ def run_real(
     out: Group = {c: [] for c in cases}
     for rep in range(1, reps + 1):
         for w, s, g in cases:
-            if progress:
-                progress(f"go{tc.version} {w}/{s} GOMAXPROCS={g} rep {rep}/{reps}")
-            run = Program(w).run(tc, SETTINGS[w][s], gomaxprocs=g)
+            tried: list[dict[str, Any]] = []
+            for attempt in range(1, max(1, attempts) + 1):
+                if progress:
+                    again = f" (attempt {attempt}: host busy)" if attempt > 1 else ""
+                    progress(f"go{tc.version} {w}/{s} GOMAXPROCS={g} rep {rep}/{reps}{again}")
+                tried.append(Program(w).run(tc, SETTINGS[w][s], gomaxprocs=g))
+                if host_verdict(tried[-1]) != "noisy":
+                    break
+            run = min(tried, key=lambda r: float(r.get("host_cpu_phase", {}).get(
+                "other_cpu_ns", 0)) if host_verdict(r) == "noisy" else -1.0)
             out[(w, s, g)].append(run)
             if save_dir is not None:
                 write_json_atomic(Path(save_dir) / w / f"{s}-gmp{g}-rep{rep}.json", run)
@@ -169,22 +213,37 @@ def run_real(
 
 
 def load_simulator() -> Simulator:
-    """The project's simulator as a :data:`Simulator` (``goschedlab.workloads.simulate``)."""
-    try:
-        from goschedlab import workloads
-    except ImportError as err:  # pragma: no cover - depends on the simulator being installed
-        raise UserInputError(f"the simulator is not available ({err}); use --sim DIR") from None
-    fn = getattr(workloads, "simulate", None)
-    if fn is None:
-        raise UserInputError(
-            "the simulator is not available yet (goschedlab.workloads.simulate is missing); "
-            "use --sim DIR to compare against other results"
-        )
+    """The project's simulator as a :data:`Simulator` (``goschedlab.workloads.simulate``).
 
-    def simulate(workload: str, params: Mapping[str, Any], gomaxprocs: int, seed: int) -> Any:
-        return fn(workload, dict(params), gomaxprocs=gomaxprocs, seed=seed)
+    The corpus ``params`` are passed as overrides (``trace``, a flag of the Go programs only,
+    is left out); the returned callable also takes ``ncpu`` (the real run's ``num_cpu``: the
+    corpus machine has 2 CPUs also when GOMAXPROCS is 1) and returns the run's JSON dict.
+    """
+    try:
+        from goschedlab.workloads import simulate as fn
+    except ImportError as err:
+        raise UserInputError(
+            f"the simulator is not available ({err}); use --sim DIR to compare against results"
+        ) from None
+
+    def simulate(workload: str, params: Mapping[str, Any], gomaxprocs: int, seed: int,
+                 ncpu: int | None = None) -> Mapping[str, Any]:
+        overrides = {k: v for k, v in params.items() if k != "trace"}
+        out = fn(workload, overrides=overrides, gomaxprocs=gomaxprocs, ncpu=ncpu, seed=seed)
+        return out.result if hasattr(out, "result") else out
 
     return simulate
+
+
+def _takes_ncpu(fn: Callable[..., Any]) -> bool:
+    try:
+        return "ncpu" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+#: Key of the placeholder run recorded when the simulator raised (non-strict mode).
+SIM_ERROR = "simulator_error"
 
 
 def simulate_group(
@@ -192,21 +251,37 @@ def simulate_group(
     real: Group,
     seeds: int,
     *,
+    strict: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> Group:
     """Simulate every real case at its GOMAXPROCS with seeds 1..``seeds``.
 
     The parameters are the real runs' own ``params`` (so results measured elsewhere, with other
-    flags, are simulated as run); cases without params use the corpus setting's flags.
+    flags, are simulated as run); cases without params use the corpus setting's flags.  A
+    simulator taking an ``ncpu`` keyword gets the real run's ``num_cpu``.  If the simulator
+    raises, the run is recorded as ``{SIM_ERROR: "Type: message"}`` so the case fails with that
+    note (the report names it, nothing is dropped); ``strict`` re-raises instead.
     """
     out: Group = {}
+    with_ncpu = _takes_ncpu(simulate)
     for (w, s, g), runs in real.items():
         params = dict(runs[0].get("params") or setting_params(w, s))
         sims = []
         for seed in range(1, seeds + 1):
             if progress:
                 progress(f"simulate {w}/{s} GOMAXPROCS={g} seed {seed}/{seeds}")
-            res = simulate(w, params, g, seed)
+            ncpu = runs[0].get("num_cpu")
+            try:
+                if with_ncpu and isinstance(ncpu, int):
+                    res = simulate(w, params, g, seed, ncpu=ncpu)  # type: ignore[call-arg]
+                else:
+                    res = simulate(w, params, g, seed)
+            except Exception as err:  # noqa: BLE001 - reported per case, see SIM_ERROR
+                if strict:
+                    raise
+                first = (str(err).splitlines() or [""])[0]
+                sims.append({SIM_ERROR: f"{type(err).__name__}: {first}"[:300]})
+                continue
             if not isinstance(res, Mapping):
                 raise TypeError(f"simulate({w!r}) returned {type(res).__name__}, expected a dict")
             sims.append(dict(res))

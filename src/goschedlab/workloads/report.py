@@ -18,21 +18,35 @@ class Report:
     """Per-run record: T0/T1, metric snapshots, thread count, latency series and extra fields.
 
     ``probe()`` returns the model's :class:`MetricsSnapshot` now; ``threads()`` its thread count
-    (``mcount``); ``gomaxprocs`` is the run's GOMAXPROCS (``rep.GomaxProcs()`` in Go).
+    (``mcount``); ``gomaxprocs`` is the run's GOMAXPROCS (``rep.GomaxProcs()`` in Go);
+    ``costs`` the run's cost model (machine figures a workload needs, e.g. timer slack).
     """
 
-    __slots__ = ("probe", "threads", "gomaxprocs", "T0", "T1", "m_start", "m_end",
-                 "threads_end", "fields", "series")
+    __slots__ = (
+        "probe",
+        "threads",
+        "gomaxprocs",
+        "costs",
+        "T0",
+        "T1",
+        "m_start",
+        "m_end",
+        "threads_end",
+        "fields",
+        "series",
+    )
 
     def __init__(
         self,
         probe: Callable[[], MetricsSnapshot],
         threads: Callable[[], int],
         gomaxprocs: int,
+        costs: Any = None,
     ) -> None:
         self.probe = probe
         self.threads = threads
         self.gomaxprocs = gomaxprocs
+        self.costs = costs
         self.T0: int | None = None
         self.T1: int | None = None
         self.m_start: MetricsSnapshot | None = None

@@ -95,9 +95,7 @@ class Scenario:
         if setting is not None:
             if setting not in self.settings:
                 valid = ", ".join(self.settings)
-                raise UserInputError(
-                    f"{self.name}: unknown setting '{setting}' (valid: {valid})"
-                )
+                raise UserInputError(f"{self.name}: unknown setting '{setting}' (valid: {valid})")
             values.update(self.settings[setting])
         if isinstance(overrides, Mapping):
             for k, v in overrides.items():

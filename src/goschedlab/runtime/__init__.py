@@ -1,0 +1,63 @@
+"""The Go 1.23.1 goroutine scheduler, executable: G, M, P, schedt and proc.go's algorithms.
+
+What it models
+    A Go process on a machine with ``ncpu`` cores: GOMAXPROCS Ps, the Ms (threads) the
+    runtime creates, the Gs of a workload (``goschedlab.workloads.ops`` generators), sysmon,
+    per-P timers, channels, WaitGroup/Mutex semaphores and system calls, following
+    ``src/runtime/proc.go``, ``chan.go``, ``time.go``, ``sema.go`` of Go 1.23.1 (spec:
+    go-scheduler.md sections 1-8).  Every runtime operation costs modelled ns (costs.py,
+    calibrated on the reference corpus).
+
+Main objects
+    :class:`Runtime` (one process: ``run(main_fn)``), :class:`Config`, :class:`Result`;
+    ``g.G``, ``m.M``, ``p.P``, ``sched.schedt``; algorithms in ``proc`` (schedule,
+    findRunnable, stealWork, wakep, startm, handoffp, stopm, execute, ready, newproc, gopark,
+    goschedImpl, goyield, goexit0, checkdead), ``runq`` (runqput ... globrunqget),
+    ``syscall``, ``sysmon`` (retake, preemptone), ``timers``, ``chan``, ``sema``; the
+    op interpreter ``interp.run_g``; ``machine`` (cores), ``histogram`` (timeHistogram).
+
+Execution model
+    The engine (``goschedlab.sim``) runs one actor step at a time; an M is an actor whose
+    step is Go code between two points where time must pass (a CPU burst, a syscall, a
+    wake-up latency, the spinning window).  Go's lock-free operations are therefore atomic
+    here; their concurrency windows that matter for behaviour are modelled explicitly: the
+    time a spinning M spends before dropping its P (``findrunnable_idle_ns``), runqgrab's
+    usleep(3) before stealing a running P's runnext, wake-up latencies of parked Ms and of
+    the netpoller, sysmon's sleeps.
+
+Invariants (checked where cheap, all by ``Runtime.check_invariants``)
+    * G and P status changes only via ``g.casgstatus`` / ``p.casPstatus``, which throw on
+      a transition Go does not perform (naming the Go function, the G/P, from, to, time).
+    * A runnable G is on exactly one run queue; ``runqput``/``globrunqput``/``execute``
+      throw if a G would be queued twice or run while queued/running (G run twice).
+    * ``nmspinning`` equals the number of spinning Ms and is never negative;
+      ``npidle == len(pidle)``; a spinning M has an empty local queue in ``schedule``.
+
+Rejected alternatives
+    * One generator/coroutine per M: every step would be a resume; Ms are driven as
+      explicit state machines with continuation events instead (faster, and the places where
+      time passes are visible in the code).
+    * Modelling atomics and memory order here: that belongs to ``goschedlab.explore``; a
+      timing model with atomic steps is what makes 100,000-goroutine runs feasible.
+    * Time slices of fixed length: Go has none; preemption is sysmon's 10 ms schedtick rule.
+
+Not modelled yet (issue 3): GC and stop-the-world, the network poller (NetRead),
+LockOSThread, NUMA, CPU quota, system goroutines (goids of user Gs start at 2).
+"""
+
+from goschedlab.runtime.costs import Costs, load_costs
+from goschedlab.runtime.errors import GoFatal, Throw
+from goschedlab.runtime.histogram import timeHistogram
+from goschedlab.runtime.runtime import Config, Result, Runtime, RuntimeStats
+
+__all__ = [
+    "Config",
+    "Costs",
+    "GoFatal",
+    "Result",
+    "Runtime",
+    "RuntimeStats",
+    "Throw",
+    "load_costs",
+    "timeHistogram",
+]

@@ -1,0 +1,222 @@
+"""The goroutine interpreter: an M executing its ``curg``'s ops with Go's semantics.
+
+``run_g`` is the actor step of an M in state M_RUNNING.  It first pays the M's ``debt``
+(runtime work already done), then feeds the G's generator until an op blocks, a CPU burst
+must wait for the clock, or the G leaves the M.  Steps whose end precedes every pending
+engine event advance the clock inline (``Simulation.try_advance``) instead of going through
+the heap; a G that leaves the M (park, exit, Gosched, preemption) is followed by
+``schedule`` in the same loop, so an M runs many goroutines without recursion.
+
+Preemption points: the start of every op (Go's function prologue check of the poisoned stack
+guard).  CPU bursts (Spin, Cpu) are interrupted only by the asynchronous preemption signal
+(``Config.asyncpreempt``), as a tight loop in Go.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from goschedlab.runtime.chan import chanrecv, chansend, closechan
+from goschedlab.runtime.g import waitReasonSleep
+from goschedlab.runtime.m import M_RUNNING, M
+from goschedlab.runtime.proc import (
+    goexit0,
+    gopark,
+    gopreempt_m,
+    goschedImpl,
+    goyield,
+    newproc,
+)
+from goschedlab.runtime.sema import mutexLock, mutexUnlock, wgAdd, wgWait
+from goschedlab.runtime.syscall import entersyscall, entersyscallblock
+from goschedlab.runtime.timers import resetForSleep
+from goschedlab.workloads import ops as _ops
+
+if TYPE_CHECKING:
+    from goschedlab.runtime.runtime import Runtime
+
+Spin = _ops.Spin
+Cpu = _ops.Cpu
+Now = _ops.Now
+Go = _ops.Go
+Gosched = _ops.Gosched
+Sleep = _ops.Sleep
+Syscall = _ops.Syscall
+Alloc = _ops.Alloc
+Send = _ops.Send
+Recv = _ops.Recv
+Close = _ops.Close
+WgAdd = _ops.WgAdd
+WgDone = _ops.WgDone
+WgWait = _ops.WgWait
+Lock = _ops.Lock
+Unlock = _ops.Unlock
+NetRead = _ops.NetRead
+
+
+def run_g(rt: Runtime, mp: M) -> None:
+    """Run ``mp``'s current G until the M must wait for the clock or blocks."""
+    sim = rt.sim
+    costs = rt.costs
+    clock_read_ns = costs.clock_read_ns
+    newproc_ns = costs.newproc_ns
+    machine = rt.machine
+    while True:
+        if mp.debt:
+            t = sim.now + mp.debt
+            mp.debt = 0
+            if not sim.try_advance(t):
+                mp.ev = sim.at(t, rt._ev_run_g, mp)
+                return
+        gp = mp.curg
+        if gp is None or mp.state != M_RUNNING:
+            return
+        # Preemption point (function prologue; also stops a burst cut by SIGURG).
+        if gp.preempt and mp.locks == 0:
+            if gopreempt_m(rt, mp, gp):
+                continue
+            return
+        # A CPU burst in progress (resumed after preemption or after its end event).
+        if gp.spin_until:
+            end = gp.spin_until
+            if sim.now >= end:
+                gp.spin_until = 0
+            else:
+                mp.inburst = True
+                mp.burst_start = sim.now
+                if sim.try_advance(end):
+                    mp.inburst = False
+                    gp.spin_until = 0
+                else:
+                    mp.ev = sim.at(end, rt._ev_burst_done, mp)
+                    return
+        elif gp.cpu_left:
+            d = machine.stretch(gp.cpu_left) if machine.shared else gp.cpu_left
+            end = sim.now + d
+            mp.inburst = True
+            mp.burst_start = sim.now
+            if sim.try_advance(end):
+                mp.inburst = False
+                gp.cpu_left = 0
+            else:
+                mp.ev = sim.at(end, rt._ev_burst_done, mp)
+                return
+        op = gp.retry_op
+        if op is None:
+            try:
+                op = gp.gen.send(gp.param)
+            except StopIteration as stop:
+                if gp is rt.main_g:
+                    rt.main_exited(mp, stop.value)
+                    return
+                if goexit0(rt, mp, gp):
+                    continue
+                return
+            gp.param = None
+            woken = False
+        else:
+            gp.retry_op = None
+            woken = gp.param == "__woken__"
+            gp.param = None
+        cls = op.__class__
+        if cls is Spin:
+            if op.ns > 0:
+                gp.spin_until = sim.now + op.ns
+        elif cls is Now:
+            gp.param = sim.now
+            mp.debt += clock_read_ns
+        elif cls is Cpu:
+            if op.ns > 0:
+                gp.cpu_left = op.ns
+        elif cls is Send:
+            if not chansend(rt, mp, gp, op.ch, op.v):
+                if gopark(rt, mp, gp, gp.waitreason):
+                    continue
+                return
+        elif cls is Recv:
+            if not chanrecv(rt, mp, gp, op.ch):
+                if gopark(rt, mp, gp, gp.waitreason):
+                    continue
+                return
+        elif cls is Go:
+            mp.debt += newproc_ns
+            gp.param = newproc(rt, mp, op.fn, op.args).goid
+        elif cls is WgDone:
+            wgAdd(rt, mp, gp, op.wg, -1)
+        elif cls is WgAdd:
+            wgAdd(rt, mp, gp, op.wg, op.delta)
+        elif cls is WgWait:
+            if not wgWait(rt, mp, gp, op.wg):
+                if gopark(rt, mp, gp, gp.waitreason):
+                    continue
+                return
+        elif cls is Sleep:
+            if op.ns > 0:
+                gp.sleepWhen = sim.now + op.ns
+                if gopark(rt, mp, gp, waitReasonSleep, resetForSleep):
+                    continue
+                return
+        elif cls is Gosched:
+            mp.debt += costs.gosched_ns
+            if goschedImpl(rt, mp, gp, False):
+                continue
+            return
+        elif cls is Syscall:
+            if op.block:
+                entersyscallblock(rt, mp, gp, op.ns)
+            else:
+                entersyscall(rt, mp, gp, op.ns)
+            return
+        elif cls is Close:
+            closechan(rt, mp, gp, op.ch)
+        elif cls is Lock:
+            if not mutexLock(rt, mp, gp, op.mu, op, woken):
+                if gopark(rt, mp, gp, gp.waitreason):
+                    continue
+                return
+        elif cls is Unlock:
+            if mutexUnlock(rt, mp, gp, op.mu):
+                if goyield(rt, mp, gp):
+                    continue
+                return
+        elif cls is Alloc:
+            rt.stats.alloc_bytes += op.nbytes
+        elif cls is NetRead:
+            raise NotImplementedError("NetRead: the network poller model is not implemented yet")
+        else:
+            raise TypeError(f"goroutine {gp.goid} yielded {op!r}, not a workloads.ops.Op")
+
+
+def burst_done(rt: Runtime, mp: M) -> None:
+    """Engine event: the CPU burst of ``mp.curg`` ended."""
+    mp.ev = None
+    mp.inburst = False
+    gp = mp.curg
+    if gp is not None:
+        gp.spin_until = 0
+        gp.cpu_left = 0
+    run_g(rt, mp)
+
+
+def async_preempt(rt: Runtime, mp: M) -> None:
+    """Engine event: SIGURG arrives at ``mp`` (signal_unix.go: doSigPreempt -> asyncPreempt).
+
+    If its G still wants preemption and is inside a CPU burst, the burst stops here (the
+    remaining CPU work is kept) and the G goes through gopreempt_m at the next loop top.
+    """
+    gp = mp.curg
+    if gp is None or mp.state != M_RUNNING or not gp.preempt or not mp.inburst:
+        return
+    rt.sim.cancel(mp.ev)
+    mp.ev = None
+    mp.inburst = False
+    if gp.cpu_left:
+        done = rt.sim.now - mp.burst_start
+        if rt.machine.shared:
+            done = rt.machine.unstretch(done)
+        gp.cpu_left = max(1, gp.cpu_left - done)
+    rt.stats.async_preemptions += 1
+    run_g(rt, mp)
+
+
+__all__ = ["run_g", "burst_done", "async_preempt", "resetForSleep"]

@@ -1,0 +1,774 @@
+"""The scheduler algorithms of proc.go (Go 1.23.1): schedule, findRunnable, stealWork, wakep,
+startm, handoffp, stopm, execute, ready, newproc, gopark, goschedImpl, goyield, goexit0,
+checkdead, and the idle P / idle M lists.
+
+Every function takes the :class:`~goschedlab.runtime.runtime.Runtime` ``rt`` first and
+the acting M ``mp`` where Go uses ``getg().m``.  Runtime work is charged as ns to ``mp.debt``;
+the actor advances the clock by it before its next step.
+
+Functions that may block the M (``schedule``, ``findRunnable``, ``stopm``, ``gopark`` ...)
+return ``True`` when the M has a G to run now (``mp.curg``) and ``False`` when the M is
+suspended (idle, in netpoll, or its continuation is already scheduled as an engine event).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from goschedlab.runtime.errors import GoFatal, Throw
+from goschedlab.runtime.g import (
+    G,
+    _Gdead,
+    _Gidle,
+    _Grunnable,
+    _Grunning,
+    _Gwaiting,
+    casgstatus,
+    gTrackingPeriod,
+)
+from goschedlab.runtime.m import M_IDLE, M_NETPOLL, M_RUNNING, M_SCHED, M
+from goschedlab.runtime.p import P, _Pidle, _Prunning, casPstatus
+from goschedlab.runtime.runq import (
+    PAUSE,
+    globrunqget,
+    globrunqput,
+    runqempty,
+    runqget,
+    runqput,
+    runqsteal,
+)
+from goschedlab.runtime.timers import checkTimers, wakeTime
+
+if TYPE_CHECKING:
+    from goschedlab.runtime.runtime import Runtime
+
+_GoidCacheBatch = 16
+M32 = 0xFFFFFFFF
+
+
+# ---------------------------------------------------------------- P and M ownership
+
+
+def wirep(rt: Runtime, mp: M, pp: P) -> None:
+    """Models proc.go: wirep (acquirep) - plain stores m.p, p.m, then status _Prunning."""
+    if mp.p is not None or pp.m is not None or pp.status != _Pidle:
+        raise Throw("wirep", f"invalid p state: {mp!r} p={mp.p!r}, {pp!r} m={pp.m!r}", rt.sim.now)
+    mp.p = pp
+    pp.m = mp
+    casPstatus(rt, pp, _Pidle, _Prunning, "wirep")
+
+
+acquirep = wirep
+
+
+def releasep(rt: Runtime, mp: M) -> P:
+    """Models proc.go: releasep - disassociate mp and its P; the P becomes _Pidle."""
+    pp = mp.p
+    if pp is None or pp.m is not mp or pp.status != _Prunning:
+        raise Throw("releasep", f"invalid p state: {mp!r} p={pp!r}", rt.sim.now)
+    mp.p = None
+    pp.m = None
+    casPstatus(rt, pp, _Prunning, _Pidle, "releasep")
+    return pp
+
+
+def pidleput(rt: Runtime, pp: P) -> None:
+    """Models proc.go: pidleput - push an idle P (LIFO); sched.lock held."""
+    if not runqempty(pp):
+        raise Throw("pidleput", f"P has non-empty run queue: {pp!r}", rt.sim.now)
+    if not pp.timers:
+        pp.timerp = False  # timerpMask.clear
+    pp.idle = True  # idlepMask.set
+    sched = rt.sched
+    sched.pidle.append(pp)
+    sched.npidle += 1
+
+
+def pidleget(rt: Runtime) -> P | None:
+    """Models proc.go: pidleget - pop an idle P (LIFO); sched.lock held."""
+    sched = rt.sched
+    if not sched.pidle:
+        return None
+    pp = sched.pidle.pop()
+    pp.timerp = True  # timerpMask.set: it may get timers now
+    pp.idle = False
+    sched.npidle -= 1
+    return pp
+
+
+def pidlegetSpinning(rt: Runtime) -> P | None:
+    """Models proc.go: pidlegetSpinning - pidleget, setting needspinning on failure."""
+    pp = pidleget(rt)
+    if pp is None:
+        rt.sched.needspinning = 1
+    return pp
+
+
+def mput(rt: Runtime, mp: M) -> None:
+    """Models proc.go: mput - push an idle M (LIFO) and run checkdead."""
+    rt.sched.midle.append(mp)
+    checkdead(rt)
+
+
+def mget(rt: Runtime) -> M | None:
+    """Models proc.go: mget - pop an idle M."""
+    midle = rt.sched.midle
+    return midle.pop() if midle else None
+
+
+def mcount(rt: Runtime) -> int:
+    """Models proc.go: mcount - Ms ever created minus freed (includes m0 and sysmon)."""
+    return rt.sched.mnext - rt.sched.nmfreed
+
+
+def checkmcount(rt: Runtime) -> None:
+    """Models proc.go: checkmcount - die with Go's message past sched.maxmcount."""
+    count = mcount(rt)
+    if count > rt.sched.maxmcount:
+        raise GoFatal(
+            [
+                f"runtime: program exceeds {rt.sched.maxmcount}-thread limit",
+                "fatal error: thread exhaustion",
+            ]
+        )
+
+
+def mReserveID(rt: Runtime) -> int:
+    """Models proc.go: mReserveID - next M id; checks the thread limit."""
+    sched = rt.sched
+    id = sched.mnext
+    sched.mnext += 1
+    checkmcount(rt)
+    return id
+
+
+def newm(rt: Runtime, pp: P | None, spinning: bool, id: int) -> M:
+    """Models proc.go: newm/allocm/newosproc - a new thread that will acquire ``pp``.
+
+    The thread starts ``costs.newm_ns`` later (mstart -> mspinning -> acquirep -> schedule).
+    """
+    mp = M(id)
+    rt.allm.append(mp)
+    mp.nextp = pp
+    mp.spinning = spinning  # mspinning: set in the new thread before schedule
+    mp.state = M_SCHED
+    rt.stats.threads_created += 1
+    mp.ev = rt.sim.after(rt.costs.newm_ns, rt._ev_mstart, mp)
+    return mp
+
+
+def startm(rt: Runtime, pp: P | None, spinning: bool) -> None:
+    """Models proc.go: startm - run ``pp`` (or an idle P) on an idle or new M."""
+    if pp is None:
+        if spinning:
+            raise Throw("startm", "P required for spinning=true", rt.sim.now)
+        pp = pidleget(rt)
+        if pp is None:
+            return
+    nmp = mget(rt)
+    if nmp is None:
+        id = mReserveID(rt)
+        newm(rt, pp, spinning, id)
+        return
+    if nmp.spinning:
+        raise Throw("startm", f"{nmp!r} is spinning", rt.sim.now)
+    if nmp.nextp is not None:
+        raise Throw("startm", f"{nmp!r} has p", rt.sim.now)
+    if spinning and not runqempty(pp):
+        raise Throw("startm", f"{pp!r} has runnable gs", rt.sim.now)
+    nmp.spinning = spinning
+    nmp.nextp = pp
+    # notewakeup(&nmp.park): the parked thread runs mwake_ns later.
+    nmp.ev = rt.sim.after(rt.costs.mwake_ns, rt._ev_mwake, nmp)
+
+
+def stopm(rt: Runtime, mp: M) -> bool:
+    """Models proc.go: stopm - park the M on sched.midle until startm hands it a P.
+
+    Always returns False: the M is suspended; ``Runtime._ev_mwake`` continues it with
+    ``acquirep(m.nextp)`` and ``schedule``.
+    """
+    if mp.p is not None:
+        raise Throw("stopm", f"{mp!r} holding p", rt.sim.now)
+    if mp.spinning:
+        raise Throw("stopm", f"{mp!r} spinning", rt.sim.now)
+    mp.state = M_IDLE
+    mp.blocked = True
+    mp.ev = None
+    mput(rt, mp)
+    return False
+
+
+def handoffp(rt: Runtime, pp: P) -> None:
+    """Models proc.go: handoffp - find an M for a P that lost its M (syscall, retake)."""
+    sched = rt.sched
+    if not runqempty(pp) or sched.runqsize != 0:
+        startm(rt, pp, False)
+        return
+    # (trace reader and GC mark work: not in the core model)
+    if sched.nmspinning + sched.npidle == 0 and sched.nmspinning == 0:
+        sched.nmspinning = 1  # CAS 0 -> 1
+        sched.needspinning = 0
+        startm(rt, pp, True)
+        return
+    # (gcwaiting: the STW machinery is issue 3)
+    if sched.runqsize != 0:
+        startm(rt, pp, False)
+        return
+    if sched.npidle == sched.gomaxprocs - 1 and sched.lastpoll != 0:
+        startm(rt, pp, False)
+        return
+    when = wakeTime(pp)
+    pidleput(rt, pp)
+    if when != 0:
+        wakeNetPoller(rt, when)
+
+
+def wakep(rt: Runtime) -> None:
+    """Models proc.go: wakep - start one spinning M on an idle P if none is spinning."""
+    sched = rt.sched
+    if sched.nmspinning != 0:
+        return
+    sched.nmspinning = 1  # CAS 0 -> 1: only one waker wins
+    pp = pidlegetSpinning(rt)
+    if pp is None:
+        sched.nmspinning -= 1
+        return
+    startm(rt, pp, True)
+
+
+def wakeNetPoller(rt: Runtime, when: int) -> None:
+    """Models proc.go: wakeNetPoller - make sure someone wakes for a timer at ``when``."""
+    sched = rt.sched
+    if sched.lastpoll == 0:
+        pollerPollUntil = sched.pollUntil
+        if pollerPollUntil == 0 or pollerPollUntil > when:
+            netpollBreak(rt)
+    else:
+        wakep(rt)
+
+
+def netpollBreak(rt: Runtime) -> None:
+    """Models netpoll_epoll.go: netpollBreak - wake the M blocked in netpoll (deduplicated)."""
+    mp = rt.netpoll_m
+    if mp is None or mp.state != M_NETPOLL:
+        return
+    t = rt.sim.now + rt.costs.netpoll_break_ns
+    ev = mp.ev
+    if ev is not None and ev[1] is not None and rt.sim.time_of(ev) <= t:
+        return
+    rt.sim.cancel(ev)
+    mp.ev = rt.sim.at(t, rt._ev_netpoll_return, mp)
+
+
+def becomeSpinning(rt: Runtime, mp: M) -> None:
+    """Models proc.go: (*m).becomeSpinning."""
+    mp.spinning = True
+    sched = rt.sched
+    sched.nmspinning += 1
+    sched.needspinning = 0
+    mp.spinstart = rt.sim.now
+
+
+def _stopSpinningStats(rt: Runtime, mp: M) -> None:
+    rt.stats.spin_ns += rt.sim.now + mp.debt - mp.spinstart
+
+
+def resetspinning(rt: Runtime, mp: M) -> None:
+    """Models proc.go: resetspinning - a spinning M found work: stop spinning, wakep."""
+    if not mp.spinning:
+        raise Throw("resetspinning", f"not a spinning m: {mp!r}", rt.sim.now)
+    mp.spinning = False
+    _stopSpinningStats(rt, mp)
+    sched = rt.sched
+    sched.nmspinning -= 1
+    if sched.nmspinning < 0:
+        raise Throw("resetspinning", "negative nmspinning", rt.sim.now)
+    wakep(rt)
+
+
+# ---------------------------------------------------------------- G lifecycle
+
+
+def gfput(rt: Runtime, pp: P, gp: G) -> None:
+    """Models proc.go: gfput - cache a dead G on the P; spill to global at 64 down to 32."""
+    pp.gFree.append(gp)
+    if len(pp.gFree) >= 64:
+        glob = rt.sched.gFree
+        while len(pp.gFree) >= 32:
+            glob.append(pp.gFree.pop())
+
+
+def gfget(rt: Runtime, pp: P) -> G | None:
+    """Models proc.go: gfget - a dead G from the P cache, refilled up to 32 from global."""
+    if not pp.gFree:
+        glob = rt.sched.gFree
+        while glob and len(pp.gFree) < 32:
+            pp.gFree.append(glob.pop())
+    return pp.gFree.pop() if pp.gFree else None
+
+
+def newproc1(rt: Runtime, mp: M, pp: P, fn: Any, args: tuple, parent: G | None) -> G:
+    """Models proc.go: newproc1 - a runnable G for ``fn(*args)`` (a generator function)."""
+    gen = fn(*args)
+    if not hasattr(gen, "send"):
+        raise TypeError(f"go {getattr(fn, '__name__', fn)}: a goroutine must be a generator")
+    newg = gfget(rt, pp)
+    if newg is None:
+        newg = G(0)  # malg
+        casgstatus(rt, newg, _Gidle, _Gdead, "newproc1")
+        rt.allgs.append(newg)
+        mp.debt += rt.costs.malg_ns
+    if pp.goidcache == pp.goidcacheend:
+        sched = rt.sched
+        sched.goidgen += _GoidCacheBatch
+        pp.goidcache = sched.goidgen - _GoidCacheBatch + 1
+        pp.goidcacheend = pp.goidcache + _GoidCacheBatch
+    newg.goid = pp.goidcache
+    pp.goidcache += 1
+    newg.gen = gen
+    newg.param = None
+    newg.parentGoid = parent.goid if parent is not None else 0
+    newg.created = rt.sim.now
+    newg.trackingSeq = rt.cheaprand.getrandbits(8)
+    newg.tracking = newg.trackingSeq % gTrackingPeriod == 0
+    newg.runnableTime = 0
+    casgstatus(rt, newg, _Gdead, _Grunnable, "newproc1")
+    rt.stats.goroutines_created += 1
+    return newg
+
+
+def newproc(rt: Runtime, mp: M, fn: Any, args: tuple) -> G:
+    """Models proc.go: newproc - create a G, put it in runnext, wakep once main started."""
+    pp = mp.p
+    newg = newproc1(rt, mp, pp, fn, args, mp.curg)  # type: ignore[arg-type]
+    runqput(rt, pp, newg, True)  # type: ignore[arg-type]
+    if rt.mainStarted:
+        wakep(rt)
+    return newg
+
+
+def ready(rt: Runtime, mp: M, gp: G, next: bool = True) -> None:
+    """Models proc.go: ready (goready with next=true) - waiting -> runnable into the
+    readier's P (runnext), then wakep."""
+    if gp.atomicstatus != _Gwaiting:
+        raise Throw("ready", f"bad g->status in ready: {gp!r}", rt.sim.now)
+    casgstatus(rt, gp, _Gwaiting, _Grunnable, "ready")
+    runqput(rt, mp.p, gp, next)  # type: ignore[arg-type]
+    mp.debt += rt.costs.ready_ns
+    wakep(rt)
+
+
+goready = ready
+
+
+def dropg(mp: M, gp: G) -> None:
+    """Models proc.go: dropg."""
+    mp.curg = None
+    gp.m = None
+
+
+def execute(rt: Runtime, mp: M, gp: G, inheritTime: bool) -> None:
+    """Models proc.go: execute - run ``gp`` on ``mp``; a new time slice bumps schedtick."""
+    if gp.m is not None or gp.queued:
+        raise Throw("execute", f"{gp!r} is already running or queued (run twice)", rt.sim.now)
+    mp.curg = gp
+    gp.m = mp
+    casgstatus(rt, gp, _Grunnable, _Grunning, "execute")
+    gp.waitsince = 0
+    gp.preempt = False
+    if not inheritTime:
+        pp = mp.p
+        pp.schedtick = (pp.schedtick + 1) & M32  # type: ignore[union-attr]
+    mp.state = M_RUNNING
+    mp.debt += rt.costs.schedule_ns
+    rt.stats.context_switches += 1
+
+
+def gopark(rt: Runtime, mp: M, gp: G, reason: int, unlockf: Any = None) -> bool:
+    """Models proc.go: gopark + park_m - running -> waiting, then schedule.
+
+    ``unlockf(rt, mp, gp)`` runs after the G is off its M (Go's unlock callback); if it returns
+    False the G is made runnable and re-executed at once.
+    """
+    gp.waitreason = reason
+    gp.waitsince = rt.sim.now
+    mp.debt += rt.costs.gopark_ns
+    casgstatus(rt, gp, _Grunning, _Gwaiting, "park_m")
+    dropg(mp, gp)
+    if unlockf is not None and not unlockf(rt, mp, gp):
+        casgstatus(rt, gp, _Gwaiting, _Grunnable, "park_m")
+        execute(rt, mp, gp, True)
+        return True
+    return schedule(rt, mp)
+
+
+def goschedImpl(rt: Runtime, mp: M, gp: G, preempted: bool) -> bool:
+    """Models proc.go: goschedImpl (Gosched, gopreempt_m) - to the global queue tail."""
+    if gp.atomicstatus != _Grunning:
+        raise Throw("goschedImpl", f"bad g status {gp!r}", rt.sim.now)
+    casgstatus(rt, gp, _Grunning, _Grunnable, "goschedImpl")
+    dropg(mp, gp)
+    globrunqput(rt, gp)
+    if preempted:
+        rt.stats.preemptions += 1
+    if rt.mainStarted:
+        wakep(rt)
+    return schedule(rt, mp)
+
+
+def gopreempt_m(rt: Runtime, mp: M, gp: G) -> bool:
+    """Models proc.go: gopreempt_m - a preempted G goes to the global queue."""
+    return goschedImpl(rt, mp, gp, True)
+
+
+def goyield(rt: Runtime, mp: M, gp: G) -> bool:
+    """Models proc.go: goyield_m - running -> runnable at the tail of the local queue."""
+    casgstatus(rt, gp, _Grunning, _Grunnable, "goyield_m")
+    dropg(mp, gp)
+    runqput(rt, mp.p, gp, False)  # type: ignore[arg-type]
+    return schedule(rt, mp)
+
+
+def goexit0(rt: Runtime, mp: M, gp: G) -> bool:
+    """Models proc.go: goexit0/gdestroy - running -> dead, cache the G, schedule."""
+    casgstatus(rt, gp, _Grunning, _Gdead, "gdestroy")
+    dropg(mp, gp)
+    gp.gen = None
+    gp.param = None
+    gp.waitreason = 0
+    gp.preempt = False
+    gp.spin_until = 0
+    gp.cpu_left = 0
+    gfput(rt, mp.p, gp)  # type: ignore[arg-type]
+    mp.debt += rt.costs.goexit_ns
+    return schedule(rt, mp)
+
+
+# ---------------------------------------------------------------- schedule
+
+
+def schedule(rt: Runtime, mp: M) -> bool:
+    """Models proc.go: schedule - find a runnable G and execute it.
+
+    Returns True with ``mp.curg`` set, or False if the M blocked (its continuation is an
+    engine event or a wake-up by another M).
+    """
+    pp = mp.p
+    if mp.locks != 0:
+        raise Throw("schedule", "holding locks", rt.sim.now)
+    pp.preempt = False  # type: ignore[union-attr]
+    if mp.spinning and not runqempty(pp):  # type: ignore[arg-type]
+        raise Throw("schedule", "spinning with local work", rt.sim.now)
+    mp.state = M_SCHED
+    rt.stats.schedules += 1
+    r = findRunnable(rt, mp)
+    if r is None:
+        return False
+    return scheduleFound(rt, mp, r[0], r[1], r[2])
+
+
+def scheduleFound(rt: Runtime, mp: M, gp: G, inheritTime: bool, tryWakeP: bool) -> bool:
+    """The end of proc.go: schedule once findRunnable returned ``gp``."""
+    if mp.spinning:
+        resetspinning(rt, mp)
+    if tryWakeP:
+        wakep(rt)
+    execute(rt, mp, gp, inheritTime)
+    return True
+
+
+def findRunnable(rt: Runtime, mp: M) -> tuple[G, bool, bool] | None:
+    """Models proc.go: findRunnable, steps A-L (spec 4.2): timers, the schedtick % 61 global
+    check, local queue, global queue, netpoll, stealing.
+
+    If nothing is found the idle path (steps O-S) continues ``findrunnable_idle_ns`` later
+    in :func:`findRunnableIdle` (the time a spinning M spends before giving up its P), and
+    this returns None.
+    """
+    sched = rt.sched
+    policy = rt.policy
+    period = rt.globrunq_check_period
+    while True:  # top:
+        pp: P = mp.p  # type: ignore[assignment]
+        # (A: gcwaiting -> gcstopm; B: safe-point fn: STW is issue 3)
+        # C: run this P's expired timers.
+        if pp.timers:
+            now, pollUntil, _ = checkTimers(rt, mp, pp, 0)
+        else:
+            now, pollUntil = rt.sim.now, 0
+        # (D: trace reader; E: GC workers: issue 3)
+        # F: fairness - check the global queue once in a while.
+        if pp.schedtick % period == 0 and sched.runqsize > 0:
+            gp = globrunqget(rt, pp, 1)
+            if gp is not None:
+                return gp, False, False
+        # I: local run queue.
+        gp, inheritTime = runqget(pp)
+        if gp is not None:
+            return gp, inheritTime, False
+        # J: global run queue.
+        if sched.runqsize != 0:
+            gp = globrunqget(rt, pp, 0)
+            if gp is not None:
+                return gp, False, False
+        # K: non-blocking netpoll (the network model is issue 3).
+        if rt.netpoll_hook is not None and sched.lastpoll != 0:
+            gp = rt.netpoll_hook(rt, mp, 0)
+            if gp is not None:
+                return gp, False, False
+        # L: steal, if spinning or below the spinning cap.
+        if mp.spinning or policy.spinning_allowed(
+            sched.nmspinning, sched.gomaxprocs, sched.npidle
+        ):
+            if not mp.spinning:
+                becomeSpinning(rt, mp)
+            r = stealWork(rt, mp, now)
+            if r is PAUSE:
+                # usleep(3) before taking a running victim's runnext.
+                mp.ev = rt.sim.after(
+                    mp.debt + 3_000 + rt.costs.usleep_slack_ns, rt._ev_steal_pause, mp
+                )
+                mp.debt = 0
+                return None
+            gp, inheritTime, now, w, newWork = r  # type: ignore[misc]
+            if gp is not None:
+                return gp, inheritTime, False
+            if newWork:
+                continue  # goto top
+            if w != 0 and (pollUntil == 0 or w < pollUntil):
+                pollUntil = w
+        # (M: idle GC mark worker: issue 3)
+        mp.pollUntil = pollUntil
+        mp.pollNow = now  # Go reuses this (stale) now for netpoll's delay in step R
+        idle = rt.costs.findrunnable_idle_ns if mp.spinning else rt.costs.steal_probe_ns
+        mp.ev = rt.sim.after(mp.debt + idle, rt._ev_findrunnable_idle, mp)
+        mp.debt = 0
+        return None
+
+
+def stealWork(rt: Runtime, mp: M, now: int) -> Any:
+    """Models proc.go: stealWork - up to stealTries passes over a random P order; other Ps'
+    timers and runnext only on the last pass.
+
+    Returns ``(gp, inheritTime, now, pollUntil, newWork)`` or :data:`PAUSE`.
+    """
+    pp = mp.p
+    allp = rt.allp
+    sched = rt.sched
+    policy = rt.policy
+    stats = rt.stats
+    costs = rt.costs
+    ranTimer = False
+    pollUntil = 0
+    stealTries = rt.steal_tries
+    nprocs = len(allp)
+    for i in range(stealTries):
+        stealTimersOrRunNextG = i == stealTries - 1
+        for idx in policy.steal_order(rt.cheaprand, nprocs, rt.coprimes):
+            if sched.gcwaiting:
+                return None, False, now, pollUntil, True
+            p2 = allp[idx]
+            if p2 is pp:
+                continue
+            if stealTimersOrRunNextG and p2.timerp and p2.timers:
+                tnow, w, ran = checkTimers(rt, mp, p2, now)
+                now = tnow
+                if w != 0 and (pollUntil == 0 or w < pollUntil):
+                    pollUntil = w
+                if ran:
+                    gp, inheritTime = runqget(pp)  # type: ignore[arg-type]
+                    if gp is not None:
+                        return gp, inheritTime, now, pollUntil, ranTimer
+                    ranTimer = True
+            if not p2.idle:
+                stats.steal_attempts += 1
+                mp.debt += costs.steal_probe_ns + policy.steal_extra_cost_ns(pp, p2, 0)
+                gp = runqsteal(rt, pp, p2, stealTimersOrRunNextG)  # type: ignore[arg-type]
+                if gp is PAUSE:
+                    mp.pause_victim = p2  # type: ignore[attr-defined]
+                    return PAUSE
+                if gp is not None:
+                    stats.steal_successes += 1
+                    return gp, False, now, pollUntil, ranTimer
+        backoff = policy.after_failed_steal(mp, i + 1)
+        if backoff < 0:
+            break
+        mp.debt += backoff
+    return None, False, now, pollUntil, ranTimer
+
+
+def stealRunnextAfterPause(rt: Runtime, mp: M) -> bool:
+    """The thief's side of runqgrab after its usleep(3): take the victim's runnext if it is
+    still there, else restart findRunnable.  (Go would continue its steal pass; the model
+    restarts at ``top``, an approximation of a few hundred ns of probing.)"""
+    p2: P = mp.pause_victim  # type: ignore[attr-defined]
+    mp.pause_victim = None  # type: ignore[attr-defined]
+    pp = mp.p
+    if p2.runnext is not None and (p2.runqhead == p2.runqtail):
+        gp = p2.runnext
+        p2.runnext = None  # CAS runnext -> 0 succeeded
+        gp.queued = False
+        rt.stats.gs_stolen += 1
+        rt.stats.steal_successes += 1
+        rt.stats.runnext_steals += 1
+        return scheduleFound(rt, mp, gp, False, False)
+    pp.preempt = False  # type: ignore[union-attr]
+    r = findRunnable(rt, mp)
+    if r is None:
+        return False
+    return scheduleFound(rt, mp, r[0], r[1], r[2])
+
+
+def checkRunqsNoP(rt: Runtime, idleSnapshot: list[bool]) -> P | None:
+    """Models proc.go: checkRunqsNoP - a non-idle P with work: take an idle P to go steal."""
+    for id, p2 in enumerate(rt.allp):
+        if not idleSnapshot[id] and not runqempty(p2):
+            pp = pidlegetSpinning(rt)
+            return pp  # may be None: needspinning was set
+    return None
+
+
+def findRunnableIdle(rt: Runtime, mp: M) -> bool:
+    """Models proc.go: findRunnable steps O-S (spec 4.2): give up the P, the spinning ->
+    non-spinning re-checks, block in netpoll until the next timer, or stopm."""
+    sched = rt.sched
+    pp: P = mp.p  # type: ignore[assignment]
+    pollUntil = mp.pollUntil
+    now = rt.sim.now
+    # O: snapshot allp / idlepMask (before we release our P).
+    idleSnapshot = [p.idle for p in rt.allp]
+    # P: under sched.lock.
+    if sched.runqsize != 0:
+        gp = globrunqget(rt, pp, 0)
+        return scheduleFound(rt, mp, gp, False, False)  # type: ignore[arg-type]
+    if not mp.spinning and sched.needspinning == 1:
+        becomeSpinning(rt, mp)
+        return schedule(rt, mp)  # goto top
+    # An M that ran timers or was handed work meanwhile: local work appears only via us.
+    releasep(rt, mp)
+    pidleput(rt, pp)
+    # Q: the delicate dance.
+    wasSpinning = mp.spinning
+    if mp.spinning:
+        mp.spinning = False
+        _stopSpinningStats(rt, mp)
+        sched.nmspinning -= 1
+        if sched.nmspinning < 0:
+            raise Throw("findRunnable", "negative nmspinning", now)
+        if sched.runqsize != 0:
+            p2 = pidlegetSpinning(rt)
+            if p2 is not None:
+                gp = globrunqget(rt, p2, 0)
+                acquirep(rt, mp, p2)
+                becomeSpinning(rt, mp)
+                return scheduleFound(rt, mp, gp, False, False)  # type: ignore[arg-type]
+        p2 = checkRunqsNoP(rt, idleSnapshot)
+        if p2 is not None:
+            acquirep(rt, mp, p2)
+            becomeSpinning(rt, mp)
+            return schedule(rt, mp)  # goto top
+        # checkTimersNoP: earliest timer of any P that may have timers.
+        for p3 in rt.allp:
+            if p3.timerp and p3.timers:
+                w = p3.timers[0][0]
+                if pollUntil == 0 or w < pollUntil:
+                    pollUntil = w
+    # R: block in netpoll until the next timer (or until broken).
+    if rt.netpollInited and (rt.netpollWaiters or pollUntil != 0) and sched.lastpoll != 0:
+        sched.lastpoll = 0  # Swap(0): we are the poller
+        sched.pollUntil = pollUntil
+        mp.wasSpinning = wasSpinning
+        mp.state = M_NETPOLL
+        rt.netpoll_m = mp
+        rt.stats.netpoll_blocks += 1
+        if pollUntil == 0:
+            mp.ev = None  # block until netpollBreak
+        else:
+            # Go computes the delay from findRunnable's earlier ``now`` (step C), so a timer
+            # due in < 1 ms still makes epoll wait a whole ms: the ~1.09 ms oversleep.
+            delay = pollUntil - mp.pollNow
+            if delay <= 0:
+                wait = 0
+            else:
+                wait = rt.epoll_wait_ns(delay) + rt.costs.netpoll_overshoot_ns
+            mp.ev = rt.sim.at(now + wait, rt._ev_netpoll_return, mp)
+        return False
+    elif pollUntil != 0 and rt.netpollInited:
+        pollerPollUntil = sched.pollUntil
+        if pollerPollUntil == 0 or pollerPollUntil > pollUntil:
+            netpollBreak(rt)
+    # S
+    return stopm(rt, mp)
+
+
+def netpollReturn(rt: Runtime, mp: M) -> bool:
+    """The end of findRunnable step R: back from netpoll(delay) - take an idle P or stopm."""
+    sched = rt.sched
+    rt.netpoll_m = None
+    mp.state = M_SCHED
+    mp.ev = None
+    sched.pollUntil = 0
+    sched.lastpoll = rt.sim.now
+    gp = rt.netpoll_hook(rt, mp, -1) if rt.netpoll_hook is not None else None
+    p2 = pidleget(rt)
+    if p2 is None:
+        if gp is not None:
+            rt.injectglist_noP(gp)
+        return stopm(rt, mp)
+    acquirep(rt, mp, p2)
+    if gp is not None:
+        casgstatus(rt, gp, _Gwaiting, _Grunnable, "findRunnable")
+        execute(rt, mp, gp, False)
+        return True
+    if mp.wasSpinning:
+        becomeSpinning(rt, mp)
+    return schedule(rt, mp)
+
+
+# ---------------------------------------------------------------- deadlock
+
+
+def checkdead(rt: Runtime) -> None:
+    """Models proc.go: checkdead - no M running and no timer pending: deadlock."""
+    sched = rt.sched
+    run = mcount(rt) - len(sched.midle) - sched.nmidlelocked - sched.nmsys
+    if run > 0:
+        return
+    if run < 0:
+        raise Throw("checkdead", f"inconsistent M counts: run={run}", rt.sim.now)
+    waiting = False
+    for gp in rt.allgs:
+        s = gp.atomicstatus
+        if s == _Gwaiting:
+            waiting = True
+        elif s in (_Grunnable, _Grunning, 3):
+            raise Throw("checkdead", f"runnable g {gp!r} with no running M", rt.sim.now)
+    if not waiting:
+        raise GoFatal(["fatal error: no goroutines (main called runtime.Goexit) - deadlock!"])
+    for pp in rt.allp:
+        if pp.timers:
+            return
+    raise GoFatal(["fatal error: all goroutines are asleep - deadlock!"])
+
+
+__all__ = [
+    "_Gdead",
+    "acquirep",
+    "checkdead",
+    "execute",
+    "findRunnable",
+    "gopark",
+    "goready",
+    "goschedImpl",
+    "goyield",
+    "handoffp",
+    "newproc",
+    "ready",
+    "releasep",
+    "schedule",
+    "startm",
+    "stealWork",
+    "stopm",
+    "wakep",
+]

@@ -1,0 +1,373 @@
+"""The public entry point: :class:`Config`, :class:`Runtime`, :class:`Result`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from goschedlab.policies.base import Policy, coprimes_of
+from goschedlab.runtime.costs import Costs
+from goschedlab.runtime.errors import GoFatal, Throw
+from goschedlab.runtime.g import (
+    G,
+    _Gdead,
+    _Grunnable,
+    _Grunning,
+    _Gsyscall,
+)
+from goschedlab.runtime.histogram import timeHistogram
+from goschedlab.runtime.interp import async_preempt, burst_done, run_g
+from goschedlab.runtime.m import M_IDLE, M_RUNNING, M_SCHED, M_SYSCALL, M_SYSMON, M
+from goschedlab.runtime.machine import Machine
+from goschedlab.runtime.p import P, _Pgcstop, _Pidle, _Prunning, casPstatus
+from goschedlab.runtime.proc import (
+    acquirep,
+    findRunnableIdle,
+    mcount,
+    netpollReturn,
+    newproc1,
+    pidleput,
+    schedule,
+    stealRunnextAfterPause,
+)
+from goschedlab.runtime.runq import runqput
+from goschedlab.runtime.sched import schedt
+from goschedlab.runtime.syscall import exitsyscall
+from goschedlab.runtime.sysmon import SysmonState, sysmonDeepWake, sysmonStart, sysmonTick
+from goschedlab.sim import Simulation
+
+
+@dataclass(frozen=True)
+class Config:
+    """One simulated run's settings (defaults: Go 1.23.1's, ncpu = GOMAXPROCS).
+
+    gomaxprocs: GOMAXPROCS.  ncpu: cores of the machine (None: = gomaxprocs).  seed: the one
+    seed of every random stream (steal order, trackingSeq).  costs: ns cost model.
+    maxmcount: thread limit (debug.SetMaxThreads; Go: 10000).  schedtrace_ms: sysmon calls
+    the schedtrace callback every that many ms (0: off).  asyncpreempt: False models
+    GODEBUG=asyncpreemptoff=1.  policy: scheduler policy hooks (Go 1.23 by default).
+    """
+
+    gomaxprocs: int = 2
+    ncpu: int | None = None
+    seed: int = 1
+    costs: Costs = field(default_factory=Costs)
+    maxmcount: int = 10000
+    schedtrace_ms: int = 0
+    asyncpreempt: bool = True
+    policy: Policy = field(default_factory=Policy)
+
+    def __post_init__(self) -> None:
+        if self.gomaxprocs < 1:
+            raise ValueError(f"Config.gomaxprocs must be >= 1, got {self.gomaxprocs}")
+        if self.ncpu is not None and self.ncpu < 1:
+            raise ValueError(f"Config.ncpu must be >= 1, got {self.ncpu}")
+        if self.maxmcount < 1:
+            raise ValueError(f"Config.maxmcount must be >= 1, got {self.maxmcount}")
+
+
+@dataclass(slots=True)
+class RuntimeStats:
+    """Counters the model keeps (not Go metrics; Go-named where Go has the concept)."""
+
+    schedules: int = 0
+    context_switches: int = 0
+    steal_attempts: int = 0
+    steal_successes: int = 0
+    gs_stolen: int = 0
+    runnext_steals: int = 0
+    spin_ns: int = 0
+    threads_created: int = 0
+    goroutines_created: int = 0
+    preempt_requests: int = 0
+    preemptions: int = 0
+    async_preemptions: int = 0
+    syscalls: int = 0
+    syscall_retakes: int = 0
+    exitsyscall_fast: int = 0
+    exitsyscall_slow: int = 0
+    runqputslow: int = 0
+    timers_run: int = 0
+    netpoll_blocks: int = 0
+    schedtrace_calls: int = 0
+    alloc_bytes: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        """The counters as a plain dict."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one run produced.  ``exit_code`` 0: main returned; 2: fatal (``fatal`` holds
+    Go's stderr lines); None: stopped at ``until_ns``."""
+
+    exit_code: int | None
+    fatal: tuple[str, ...]
+    makespan_ns: int
+    threads: int
+    goroutines: int
+    goroutines_created: int
+    stats: RuntimeStats
+    sched_latencies: tuple[int, ...]
+    sched_latency_samples: int
+    events: int
+    main_result: Any = None
+
+    @property
+    def now(self) -> int:
+        """Virtual time at the end of the run (= makespan_ns)."""
+        return self.makespan_ns
+
+
+class Runtime:
+    """One simulated Go process: Ps, Ms, Gs, schedt, sysmon, on a :class:`Simulation`.
+
+    Go-named state for observers: ``sched`` (schedt), ``allp``, ``allm`` (creation order;
+    ``allm_newest_first`` is Go's list order), ``allgs``, ``mcount()``, ``timeToRun``.
+    """
+
+    def __init__(self, config: Config | None = None, schedtrace: Callable | None = None) -> None:
+        cfg = config or Config()
+        self.config = cfg
+        self.sim = Simulation(cfg.seed)
+        self.costs = cfg.costs
+        self.policy = cfg.policy
+        self.globrunq_check_period = cfg.policy.globrunq_check_period
+        self.force_preempt_ns = cfg.policy.force_preempt_ns
+        self.steal_tries = cfg.policy.steal_tries
+        self.asyncpreempt = cfg.asyncpreempt
+        self.schedtrace_ns = cfg.schedtrace_ms * 1_000_000
+        self.schedtrace_cb = schedtrace
+        self.cheaprand = self.sim.rng("cheaprand")
+        self.stats = RuntimeStats()
+        self.timeToRun = timeHistogram()
+        self.sched = schedt(cfg.gomaxprocs, cfg.maxmcount)
+        self.sched.timeToRun = self.timeToRun
+        self.allp: list[P] = []
+        self.allm: list[M] = []
+        self.allgs: list[G] = []
+        self.coprimes = coprimes_of(cfg.gomaxprocs)
+        self.mainStarted = False
+        self.main_g: G | None = None
+        self.netpollInited = False
+        self.netpollWaiters = 0
+        self.netpoll_m: M | None = None
+        self.netpoll_hook: Callable | None = None  # issue 3: network poller
+        self.netpoll_sysmon: Callable = lambda rt: None
+        self.timer_seq = 0
+        self.sysmon = SysmonState()
+        self._exit: tuple[int, tuple[str, ...], Any] | None = None
+        # Engine callbacks (bound once).
+        self._ev_run_g = lambda mp: run_g(self, mp)
+        self._ev_burst_done = lambda mp: burst_done(self, mp)
+        self._ev_async_preempt = lambda mp: async_preempt(self, mp)
+        self._ev_mstart = self._mstart
+        self._ev_mwake = self._mwake
+        self._ev_findrunnable_idle = self._findrunnable_idle
+        self._ev_netpoll_return = self._netpoll_return
+        self._ev_steal_pause = self._steal_pause
+        self._ev_exitsyscall = self._exitsyscall
+        self._ev_sysmon = lambda _: sysmonTick(self)
+        self._ev_sysmon_deep = lambda syscallWake: sysmonDeepWake(self, syscallWake)
+        self._procinit()
+        self.machine = Machine(self, cfg.ncpu if cfg.ncpu is not None else cfg.gomaxprocs)
+
+    # ------------------------------------------------------------------ setup
+    def _procinit(self) -> None:
+        """schedinit + procresize(GOMAXPROCS) + m0 + sysmon (runtime.main)."""
+        sched = self.sched
+        n = sched.gomaxprocs
+        cap = self.policy.runq_capacity
+        for i in range(n):
+            pp = P(i, cap)
+            casPstatus(self, pp, -1, _Pgcstop, "(*p).init")
+            self.allp.append(pp)
+        m0 = M(0)
+        sched.mnext = 1
+        self.allm.append(m0)
+        self.m0 = m0
+        pp0 = self.allp[0]
+        casPstatus(self, pp0, _Pgcstop, _Pidle, "procresize")
+        acquirep(self, m0, pp0)
+        for i in range(n - 1, 0, -1):
+            pp = self.allp[i]
+            casPstatus(self, pp, _Pgcstop, _Pidle, "procresize")
+            pidleput(self, pp)
+        # sysmon: newm(sysmon, nil, -1) from runtime.main; counted in nmsys.
+        sm = M(sched.mnext)
+        sched.mnext += 1
+        sched.nmsys += 1
+        sm.state = M_SYSMON
+        self.allm.append(sm)
+        self.sysmon_m = sm
+
+    @staticmethod
+    def epoll_wait_ns(delay: int) -> int:
+        """Models netpoll_epoll.go: netpoll(delay) -> epoll_pwait timeout, in ns.
+
+        Under 1 ms it waits 1 ms; from 1 ms it truncates to whole ms (capped at 1e9 ms).
+        """
+        if delay < 1_000_000:
+            return 1_000_000
+        if delay < 10**15:
+            return delay // 1_000_000 * 1_000_000
+        return 10**9 * 1_000_000
+
+    # ------------------------------------------------------------------ observers
+    def mcount(self) -> int:
+        """mnext - nmfreed, as schedtrace's ``threads=``."""
+        return mcount(self)
+
+    @property
+    def allm_newest_first(self) -> list[M]:
+        """allm in Go's list order (newest first, M0 last)."""
+        return self.allm[::-1]
+
+    def gcount(self) -> int:
+        """Goroutines that exist (not dead), like runtime.NumGoroutine (no system Gs here)."""
+        return sum(1 for gp in self.allgs if gp.atomicstatus != _Gdead)
+
+    def setMaxThreads(self, n: int) -> int:
+        """Models runtime/debug.SetMaxThreads: set the limit, re-check it (may die)."""
+        from goschedlab.runtime.proc import checkmcount
+
+        old = self.sched.maxmcount
+        self.sched.maxmcount = min(n, 0x7FFFFFFF)
+        checkmcount(self)
+        return old
+
+    def check_invariants(self) -> None:
+        """Check the model's global invariants; raise :class:`Throw` on the first violation.
+
+        * every _Grunnable G is on exactly one run queue (runnext, a local ring, global);
+          every queued G is _Grunnable (no G lost, none queued twice);
+        * every _Grunning G is the curg of exactly one M, itself running with a P;
+        * every _Gsyscall G is the curg of an M in a syscall;
+        * nmspinning == number of spinning Ms; npidle == len(pidle), all _Pidle;
+        * every idle M is on midle.
+        """
+        now = self.sim.now
+        seen: dict[int, int] = {}
+        for pp in self.allp:
+            gs = [pp.runq[(pp.runqhead + i) % pp.runqcap] for i in range(pp.runqsize)]
+            if pp.runnext is not None:
+                gs.append(pp.runnext)
+            for gp in gs:
+                seen[id(gp)] = seen.get(id(gp), 0) + 1
+        for gp in self.sched.runq:
+            seen[id(gp)] = seen.get(id(gp), 0) + 1
+        if len(self.sched.runq) != self.sched.runqsize:
+            raise Throw("check_invariants", "sched.runqsize != len(sched.runq)", now)
+        curgs = {id(mp.curg): mp for mp in self.allm if mp.curg is not None}
+        for gp in self.allgs:
+            k = seen.get(id(gp), 0)
+            s = gp.atomicstatus
+            if s == _Grunnable and k != 1:
+                raise Throw("check_invariants", f"{gp!r} is on {k} run queues (lost G)", now)
+            if s != _Grunnable and k:
+                raise Throw("check_invariants", f"{gp!r} is queued but not runnable", now)
+            if s == _Grunning:
+                mp = curgs.get(id(gp))
+                if mp is None or gp.m is not mp or mp.p is None:
+                    raise Throw("check_invariants", f"{gp!r} running without its M/P", now)
+            if s == _Gsyscall:
+                mp = curgs.get(id(gp))
+                if mp is None or mp.state != M_SYSCALL:
+                    raise Throw("check_invariants", f"{gp!r} in syscall without its M", now)
+        nspin = sum(1 for mp in self.allm if mp.spinning)
+        if nspin != self.sched.nmspinning:
+            raise Throw(
+                "check_invariants", f"nmspinning={self.sched.nmspinning} but {nspin} spin", now
+            )
+        if self.sched.npidle != len(self.sched.pidle):
+            raise Throw("check_invariants", "npidle != len(pidle)", now)
+        for pp in self.sched.pidle:
+            if pp.status != _Pidle or not pp.idle:
+                raise Throw("check_invariants", f"{pp!r} on pidle but not idle", now)
+        for mp in self.allm:
+            if (mp.state == M_IDLE) != (mp in self.sched.midle):
+                raise Throw("check_invariants", f"{mp!r} idle state vs midle mismatch", now)
+
+    # ------------------------------------------------------------------ engine callbacks
+    def _continue(self, mp: M, running: bool) -> None:
+        if running:
+            run_g(self, mp)
+
+    def _mstart(self, mp: M) -> None:
+        """mstart1: acquirep(m.nextp) then schedule."""
+        mp.ev = None
+        pp = mp.nextp
+        mp.nextp = None
+        if mp.spinning:
+            mp.spinstart = self.sim.now
+        acquirep(self, mp, pp)  # type: ignore[arg-type]
+        mp.state = M_SCHED
+        self._continue(mp, schedule(self, mp))
+
+    def _mwake(self, mp: M) -> None:
+        """stopm after mPark returns: acquirep(m.nextp) then schedule."""
+        mp.blocked = False
+        self._mstart(mp)
+
+    def _findrunnable_idle(self, mp: M) -> None:
+        mp.ev = None
+        self._continue(mp, findRunnableIdle(self, mp))
+
+    def _netpoll_return(self, mp: M) -> None:
+        self._continue(mp, netpollReturn(self, mp))
+
+    def _steal_pause(self, mp: M) -> None:
+        mp.ev = None
+        self._continue(mp, stealRunnextAfterPause(self, mp))
+
+    def _exitsyscall(self, mp: M) -> None:
+        self._continue(mp, exitsyscall(self, mp))
+
+    def main_exited(self, mp: M, value: Any = None) -> None:
+        """main.main returned: the process exits with status 0 (runtime.main -> exit(0))."""
+        self._exit = (0, (), value)
+        self.sim.stop()
+
+    # ------------------------------------------------------------------ run
+    def run(self, main_fn: Callable[..., Any], *args: Any, until_ns: int | None = None) -> Result:
+        """Run ``main_fn(*args)`` as the main goroutine (goid 1) until it returns, the program
+        dies (fatal error, deadlock) or ``until_ns`` of virtual time passed."""
+        if self.main_g is not None:
+            raise RuntimeError("Runtime.run: a Runtime runs one program; make a new one")
+        m0 = self.m0
+        pp0 = self.allp[0]
+        gp = newproc1(self, m0, pp0, main_fn, args, None)
+        self.main_g = gp
+        runqput(self, pp0, gp, True)
+        self.mainStarted = True
+        sysmonStart(self)
+        self.sim.at(0, lambda mp: self._continue(mp, schedule(self, mp)), m0)
+        try:
+            self.sim.run(until_ns)
+        except GoFatal as e:
+            self._exit = (e.exit_code, tuple(e.lines), None)
+        if self._exit is None:
+            if until_ns is None or self.sim.next_time() is None:
+                self._exit = (2, ("fatal error: all goroutines are asleep - deadlock!",), None)
+            else:
+                self._exit = (None, (), None)  # type: ignore[assignment]
+        code, lines, value = self._exit  # type: ignore[misc]
+        stats = RuntimeStats(**self.stats.as_dict())
+        return Result(
+            exit_code=code,
+            fatal=lines,
+            makespan_ns=self.sim.now,
+            threads=self.mcount(),
+            goroutines=self.gcount(),
+            goroutines_created=stats.goroutines_created,
+            stats=stats,
+            sched_latencies=tuple(self.timeToRun.counts()),
+            sched_latency_samples=self.timeToRun.n,
+            events=self.sim.events + self.sim.inline_advances,
+            main_result=value,
+        )
+
+
+__all__ = ["Config", "Result", "Runtime", "RuntimeStats", "M_RUNNING", "_Prunning", "_Grunning"]

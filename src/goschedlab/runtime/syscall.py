@@ -1,0 +1,125 @@
+"""System calls (proc.go: entersyscall/reentersyscall, entersyscallblock, exitsyscall,
+exitsyscallfast, exitsyscall0; spec 6)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from goschedlab.runtime.g import G, _Grunnable, _Grunning, _Gsyscall, casgstatus
+from goschedlab.runtime.m import M_RUNNING, M_SYSCALL, M
+from goschedlab.runtime.p import P, _Pidle, _Prunning, _Psyscall, casPstatus
+from goschedlab.runtime.proc import (
+    acquirep,
+    dropg,
+    execute,
+    handoffp,
+    pidleget,
+    releasep,
+    stopm,
+    wirep,
+)
+from goschedlab.runtime.runq import globrunqput
+from goschedlab.runtime.sysmon import sysmonwake
+
+if TYPE_CHECKING:
+    from goschedlab.runtime.runtime import Runtime
+
+M32 = 0xFFFFFFFF
+
+
+def entersyscall(rt: Runtime, mp: M, gp: G, ns: int) -> None:
+    """Models proc.go: reentersyscall - the P stays attached as _Psyscall (no owner M), so
+    sysmon can retake it; the syscall returns ``ns`` later (``exitsyscall``)."""
+    mp.debt += rt.costs.entersyscall_ns
+    casgstatus(rt, gp, _Grunning, _Gsyscall, "reentersyscall")
+    if rt.sched.sysmonwait:
+        sysmonwake(rt)
+    pp: P = mp.p  # type: ignore[assignment]
+    mp.syscalltick = pp.syscalltick
+    pp.m = None
+    mp.oldp = pp
+    mp.p = None
+    casPstatus(rt, pp, _Prunning, _Psyscall, "reentersyscall")  # atomic store in Go
+    _block(rt, mp, ns)
+
+
+def entersyscallblock(rt: Runtime, mp: M, gp: G, ns: int) -> None:
+    """Models proc.go: entersyscallblock - a call known to block: hand the P off at once."""
+    mp.debt += rt.costs.entersyscall_ns
+    pp: P = mp.p  # type: ignore[assignment]
+    mp.syscalltick = pp.syscalltick
+    pp.syscalltick = (pp.syscalltick + 1) & M32
+    casgstatus(rt, gp, _Grunning, _Gsyscall, "entersyscallblock")
+    if rt.sched.sysmonwait:
+        sysmonwake(rt)
+    handoffp(rt, releasep(rt, mp))
+    mp.oldp = None
+    _block(rt, mp, ns)
+
+
+def _block(rt: Runtime, mp: M, ns: int) -> None:
+    mp.state = M_SYSCALL
+    rt.stats.syscalls += 1
+    t = rt.sim.now + mp.debt + ns
+    mp.debt = 0
+    mp.ev = rt.sim.at(t, rt._ev_exitsyscall, mp)
+
+
+def exitsyscall(rt: Runtime, mp: M) -> bool:
+    """Models proc.go: exitsyscall - fast path back onto a P, else exitsyscall0.
+
+    Returns True if ``mp`` runs its G (or another) now, False if the M stopped.
+    """
+    gp: G = mp.curg  # type: ignore[assignment]
+    mp.ev = None
+    gp.waitsince = 0
+    oldp = mp.oldp
+    mp.oldp = None
+    mp.debt += rt.costs.exitsyscall_ns
+    if exitsyscallfast(rt, mp, oldp):
+        pp: P = mp.p  # type: ignore[assignment]
+        pp.syscalltick = (pp.syscalltick + 1) & M32
+        casgstatus(rt, gp, _Gsyscall, _Grunning, "exitsyscall")
+        mp.state = M_RUNNING
+        rt.stats.exitsyscall_fast += 1
+        return True
+    rt.stats.exitsyscall_slow += 1
+    return exitsyscall0(rt, mp, gp)
+
+
+def exitsyscallfast(rt: Runtime, mp: M, oldp: P | None) -> bool:
+    """Models proc.go: exitsyscallfast - re-acquire the old P if still _Psyscall, else any
+    idle P."""
+    if oldp is not None and oldp.status == _Psyscall:
+        casPstatus(rt, oldp, _Psyscall, _Pidle, "exitsyscallfast")  # CAS syscall -> idle
+        wirep(rt, mp, oldp)
+        # exitsyscallfast_reacquired: the P was taken and came back (ABA).
+        if oldp.syscalltick != mp.syscalltick:
+            oldp.syscalltick = (oldp.syscalltick + 1) & M32
+        return True
+    if rt.sched.pidle:
+        pp = pidleget(rt)
+        if pp is not None and rt.sched.sysmonwait:
+            sysmonwake(rt)
+        if pp is not None:
+            acquirep(rt, mp, pp)
+            return True
+    return False
+
+
+def exitsyscall0(rt: Runtime, mp: M, gp: G) -> bool:
+    """Models proc.go: exitsyscall0 - no P: the G goes to the global queue, the M stops."""
+    from goschedlab.runtime.proc import schedule  # noqa: F401  (documented continuation)
+
+    casgstatus(rt, gp, _Gsyscall, _Grunnable, "exitsyscall0")
+    dropg(mp, gp)
+    pp = pidleget(rt)
+    if pp is None:
+        globrunqput(rt, gp)
+    elif rt.sched.sysmonwait:
+        sysmonwake(rt)
+    if pp is not None:
+        acquirep(rt, mp, pp)
+        execute(rt, mp, gp, False)
+        return True
+    return stopm(rt, mp)

@@ -1,0 +1,231 @@
+"""Reader facade: :func:`open` streams events, :func:`read` returns a :class:`Trace` of tables.
+
+(pyelftools ``elffile.py``; Go ``internal/trace.Reader``.)
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from goschedlab.trace import wire
+from goschedlab.trace.generation import Generation, open_trace
+from goschedlab.trace.order import EvSync, Ordering, Record
+from goschedlab.trace.states import G_STATE_NAMES, P_STATE_NAMES, TraceBuilder
+
+
+class Event:
+    """One event in Go's merged order.
+
+    ``time`` ns (Go's clamped time), ``type`` the wire code (``name`` Go's name, "Sync" for the
+    end-of-generation marker), ``m``/``p``/``g`` the scheduling context (-1 = none), ``args`` the
+    wire arguments by Go's names, ``gen`` the generation (string/stack lookups:
+    :meth:`string`, :meth:`stack`).
+    """
+
+    __slots__ = ("time", "type", "m", "p", "g", "args", "gen", "_generation")
+
+    def __init__(self, r: Record, generation: Generation) -> None:
+        self.time, self.type, self.m, self.p, self.g = r[0], r[1], r[2], r[3], r[4]
+        if r[1] == EvSync or r[1] == wire.EvCPUSample:
+            names: tuple[str, ...] = ("gen",) if r[1] == EvSync else ("stack",)
+        else:
+            names = wire.EVENT_SPECS[r[1]][1]
+        self.args = dict(zip(names, r[5:9], strict=False))
+        self.gen = generation.gen
+        self._generation = generation
+
+    @property
+    def name(self) -> str:
+        return "Sync" if self.type == EvSync else wire.event_name(self.type)
+
+    def string(self, arg: str) -> str:
+        """Resolve a ``*_string`` argument through this generation's string table."""
+        return self._generation.string(self.args[arg])
+
+    def stack(self, arg: str = "stack") -> tuple:
+        """Resolve a stack argument: frames leaf first (empty for 0)."""
+        return self._generation.stack(self.args.get(arg, 0))
+
+    def __repr__(self) -> str:
+        a = " ".join(f"{k}={v}" for k, v in self.args.items())
+        return f"Event({self.name} t={self.time} M={self.m} P={self.p} G={self.g} {a})"
+
+
+class TraceReader:
+    """An open trace file: header checked, generations read lazily one at a time."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
+        self._f, self.version, self.size = open_trace(self.path)
+        self.ordering = Ordering(self._f, self.version, self.size, self.path)
+
+    def records(self) -> Iterator[Record]:
+        """Raw records in merged order (fast path; see ``order.py`` for the layout)."""
+        return self.ordering.records()
+
+    def events(self) -> Iterator[Event]:
+        """:class:`Event` objects in Go's merged order."""
+        o = self.ordering
+        for r in o.records():
+            yield Event(r, o.current)  # type: ignore[arg-type]
+
+    def generations(self) -> Iterator[Generation]:
+        """The raw generations (tables and undecoded batches), one at a time."""
+        from goschedlab.trace.generation import iter_generations
+
+        return iter_generations(self._f, self.version, self.size, self.path)
+
+    def close(self) -> None:
+        self._f.close()
+
+    def __enter__(self) -> TraceReader:
+        return self
+
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def open(path: str | os.PathLike[str]) -> TraceReader:  # noqa: A001 - mirrors builtins.open
+    """Open a Go 1.22/1.23 execution trace (header checked now, the rest read lazily)."""
+    return TraceReader(path)
+
+
+@dataclass
+class Trace:
+    """Everything :func:`read` derives from a trace, as pandas DataFrames (times in ns).
+
+    * ``events``: time, name, m, p, g, a0..a3 (wire arguments), merged order.
+    * ``goroutine_intervals``: g, state, start, end, duration, reason, p, next_state,
+      left_censored, right_censored.  ``reason`` is the block/stop reason that began it.
+    * ``proc_intervals``: p, state (Running/Idle), start, end, duration, m, censoring flags.
+    * ``stw``: start, end, duration, kind, g, p.   ``gc``: seq, start, end, duration.
+    * ``tasks``, ``regions``, ``logs``, ``creations`` (g, time, parent_g, start_func,
+      created_at, creation_stack), ``metrics`` (time, name, value).
+    * ``transition_counts`` / ``kind_counts`` / ``type_counts`` / ``wire_counts``: dicts
+      comparable with ``go tool trace -d=1`` / ``-d=2``.
+    """
+
+    path: str
+    version: int
+    generations: int
+    window: tuple[int, int]
+    events: pd.DataFrame
+    goroutine_intervals: pd.DataFrame
+    proc_intervals: pd.DataFrame
+    stw: pd.DataFrame
+    gc: pd.DataFrame
+    tasks: pd.DataFrame
+    regions: pd.DataFrame
+    logs: pd.DataFrame
+    creations: pd.DataFrame
+    metrics: pd.DataFrame
+    transition_counts: dict[str, int] = field(default_factory=dict)
+    kind_counts: dict[str, int] = field(default_factory=dict)
+    type_counts: dict[str, int] = field(default_factory=dict)
+    wire_counts: dict[str, int] = field(default_factory=dict)
+    labels: dict[int, str] = field(default_factory=dict)
+
+    def state_totals(self) -> dict[int, dict[str, int]]:
+        """Per goroutine: total ns in each state within the window (Go's -d=1 totals)."""
+        gi = self.goroutine_intervals
+        out: dict[int, dict[str, int]] = {}
+        if gi.empty:
+            return out
+        s = gi.groupby(["g", "state"])["duration"].sum()
+        for (g, st), v in s.items():
+            out.setdefault(int(g), {})[str(st)] = int(v)
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        """A small JSON-able summary."""
+        return {
+            "path": self.path, "version": f"go1.{self.version}",
+            "generations": self.generations, "window_ns": list(self.window),
+            "events": int(sum(self.type_counts.values())),
+            "goroutines": int(self.goroutine_intervals["g"].nunique())
+            if not self.goroutine_intervals.empty else 0,
+            "procs": int(self.proc_intervals["p"].nunique())
+            if not self.proc_intervals.empty else 0,
+            "stw_pauses": len(self.stw), "gc_cycles": len(self.gc),
+        }
+
+
+def _df(rows: list, cols: list[str]) -> pd.DataFrame:
+    return pd.DataFrame.from_records(rows, columns=cols) if rows else pd.DataFrame(columns=cols)
+
+
+def read(path: str | os.PathLike[str], *, events: bool = True) -> Trace:
+    """Read a whole trace: merged events (unless ``events=False``), intervals and ranges."""
+    with open(path) as r:
+        b = TraceBuilder(keep_events=events)
+        b.feed(r.records(), r.ordering)
+        t0 = b.first_t if b.first_t is not None else 0
+        window = (t0, b.last_t)
+        if events and b.events:
+            arr = np.array(b.events, dtype=np.int64) if _fits(b.events) else None
+            if arr is not None:
+                ev = pd.DataFrame(arr[:, [0, 2, 3, 4, 5, 6, 7, 8]],
+                                  columns=["time", "m", "p", "g", "a0", "a1", "a2", "a3"])
+                codes = arr[:, 1]
+            else:
+                ev = pd.DataFrame([(e[0], e[2], e[3], e[4], *e[5:9]) for e in b.events],
+                                  columns=["time", "m", "p", "g", "a0", "a1", "a2", "a3"])
+                codes = np.array([e[1] for e in b.events])
+            names = {c: ("Sync" if c == EvSync else wire.event_name(int(c)))
+                     for c in np.unique(codes)}
+            ev.insert(1, "name", pd.Categorical([names[c] for c in codes]))
+        else:
+            ev = pd.DataFrame(columns=["time", "name", "m", "p", "g", "a0", "a1", "a2", "a3"])
+        gi = _df(b.gi, ["g", "state", "start", "end", "reason", "p", "next_state",
+                        "left_censored", "right_censored"])
+        if not gi.empty:
+            gi["state"] = gi["state"].map(G_STATE_NAMES)
+            gi["next_state"] = gi["next_state"].map(lambda s: G_STATE_NAMES.get(s, ""))
+            gi.insert(4, "duration", gi["end"] - gi["start"])
+        pi = _df(b.pi, ["p", "state", "start", "end", "m", "left_censored", "right_censored"])
+        if not pi.empty:
+            pi["state"] = pi["state"].map(P_STATE_NAMES)
+            pi.insert(4, "duration", pi["end"] - pi["start"])
+        stw = _df(b.stw, ["start", "end", "kind", "g", "p"])
+        stw.insert(2, "duration", stw["end"] - stw["start"])
+        gc = _df(b.gc, ["seq", "start", "end"])
+        gc["duration"] = gc["end"] - gc["start"]
+        tasks = _df([(k, *v) for k, v in b.tasks.items()],
+                    ["id", "parent", "name", "start", "end", "g"])
+        return Trace(
+            path=r.path, version=r.version, generations=b.generations, window=window,
+            events=ev, goroutine_intervals=gi, proc_intervals=pi, stw=stw, gc=gc, tasks=tasks,
+            regions=_df(b.regions, ["g", "task", "name", "start", "end"]),
+            logs=_df(b.logs, ["time", "g", "task", "key", "value"]),
+            creations=_df(b.creations, ["g", "time", "parent_g", "start_func", "created_at",
+                                        "creation_stack"]),
+            metrics=_df(b.metrics, ["time", "name", "value"]),
+            transition_counts=dict(b.transition_counts), kind_counts=dict(b.kind_counts),
+            type_counts=dict(b.type_counts), wire_counts=_wire_counts(b, r.ordering),
+            labels=dict(b.labels),
+        )
+
+
+def _fits(rows: list[Record]) -> bool:
+    """True if every record value fits int64 (wire args can be up to 2**64-1)."""
+    lim = (1 << 63) - 1
+    return all(max(r[5:9]) <= lim for r in rows)
+
+
+def _wire_counts(b: TraceBuilder, o: Ordering) -> dict[str, int]:
+    """Per-type counts as ``go tool trace -d=2`` prints them (file order, before merging)."""
+    c: Counter[str] = Counter(b.wire_counts)
+    for code in np.flatnonzero(o.wire_type_counts):
+        c[wire.event_name(int(code))] += int(o.wire_type_counts[code])
+    return dict(c)
+

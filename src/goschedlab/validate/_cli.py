@@ -1,0 +1,125 @@
+"""``goschedlab validate`` and ``goschedlab calibrate``."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import platform
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from goschedlab.errors import UserInputError
+
+
+def _gmps(text: str) -> list[int]:
+    try:
+        vals = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise UserInputError(
+            f"--gomaxprocs {text!r}: expected a comma list of positive integers, e.g. 1,2"
+        ) from None
+    if not vals or any(v < 1 for v in vals):
+        raise UserInputError(f"--gomaxprocs {text!r}: expected positive integers, e.g. 1,2")
+    return vals
+
+
+def validate_command(
+    go: str = typer.Option("1.23.1", "--go", help="Go release of the real side."),
+    workloads: str = typer.Option(
+        "", "--workloads", help="Comma list of workload or workload/setting (default: all)."
+    ),
+    reps: int = typer.Option(3, "--reps", help="Real repetitions per case (run, or first N)."),
+    gomaxprocs: str = typer.Option("1,2", "--gomaxprocs", help="GOMAXPROCS values, e.g. 1,2."),
+    real: str = typer.Option(
+        "", "--real",
+        help="Results tree <workload>/<setting>-gmp<N>-rep<K>.json, or 'run' to run our Go "
+        "programs now (default: the shipped reference corpus of --go, else run).",
+    ),
+    sim: str = typer.Option(
+        "", "--sim", help="Compare against this results tree instead of the simulator."
+    ),
+    seeds: int = typer.Option(3, "--seeds", help="Simulator seeds per case."),
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write per-case rows and score here.")
+    ] = None,
+    html_out: Annotated[
+        Path | None, typer.Option("--html", help="Write an HTML page with plots here.")
+    ] = None,
+    save_real: Annotated[
+        Path | None,
+        typer.Option("--save-real", help="With --real run: also write each run here."),
+    ] = None,
+    attempts: int = typer.Option(
+        3, "--attempts", help="With --real run: runs per repetition while the host is busy."
+    ),
+    misses: bool = typer.Option(False, "--misses", help="Table: show only cases out of tolerance."),
+) -> None:
+    """Measure the simulator against real Go: per workload, setting, GOMAXPROCS and metric
+    (makespan; /sched/latencies p50/p90/p99; request latency p50/p99; threads; GC pause count and
+    p99) the real and simulated medians and spreads, the relative error and whether it is within
+    tolerance (makespan 5 %, latencies 25 %, counts 25 % or 1); prints the table and the score
+    (share of cases within tolerance)."""
+    from goschedlab.validate.api import run_validation
+    from goschedlab.validate.render import print_report, write_html, write_json
+
+    console = Console(stderr=True)
+    v = run_validation(
+        go=go, workloads=workloads or None, reps=reps, gomaxprocs=_gmps(gomaxprocs),
+        real=real or None, sim=sim or None, seeds=seeds, save_real=save_real,
+        attempts=attempts,
+        progress=lambda msg: console.log(msg),
+    )
+    print_report(v, only_misses=misses)
+    if json_out is not None:
+        write_json(v, json_out)
+    if html_out is not None:
+        write_html(v, html_out)
+
+
+def calibrate_command(
+    go: str = typer.Option("1.23.1", "--go", help="Go release to measure."),
+    out: Annotated[Path, typer.Option("--out", help="Costs TOML to write.")] = Path("costs.toml"),
+    reps: int = typer.Option(1, "--reps", help="Runs per GOMAXPROCS (the median is used)."),
+    scale: float = typer.Option(1.0, "--scale", help="Multiply the program's trial counts."),
+    from_dir: Annotated[
+        Path | None,
+        typer.Option("--from", help="Fit from calibrate runs in this results tree, not a run."),
+    ] = None,
+) -> None:
+    """Run goschedlab's calibration Go program at GOMAXPROCS 1 and 2, fit the simulator's cost
+    parameters (goroutine creation, channel hand-off, context switch, idle-P wake-up, syscall
+    entry/exit, timer granularity, ...) and write them as a TOML file for simulate --costs FILE.
+    Each line says which measurement set the parameter."""
+    from goschedlab.validate.calibrate import (
+        fit_costs,
+        load_calibration_dir,
+        run_calibration,
+        write_costs,
+    )
+
+    if reps < 1 or scale <= 0:
+        raise UserInputError("--reps must be at least 1 and --scale positive")
+    if from_dir is not None:
+        runs = load_calibration_dir(from_dir)
+        origin = f"calibrate runs read from {from_dir}"
+    else:
+        from goschedlab.realgo import ensure_go
+
+        tc = ensure_go(go)
+        runs = run_calibration(tc, (1, 2), reps=reps, scale=scale)
+        origin = f"calibrate run now with go{tc.version}, {reps} rep(s), scale {scale}"
+    version = next(iter(runs.values()))[0].get("go_version", "?")
+    fit = fit_costs(runs)
+    header = [
+        f"goschedlab calibrate: cost model fit for {version} on {platform.node()} "
+        f"({platform.machine()}), {_dt.datetime.now(_dt.UTC):%Y-%m-%d %H:%M}Z",
+        origin,
+        "name = ns  # the measurement (median over repetitions) that set it",
+    ]
+    write_costs(out, fit, header)
+    console = Console(soft_wrap=True)
+    for f in fit:
+        console.print(f"{f.name:>22} = {f.value:>8}  [dim]{f.source}[/]")
+    print(f"wrote {out}")

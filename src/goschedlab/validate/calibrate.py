@@ -1,0 +1,168 @@
+"""``goschedlab calibrate``: measure runtime primitives with real Go and fit the cost model.
+
+Runs our ``calibrate`` Go program (``goschedlab/gosrc/calibrate``) at GOMAXPROCS 1 and 2 (or
+reads such runs from a results tree), reduces each measured quantity to one number (median over
+repetitions of the run's scalar, or of its p50 for distributions), and sets the parameters of
+:class:`goschedlab.runtime.costs.Costs` from them.  Each parameter's rule says which measurement
+sets it; parameters the program cannot separate keep their defaults and are marked "assumed".
+
+The rules model what one measurement costs in the simulator's terms:
+
+* unbuffered round trip (one P) = 2 x (2 chanop + ready + gopark + schedule)
+* go -> first run, creator blocking at once = newproc + chanop + gopark + schedule
+* Gosched with two goroutines = gosched + schedule
+* idle-P wake-up = mwake + steal_probe + schedule
+
+so parameters are solved in dependency order (assumed ones first).  Costs are global: one fit
+per machine and Go release, never per workload.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from goschedlab.errors import UserInputError
+from goschedlab.runtime.costs import Costs
+from goschedlab.validate.sources import read_run, write_text_atomic
+
+Runs = Mapping[int, Sequence[Mapping[str, Any]]]  # GOMAXPROCS -> calibrate runs
+
+
+def load_calibration_dir(root: Path) -> dict[int, list[dict[str, Any]]]:
+    """Calibrate runs of a results tree: ``root/calibrate/<setting>-gmp<N>-rep<K>.json``."""
+    d = Path(root) / "calibrate"
+    files = sorted(d.glob("*-gmp*-rep*.json")) if d.is_dir() else []
+    if not files:
+        raise UserInputError(f"{d}: no calibrate runs (expected <setting>-gmp<N>-rep<K>.json)")
+    out: dict[int, list[dict[str, Any]]] = {}
+    for f in files:
+        run = read_run(f)
+        if not isinstance(run.get("calib"), Mapping):
+            raise UserInputError(f"{f}: expected a calibrate run with a 'calib' object")
+        out.setdefault(int(run.get("gomaxprocs", 0)), []).append(run)
+    return out
+
+
+def run_calibration(tc: Any, gomaxprocs: Sequence[int] = (1, 2), reps: int = 1,
+                    scale: float = 1.0) -> dict[int, list[dict[str, Any]]]:
+    """Run our calibrate program ``reps`` times at each GOMAXPROCS with toolchain ``tc``."""
+    from goschedlab.realgo.programs import Program
+
+    prog = Program("calibrate")
+    out: dict[int, list[dict[str, Any]]] = {}
+    for _ in range(reps):
+        for g in gomaxprocs:
+            out.setdefault(g, []).append(prog.run(tc, {"scale": scale}, gomaxprocs=g))
+    return out
+
+
+def quantity(runs: Runs, gmp: int, name: str, field: str = "p50_ns") -> float:
+    """Median over the repetitions at ``gmp`` of ``calib.<name>`` (dotted for nested; for a
+    distribution, its ``field``)."""
+    vals: list[float] = []
+    for run in runs.get(gmp, ()):
+        v: Any = run["calib"]
+        for part in name.split("."):
+            v = v.get(part) if isinstance(v, Mapping) else None
+        if isinstance(v, Mapping):
+            v = v.get(field)
+        if isinstance(v, int | float):
+            vals.append(float(v))
+    if not vals:
+        raise UserInputError(f"calibrate runs at GOMAXPROCS={gmp} lack calib.{name}")
+    return float(statistics.median(vals))
+
+
+@dataclass(frozen=True, slots=True)
+class Fitted:
+    """One parameter: its value (ns) and the rule/measurements that gave it."""
+
+    name: str
+    value: int
+    source: str
+
+
+SLEEPS_1MS_ROUNDED = ("1µs", "10µs", "50µs", "100µs", "200µs", "500µs", "1ms")
+
+
+def fit_costs(runs: Runs, base: Costs | None = None) -> list[Fitted]:
+    """Fit :class:`Costs` from calibrate runs at GOMAXPROCS 1 and 2 (see the module rules)."""
+    base = base or Costs()
+    q: Callable[..., float] = lambda g, n, f="p50_ns": quantity(runs, g, n, f)  # noqa: E731
+    out: dict[str, Fitted] = {}
+
+    def put(name: str, value: float, source: str) -> int:
+        v = max(0, int(round(value)))
+        out[name] = Fitted(name, v, source)
+        return v
+
+    def keep(name: str, why: str) -> int:
+        v = int(getattr(base, name))
+        out[name] = Fitted(name, v, f"assumed ({why})")
+        return v
+
+    c1, c2 = q(1, "clock_read_ns"), q(2, "clock_read_ns") if 2 in runs else q(1, "clock_read_ns")
+    put("clock_read_ns", (c1 + c2) / 2, f"clock_read_ns: mean of GMP=1 {c1:.1f} and GMP=2 {c2:.1f}")
+
+    gosched = keep("gosched_ns", "Gosched's own entry cost is not separable from schedule")
+    two = q(1, "gosched_two_goroutines_ns_per_call")
+    sched = put("schedule_ns", two - gosched,
+                f"gosched_two_goroutines_ns_per_call GMP=1 {two:.0f} - gosched_ns {gosched}")
+    ready = keep("ready_ns", "not separable from the channel round trip")
+    rt = q(1, "chan_unbuffered_roundtrip_ns_per_batch_of_1000")
+    per_side = max(rt / 2 - ready - sched, 0.0)
+    # split 2 x chanop + gopark equally over the three operations
+    chanop = put("chanop_ns", per_side / 3,
+                 f"(chan round trip batch p50 GMP=1 {rt:.0f} / 2 - ready {ready} - schedule "
+                 f"{sched}) = 2 chanop + gopark, split in thirds")
+    gopark = put("gopark_ns", per_side / 3, "see chanop_ns")
+    first = q(1, "goroutine_create_to_first_run_ns")
+    newproc = put("newproc_ns", max(first - chanop - gopark - sched, 1.0),
+                  f"goroutine_create_to_first_run p50 GMP=1 {first:.0f} - chanop - gopark - "
+                  "schedule")
+    gostmt = q(1, "go_statement_ns")
+    put("malg_ns", gostmt - newproc, f"go_statement_ns GMP=1 {gostmt:.0f} - newproc_ns {newproc}")
+    getpid, raw = q(1, "syscall_getpid_ns"), q(1, "rawsyscall_getpid_ns")
+    pair = max(getpid - raw, 0.0)
+    enter = put("entersyscall_ns", pair * 40 / 85,
+                f"syscall_getpid {getpid:.0f} - rawsyscall_getpid {raw:.0f} = {pair:.0f}, "
+                "split 40:45 between entry and exit")
+    put("exitsyscall_ns", pair - enter, "see entersyscall_ns")
+    slack = q(1, "syscall_nanosleep_1ns_actual_ns")
+    put("usleep_slack_ns", slack, f"syscall_nanosleep_1ns_actual p50 GMP=1 {slack:.0f}")
+    over = statistics.median(q(1, f"sleep_actual_ns.{d}") - 1_000_000 for d in SLEEPS_1MS_ROUNDED)
+    put("netpoll_overshoot_ns", over,
+        "median over time.Sleep(1us..1ms) at GMP=1 of (actual p50 - 1 ms netpoll timeout)")
+    probe = keep("steal_probe_ns", "not measured")
+    if 2 in runs:
+        wake = q(2, "idle_p_wakeup_ns")
+        mwake = put("mwake_ns", wake - probe - sched,
+                    f"idle_p_wakeup p50 GMP=2 {wake:.0f} - steal_probe_ns - schedule_ns")
+        put("netpoll_break_ns", mwake, "as mwake_ns (waking an M blocked in epoll)")
+        put("newm_ns", mwake + (base.newm_ns - base.mwake_ns),
+            "mwake_ns + the default's thread-creation margin (clone is not measured)")
+    else:
+        for name in ("mwake_ns", "netpoll_break_ns", "newm_ns"):
+            keep(name, "needs a GOMAXPROCS=2 run")
+    for f in fields(Costs):
+        if f.name not in out:
+            keep(f.name, "not measured by calibrate")
+    return [out[f.name] for f in fields(Costs)]
+
+
+def costs_toml(fit: Sequence[Fitted], header: Sequence[str] = ()) -> str:
+    """The fit as a TOML file that ``load_costs`` / ``simulate --costs FILE`` read."""
+    lines = [f"# {h}" for h in header]
+    lines.append("[costs]")
+    for f in fit:
+        lines.append(f"{f.name} = {f.value}  # {f.source}")
+    return "\n".join(lines) + "\n"
+
+
+def write_costs(path: Path, fit: Sequence[Fitted], header: Sequence[str] = ()) -> None:
+    """Write :func:`costs_toml` to a temp file beside ``path`` and rename it into place."""
+    write_text_atomic(Path(path), costs_toml(fit, header))

@@ -1,0 +1,107 @@
+"""validate/calibrate commands, JSON and HTML output, and the cost fit."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import statistics
+from pathlib import Path
+
+import pytest
+
+from goschedlab.cli import main
+from goschedlab.runtime.costs import Costs, load_costs
+from goschedlab.validate import shipped_results
+from goschedlab.validate.calibrate import fit_costs, load_calibration_dir
+
+REAL = shipped_results("1.23.1")
+SIM = shipped_results("1.22.10")
+assert REAL is not None and SIM is not None
+
+
+def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    out = capsys.readouterr()
+    return int(exc.value.code or 0), out.out, out.err
+
+
+def test_validate_sim_dir_json_and_html(tmp_path: Path, capsys) -> None:
+    js, page = tmp_path / "out" / "v.json", tmp_path / "v.html"
+    code, out, _ = run_cli(
+        ["validate", "--sim", str(SIM), "--workloads", "fanout-cpu,timer-storm",
+         "--reps", "5", "--json", str(js), "--html", str(page)], capsys)
+    assert code == 0
+    data = json.loads(js.read_text())
+    rows = data["rows"]
+    assert {(r["workload"], r["gomaxprocs"]) for r in rows} == {
+        (w, g) for w in ("fanout-cpu", "timer-storm") for g in (1, 2)}
+    assert data["score"] == pytest.approx(sum(r["within"] for r in rows) / len(rows))
+    fan1 = next(r for r in rows if r["workload"] == "fanout-cpu" and r["gomaxprocs"] == 1
+                and r["metric"] == "makespan")
+    real = [json.loads(f.read_text())["makespan_ns"] / 1e6
+            for f in sorted((REAL / "fanout-cpu").glob("default-gmp1-rep*.json"))]
+    assert fan1["real"] == pytest.approx(real) and fan1["real_median"] == statistics.median(real)
+    assert f"score {data['score'] * 100:.1f}%" in out
+    html = page.read_text()
+    assert "http://" not in html and "https://" not in html  # self-contained
+    pngs = re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]+)", html)
+    assert len(pngs) >= 3
+    assert all(base64.b64decode(p).startswith(b"\x89PNG") for p in pngs)
+    assert not list(tmp_path.glob(".*"))  # no temp files left
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["--gomaxprocs", "1,x"], "--gomaxprocs '1,x'"),
+    (["--workloads", "nope"], "unknown workload 'nope'"),
+    (["--reps", "0"], "--reps and --seeds must be at least 1"),
+])
+def test_validate_user_errors_exit_2_one_line(args: list[str], needle: str, capsys) -> None:
+    code, _, err = run_cli(["validate", "--sim", str(SIM), *args], capsys)
+    assert code == 2
+    assert err.count("\n") == 1 and needle in err and err.startswith("goschedlab: error:")
+
+
+def test_fit_from_corpus_matches_the_files() -> None:
+    runs = load_calibration_dir(REAL)
+    assert sorted(runs) == [1, 2] and len(runs[1]) == 5
+    fit = {f.name: f for f in fit_costs(runs)}
+    assert list(fit) == [f.name for f in Costs.__dataclass_fields__.values()]
+
+    def med(gmp: int, key: str, field: str | None = None) -> float:
+        files = sorted((REAL / "calibrate").glob(f"default-gmp{gmp}-rep*.json"))
+        vals = []
+        for f in files:
+            v = json.loads(f.read_text())["calib"][key]
+            vals.append(v[field] if field else v)
+        return statistics.median(vals)
+
+    base = Costs()
+    sched = round(med(1, "gosched_two_goroutines_ns_per_call") - base.gosched_ns)
+    assert fit["schedule_ns"].value == sched
+    slack = med(1, "syscall_nanosleep_1ns_actual_ns", "p50_ns")
+    assert fit["usleep_slack_ns"].value == round(slack)
+    wake = med(2, "idle_p_wakeup_ns", "p50_ns")
+    assert fit["mwake_ns"].value == round(wake - base.steal_probe_ns - sched)
+    pair = med(1, "syscall_getpid_ns") - med(1, "rawsyscall_getpid_ns")
+    assert fit["entersyscall_ns"].value + fit["exitsyscall_ns"].value == pytest.approx(pair, abs=1)
+    # the README's figures: ~110 us idle-P wake-up, ~58 us nanosleep slack, ~87 us epoll overshoot
+    assert 100_000 < fit["mwake_ns"].value < 120_000
+    assert 80_000 < fit["netpoll_overshoot_ns"].value < 95_000
+    assert fit["preempt_signal_ns"].source.startswith("assumed")
+
+
+def test_calibrate_from_dir_writes_loadable_toml(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "costs.toml"
+    code, stdout, _ = run_cli(["calibrate", "--from", str(REAL), "--out", str(out)], capsys)
+    assert code == 0 and f"wrote {out}" in stdout
+    costs = load_costs(out)
+    fit = {f.name: f.value for f in fit_costs(load_calibration_dir(REAL))}
+    assert {k: getattr(costs, k) for k in fit} == fit
+    assert "idle_p_wakeup p50 GMP=2" in out.read_text()
+
+
+def test_calibrate_from_dir_without_runs(tmp_path: Path, capsys) -> None:
+    code, _, err = run_cli(["calibrate", "--from", str(tmp_path)], capsys)
+    assert code == 2 and "no calibrate runs" in err
