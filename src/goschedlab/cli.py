@@ -48,6 +48,11 @@ def _register() -> None:
 
     app.command("analyze")(analyze_command)
     app.command("diff", context_settings=DIFF_CONTEXT)(diff_command)
+    from goschedlab.report._cli import compare_command, policies_command, reproduce_command
+
+    app.command("compare")(compare_command)
+    app.command("reproduce")(reproduce_command)
+    app.command("policies")(policies_command)
     # --- end of registrations ---
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+
 @pytest.fixture
 def run_cli(capsys: pytest.CaptureFixture[str]):
     """Run ``goschedlab ARGS`` in-process; return (exit status, stdout, stderr)."""

@@ -65,7 +65,7 @@ def test_go122_vs_go123_real_runs() -> None:
     """The measured result for blocking-logger default-c0 at GOMAXPROCS=2: no regression."""
     rep = diff_files(GO122, GO123, metrics=[REQ, "/sched/latencies:seconds", "makespan_ns"])
     assert rep.verdict == "pass"
-    m = rep.metrics[1]
+    m = rep.metrics[0]
     assert m.metric == REQ and (m.n_baseline, m.n_candidate) == (20445, 20445)
     assert (m.reps_baseline, m.reps_candidate) == (5, 5)
 
@@ -198,3 +198,24 @@ def test_cli_analyze_json(tmp_path: Path, run_cli) -> None:
     assert js[str(GCTRACE)]["gctrace"]["stw_pauses"]["count"] == 36
     assert js[str(GO123[0])]["format"] == "metrics-json"
     assert (tmp_path / "x" / f"{GCTRACE.name}.gctrace.csv").exists()
+
+
+def test_diff_on_simulation_results(tmp_path: Path, run_cli) -> None:
+    """goschedlab's own simulation JSON (refcorpus layout): seeds are repetitions; a logger
+    that spins 3x longer per record is a regression of the request latency."""
+    def sim(tag: str, seed: int, k: int) -> str:
+        out = tmp_path / f"{tag}{seed}.json"
+        code, _, err = run_cli("simulate", "blocking-logger", "--setting", "default-c0",
+                               "--set", "d=0.2", "--set", f"k={k}", "--seed", str(seed),
+                               "--json", str(out))
+        assert code == 0, err
+        return str(out)
+
+    base = [sim("b", s, 200) for s in (1, 2, 3)]
+    same = [sim("s", s, 200) for s in (4, 5, 6)]
+    slow = [sim("c", s, 600) for s in (1, 2, 3)]
+    assert load(base[0]).format == "metrics-json"
+    rep = diff_files(base, same, metrics=[REQ], cfg=DiffConfig(n_resamples=300))
+    assert rep.verdict != "fail"
+    rep = diff_files(base, slow, metrics=[REQ], cfg=DiffConfig(n_resamples=300))
+    assert rep.verdict == "fail" and _check(rep, REQ, "median") == "fail"

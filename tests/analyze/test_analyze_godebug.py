@@ -20,8 +20,9 @@ def test_schedtrace_summary_lines_exact() -> None:
     s = log.sched[1]
     # SCHED 10ms: gomaxprocs=2 idleprocs=0 threads=4 spinningthreads=0 needspinning=1
     #   idlethreads=1 runqueue=645 [210 64]
-    assert (s.gomaxprocs, s.idleprocs, s.threads, s.spinningthreads, s.needspinning,
-            s.idlethreads, s.runqueue, s.runq, s.detail) == (2, 0, 4, 0, 1, 1, 645, [210, 64], False)
+    got = (s.gomaxprocs, s.idleprocs, s.threads, s.spinningthreads, s.needspinning,
+           s.idlethreads, s.runqueue, s.runq, s.detail)
+    assert got == (2, 0, 4, 0, 1, 1, 645, [210, 64], False)
     assert [s.runq for s in log.sched[-2:]] == [[11, 54], [6, 5]]
     assert log.skipped == 0 and log.gc == []
 

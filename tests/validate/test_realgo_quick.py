@@ -7,6 +7,7 @@ one point, and the reference value must fall in that bracket widened by the 5 % 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -40,8 +41,6 @@ def test_fanout_default_gmp1_now_vs_corpus(tmp_path) -> None:
     v = run_validation(go="1.23.1", workloads="fanout-cpu/default", reps=1, gomaxprocs=[1],
                        real="run", sim=corpus, save_real=tmp_path)
     saved = tmp_path / "fanout-cpu" / "default-gmp1-rep1.json"
-    import json
-
     run = json.loads(saved.read_text())
     mk = check_makespan(v, run, ref_ms=next(r.sim_median for r in v.rows
                                             if r.metric == "makespan"))
@@ -55,8 +54,6 @@ def test_fanout_default_gmp1_real_vs_simulated(tmp_path) -> None:
     v = run_validation(go="1.23.1", workloads="fanout-cpu/default", reps=1, gomaxprocs=[1],
                        real="run", seeds=1, strict=True, save_real=tmp_path)
     assert v.meta["sim"].startswith("goschedlab simulator")
-    import json
-
     run = json.loads((tmp_path / "fanout-cpu" / "default-gmp1-rep1.json").read_text())
     mk = next(r for r in v.rows if r.metric == "makespan")
     assert len(mk.real) == 1 and len(mk.sim) == 1 and mk.sim_median is not None

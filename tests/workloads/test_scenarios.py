@@ -97,3 +97,14 @@ def test_registry_custom_scenario_and_duplicates() -> None:
     with pytest.raises(ValueError):
         reg.add(mine)
     assert builtin_registry().names() == NAMES  # a fresh registry is unaffected
+
+
+def test_real_result_params_resolve_as_is() -> None:
+    for f in sorted(REF.glob("*/*-gmp2-rep1.json")):
+        real = json.loads(f.read_text())
+        if real["workload"] == "calibrate":
+            continue
+        sc = builtin_registry().get(real["workload"])
+        assert {**sc.extra_params, **sc.resolve(None, real["params"])} == real["params"]
+    with pytest.raises(UserInputError):
+        builtin_registry().get("fanout-cpu").resolve(None, {"trace": "x.out"})

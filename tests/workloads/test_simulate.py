@@ -169,3 +169,48 @@ def test_deadlocked_custom_workload_dies_like_go() -> None:
     assert str(ei.value) == (
         "stuck: the simulated Go program died: fatal error: all goroutines are asleep - deadlock!"
     )
+
+
+def test_machine_flags_reach_the_runtime() -> None:
+    out = simulate("fanout-cpu", overrides=["g=8"], gomaxprocs=3, ncpu=1, seed=5)
+    assert out.runtime.machine.ncpu == 1 and out.runtime.config.seed == 5
+    assert out.result["num_cpu"] == 1 and out.result["gomaxprocs"] == 3
+    assert out.result["env_GOMAXPROCS"] == "3" and len(out.runtime.allp) == 3
+    # elapsed-time spins end at their deadline even when 3 Ps share 1 core (as SpinNs does)
+    assert out.result["latency"]["spin_elapsed"]["max_ns"] < 200_000 * 1.1
+
+
+def test_scheddetail_lines_have_go_structure() -> None:
+    import re
+
+    head = re.compile(
+        r"^SCHED \d+ms: gomaxprocs=2 idleprocs=\d+ threads=\d+ spinningthreads=\d+"
+        r" needspinning=[01] idlethreads=\d+ runqueue=\d+ gcwaiting=(true|false)"
+        r" nmidlelocked=\d+ stopwait=\d+ sysmonwait=(true|false)$"
+    )
+    p_re = re.compile(
+        r"^  P[01]: status=[0-4] schedtick=\d+ syscalltick=\d+ m=(\d+|nil)"
+        r" runqsize=\d+ gfreecnt=\d+ timerslen=\d+$"
+    )
+    m_re = re.compile(
+        r"^  M\d+: p=(\d+|nil) curg=(\d+|nil) mallocing=0 throwing=0 preemptoff="
+        r" locks=\d+ dying=0 spinning=(true|false) blocked=(true|false)"
+        r" lockedg=(\d+|nil)$"
+    )
+    g_re = re.compile(r"^  G\d+: status=\d+\(([a-zA-Z .()]*)\) m=(\d+|nil) lockedm=(\d+|nil)$")
+    out = simulate(
+        "syscall-block", overrides=["r=3", "g=4"], gomaxprocs=2, schedtrace_ms=1, scheddetail=True
+    )
+    lines = out.schedtrace
+    assert sum(1 for x in lines if x.startswith("SCHED ")) >= 3
+    kinds = set()
+    for line in lines:
+        for kind, rx in (("S", head), ("P", p_re), ("M", m_re), ("G", g_re)):
+            if rx.match(line):
+                kinds.add(kind)
+                break
+        else:
+            raise AssertionError(f"not Go's scheddetail format: {line!r}")
+    assert kinds == {"S", "P", "M", "G"}
+    # in a syscall-heavy run some G is seen in _Gsyscall (3) at some point
+    assert any(re.match(r"^  G\d+: status=3\(", x) for x in lines)

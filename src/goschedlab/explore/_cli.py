@@ -13,15 +13,16 @@ from goschedlab.explore.scheduler import Config, explore
 
 
 def _list() -> str:
-    lines = ["model                     sc   tso  arm  params                what",
-             "-" * 100]
+    lines = ["model                     sc   tso  arm  params                what", "-" * 100]
     for spec in MODELS.values():
         exp = "  ".join(("ok " if spec.expect[m] == "ok" else "BUG") for m in ("sc", "tso", "arm"))
         ps = ",".join(spec.params) or "-"
         lines.append(f"{spec.name:25s} {exp}  {ps:21s} {spec.summary}")
     lines.append("")
-    lines.append("sc/tso/arm: expected verdict under each memory model (BUG = a violation is "
-                 "expected); bug-* are seeded-bug variants and must fail.")
+    lines.append(
+        "sc/tso/arm: expected verdict under each memory model (BUG = a violation is "
+        "expected); bug-* are seeded-bug variants and must fail."
+    )
     return "\n".join(lines)
 
 
@@ -31,8 +32,10 @@ def _instance(spec: ModelSpec, given: dict[str, int | None]) -> Instance:
         if v is None:
             continue
         if k not in spec.params:
-            raise UserInputError(f"--{k}: model {spec.name} does not take this parameter "
-                                 f"(it takes: {', '.join(spec.params) or 'none'})")
+            raise UserInputError(
+                f"--{k}: model {spec.name} does not take this parameter "
+                f"(it takes: {', '.join(spec.params) or 'none'})"
+            )
         params[k] = v
     if "capacity" in params and (params["capacity"] < 2 or params["capacity"] % 2):
         raise UserInputError(f"--capacity: expected an even number >= 2, got {params['capacity']}")
@@ -50,7 +53,8 @@ def explore_command(
     ops: int = typer.Option(None, "--ops", help="Owner operations (runq models)."),
     capacity: int = typer.Option(None, "--capacity", help="Run-queue slots (Go: 256) [4]."),
     preemption_bound: int = typer.Option(
-        None, "--preemption-bound", help="Max preemptive context switches (unbounded)."),
+        None, "--preemption-bound", help="Max preemptive context switches (unbounded)."
+    ),
     random_walks: int = typer.Option(0, "--random", help="Random walks instead of DFS."),
     seed: int = typer.Option(0, "--seed", help="Seed of --random."),
     json_file: str = typer.Option(None, "--json", help="Write verdict, stats, counterexample."),
@@ -77,8 +81,10 @@ def explore_command(
             raise UserInputError(f"--memory {memory} conflicts with the token's memory {mem}")
         inst = _instance(spec, {k: v for k, v in params.items() if k in spec.params})
         if inst.params != params:
-            raise UserInputError(f"--replay token: parameters {params} do not match model "
-                                 f"{model} (it builds {inst.params})")
+            raise UserInputError(
+                f"--replay token: parameters {params} do not match model "
+                f"{model} (it builds {inst.params})"
+            )
         rep = replay(inst, mem, path)
         print(f"{model} [{mem}]: replaying {len(path)} steps")
         print(format_table(inst, rep))
@@ -92,8 +98,12 @@ def explore_command(
     if random_walks < 0:
         raise UserInputError(f"--random: expected >= 0, got {random_walks}")
     inst = _instance(spec, {"threads": threads, "ops": ops, "capacity": capacity})
-    cfg = Config(memory=memory or "sc", preemption_bound=preemption_bound,
-                 random_walks=random_walks, seed=seed)
+    cfg = Config(
+        memory=memory or "sc",
+        preemption_bound=preemption_bound,
+        random_walks=random_walks,
+        seed=seed,
+    )
     out = explore(inst, cfg)
     print(format_outcome(out, model))
     if json_file:

@@ -98,9 +98,7 @@ class ThreadTable:
         self.live: dict[int, GeneratorType] = {}
         self.starts = [self._start(tid) for tid in range(len(fns))]
 
-    def _intern(
-        self, key: Any, tid: int, parent: int, value: Any, depth: int
-    ) -> tuple[Node, bool]:
+    def _intern(self, key: Any, tid: int, parent: int, value: Any, depth: int) -> tuple[Node, bool]:
         nid = self.index.get(key)
         if nid is not None:
             return self.nodes[nid], False
@@ -116,8 +114,10 @@ class ThreadTable:
         except StopIteration as stop:
             return (DONE, stop.value)
         except (ModelAssertion, AssertionError) as err:
-            return (FAIL, f"{type(err).__name__}: {err}" if not isinstance(
-                err, ModelAssertion) else str(err))
+            return (
+                FAIL,
+                f"{type(err).__name__}: {err}" if not isinstance(err, ModelAssertion) else str(err),
+            )
         return (RUN, op)
 
     def _settle(

@@ -129,7 +129,7 @@ class SCMemory:
 
 
 class TSOMemory:
-    """x86-TSO: state ``(memory, buffers)``; buffers are per-thread FIFO tuples of (index, value)."""
+    """x86-TSO: state ``(memory, buffers)``; per-thread FIFO buffers of (index, value)."""
 
     __slots__ = ("locs", "n")
     name = "tso"
@@ -289,16 +289,12 @@ class ARMMemory:
                     nview = _put(view, i, k)
                 else:
                     t = vs[k][1]
-                    nview = tuple(
-                        max(view[y], self._live_at(vers[y], t)) for y in range(self.nloc)
-                    )
+                    nview = tuple(max(view[y], self._live_at(vers[y], t)) for y in range(self.nloc))
                     nview = _put(nview, i, k)
                 if nview == view:
                     out.append((k - view[i], val, mem))
                 else:
-                    out.append(
-                        (k - view[i], val, self._canon(vers, bufs, _put(views, tid, nview)))
-                    )
+                    out.append((k - view[i], val, self._canon(vers, bufs, _put(views, tid, nview))))
             return out
         if kind == STORE:
             if loc.private is not None:

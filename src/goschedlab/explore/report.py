@@ -116,7 +116,9 @@ def replay(inst: Instance, memory: str, path: list[Transition]) -> Replay:
         if kind == FLUSH:
             fl = [f for f in mm.flushes(mem, tid) if f[0] == choice]
             if not fl:
-                raise UserInputError(f"replay step {k}: thread {tid} has no store {choice} to flush")
+                raise UserInputError(
+                    f"replay step {k}: thread {tid} has no store {choice} to flush"
+                )
             _, mem, (i, v) = fl[0]
             steps.append(Step(k, tid, "(memory)", 0, f"made visible {locs[i].name} = {v}"))
             continue
@@ -130,7 +132,9 @@ def replay(inst: Instance, memory: str, path: list[Transition]) -> Replay:
         mem_before = mem
         _, value, mem = mv[0]
         buffered = (
-            op[0] == STORE and mm.buffered and op[1].private is None
+            op[0] == STORE
+            and mm.buffered
+            and op[1].private is None
             and not (memory == "tso" and op[2] == SC)
         )
         func, line = where[tid]
@@ -160,8 +164,7 @@ def replay(inst: Instance, memory: str, path: list[Transition]) -> Replay:
             if all(s == "done" for s, _ in status):
                 if inst.final_check is not None:
                     vals = mm.values(mem)
-                    msg = inst.final_check(lambda loc: vals[loc.index],
-                                           [p for _, p in status])
+                    msg = inst.final_check(lambda loc: vals[loc.index], [p for _, p in status])
                     if msg:
                         violation = ("final-state", msg)
             else:
@@ -182,8 +185,9 @@ def format_table(inst: Instance, rep: Replay) -> str:
     head = "step | " + " | ".join(titles[t].ljust(width[t]) for t in range(n))
     lines = [head.rstrip(), "-" * len(head)]
     for num, cols in rows:
-        lines.append((f"{num:4d} | " + " | ".join(c.ljust(width[t]) for t, c in
-                                                  enumerate(cols))).rstrip())
+        lines.append(
+            (f"{num:4d} | " + " | ".join(c.ljust(width[t]) for t, c in enumerate(cols))).rstrip()
+        )
     return "\n".join(lines)
 
 
@@ -205,15 +209,17 @@ def format_outcome(out: Outcome, model: str) -> str:
         v = out.violation
         lines.append(f"{model} [{mem}]: VIOLATION ({v.kind}): {v.message}")
         rep = replay(out.instance, mem, v.path)
-        lines.append(f"counterexample, {len(v.path)} steps"
-                     + (f" (search found {out.dfs_path_len})" if out.dfs_path_len else "") + ":")
+        lines.append(
+            f"counterexample, {len(v.path)} steps"
+            + (f" (search found {out.dfs_path_len})" if out.dfs_path_len else "")
+            + ":"
+        )
         lines.append(format_table(out.instance, rep))
         lines.append(f"replay: goschedlab explore {model} --replay {token_of(out)}")
     lines.append(
         f"statistics: {st.states} states, {st.transitions} transitions, {st.executions} "
         f"executions, {st.final_states} final states, {st.reduced_states} reduced, max depth "
-        f"{st.max_depth}, {st.seconds:.2f} s, {st.mode}"
-        + (", exhaustive" if st.complete else "")
+        f"{st.max_depth}, {st.seconds:.2f} s, {st.mode}" + (", exhaustive" if st.complete else "")
     )
     return "\n".join(lines)
 
@@ -235,8 +241,13 @@ def outcome_json(out: Outcome, model: str) -> dict[str, Any]:
             "message": out.violation.message,
             "replay_token": token_of(out),
             "steps": [
-                {"step": s.number, "thread": s.thread, "func": s.func, "line": s.line,
-                 "event": s.text}
+                {
+                    "step": s.number,
+                    "thread": s.thread,
+                    "func": s.func,
+                    "line": s.line,
+                    "event": s.text,
+                }
                 for s in rep.steps
             ],
         }

@@ -218,8 +218,11 @@ class Explorer:
         for tid, nid in enumerate(nodes):
             node = self.nodes[nid]
             if node.status == FAIL:
-                return ("assertion", f"thread {tid} ({self.inst.thread_names[tid]}): "
-                        f"{node.result}", tid)
+                return (
+                    "assertion",
+                    f"thread {tid} ({self.inst.thread_names[tid]}): {node.result}",
+                    tid,
+                )
         if moves:
             return None
         if all(self.nodes[nid].status == DONE for nid in nodes):
@@ -266,8 +269,11 @@ class Explorer:
         mv0 = expand(init)
         bad = self.check_state(init, mv0)
         if bad:
-            return (Violation(bad[0], bad[1], [], bad[2]),
-                    Statistics(1, 0, 1, 0, 0, 0, 0.0, True, "dfs"), finals)
+            return (
+                Violation(bad[0], bad[1], [], bad[2]),
+                Statistics(1, 0, 1, 0, 0, 0, 0.0, True, "dfs"),
+                finals,
+            )
         stack: list[list] = [[init, mv0, 0, None]]
         while stack:
             frame = stack[-1]
@@ -358,9 +364,17 @@ class Explorer:
                 mv, _ = self.successors(st, False)
                 bad = self.check_state(st, mv)
                 if bad:
-                    stats = Statistics(len(seen), transitions, complete_walks + 1, 0, 0,
-                                       max(depth, len(path)), time.perf_counter() - t0,
-                                       False, "random")
+                    stats = Statistics(
+                        len(seen),
+                        transitions,
+                        complete_walks + 1,
+                        0,
+                        0,
+                        max(depth, len(path)),
+                        time.perf_counter() - t0,
+                        False,
+                        "random",
+                    )
                     return Violation(bad[0], bad[1], path, bad[2]), stats
                 if not mv:
                     complete_walks += 1
@@ -371,8 +385,17 @@ class Explorer:
                 if len(seen) < 1_000_000:
                     seen.add(st)
             depth = max(depth, len(path))
-        stats = Statistics(len(seen), transitions, complete_walks, complete_walks, 0, depth,
-                           time.perf_counter() - t0, False, "random")
+        stats = Statistics(
+            len(seen),
+            transitions,
+            complete_walks,
+            complete_walks,
+            0,
+            depth,
+            time.perf_counter() - t0,
+            False,
+            "random",
+        )
         return None, stats
 
 

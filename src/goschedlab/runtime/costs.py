@@ -71,6 +71,14 @@ class Costs:
     ... rounded; assumed."""
     sema_ns: int = 40
     """semacquire/semrelease fast path (WaitGroup, Mutex): assumed."""
+    locked_instr_ns: int = 20
+    """One uncontended locked read-modify-write (LOCK XCHG / LOCK CMPXCHG) on a line already
+    in this core's cache: assumed (~20 ns on current x86; used by scheduler policies)."""
+    cacheline_transfer_ns: int = 60
+    """Moving one cache line from another core of the same NUMA node: assumed (~60 ns)."""
+    numa_remote_ns: int = 120
+    """Extra for a cache line or memory access served by the other NUMA node: assumed
+    (~120 ns on two-socket x86)."""
 
 
 def load_costs(path: str | Path, base: Costs | None = None) -> Costs:

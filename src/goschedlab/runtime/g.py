@@ -109,7 +109,6 @@ class G:
         "m",
         "waitreason",
         "preempt",
-        "lockedm",
         "trackingSeq",
         "tracking",
         "trackingStamp",
@@ -121,10 +120,11 @@ class G:
         "retry_op",
         "queued",
         "waitsince",
-        "parentGoid",
         "sleepWhen",
-        "created",
     )
+
+    lockedm: M | None = None
+    """Never set: LockOSThread is not modelled (a class constant keeps parked Gs small)."""
 
     def __init__(self, goid: int) -> None:
         self.goid = goid
@@ -132,7 +132,6 @@ class G:
         self.m: M | None = None
         self.waitreason = waitReasonZero
         self.preempt = False
-        self.lockedm: M | None = None
         self.trackingSeq = 0
         self.tracking = False
         self.trackingStamp = 0
@@ -144,9 +143,7 @@ class G:
         self.retry_op: Any = None
         self.queued = False
         self.waitsince = 0
-        self.parentGoid = 0
         self.sleepWhen = 0
-        self.created = 0
 
     def __repr__(self) -> str:
         st = GSTATUS_NAMES.get(self.atomicstatus, str(self.atomicstatus))

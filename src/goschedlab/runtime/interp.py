@@ -54,52 +54,70 @@ Unlock = _ops.Unlock
 NetRead = _ops.NetRead
 
 
+class _Exit:
+    """Pseudo-op: the goroutine's function returned (goexit1)."""
+
+    __slots__ = ()
+
+
+_EXIT = _Exit()
+
+
 def run_g(rt: Runtime, mp: M) -> None:
-    """Run ``mp``'s current G until the M must wait for the clock or blocks."""
+    """Run ``mp``'s current G until the M must wait for the clock or blocks.
+
+    ``mp.debt`` (ns of work already done) is paid lazily: an op that only reads the clock
+    or starts a CPU burst uses the M's local time ``now + debt``; an op that touches state
+    shared with other Ms (channels, queues, timers, semaphores, syscalls, exit) first moves
+    the clock to the local time, so it happens at its exact simulated time.
+    """
     sim = rt.sim
+    advance = sim.try_advance
+    at = sim.at
     costs = rt.costs
     clock_read_ns = costs.clock_read_ns
     newproc_ns = costs.newproc_ns
     machine = rt.machine
+    ev_run_g = rt._ev_run_g
+    ev_burst_done = rt._ev_burst_done
+    stats = rt.stats
     while True:
-        if mp.debt:
-            t = sim.now + mp.debt
-            mp.debt = 0
-            if not sim.try_advance(t):
-                mp.ev = sim.at(t, rt._ev_run_g, mp)
-                return
         gp = mp.curg
         if gp is None or mp.state != M_RUNNING:
             return
         # Preemption point (function prologue; also stops a burst cut by SIGURG).
         if gp.preempt and mp.locks == 0:
+            if _payDebt(rt, mp, gp, None):
+                return
             if gopreempt_m(rt, mp, gp):
                 continue
             return
-        # A CPU burst in progress (resumed after preemption or after its end event).
+        # A CPU burst in progress (just started, or resumed after a preemption).
         if gp.spin_until:
             end = gp.spin_until
-            if sim.now >= end:
+            if sim.now + mp.debt >= end:
                 gp.spin_until = 0
             else:
+                mp.debt = 0
                 mp.inburst = True
                 mp.burst_start = sim.now
-                if sim.try_advance(end):
+                if advance(end):
                     mp.inburst = False
                     gp.spin_until = 0
                 else:
-                    mp.ev = sim.at(end, rt._ev_burst_done, mp)
+                    mp.ev = at(end, ev_burst_done, mp)
                     return
         elif gp.cpu_left:
             d = machine.stretch(gp.cpu_left) if machine.shared else gp.cpu_left
-            end = sim.now + d
+            end = sim.now + mp.debt + d
+            mp.debt = 0
             mp.inburst = True
             mp.burst_start = sim.now
-            if sim.try_advance(end):
+            if advance(end):
                 mp.inburst = False
                 gp.cpu_left = 0
             else:
-                mp.ev = sim.at(end, rt._ev_burst_done, mp)
+                mp.ev = at(end, ev_burst_done, mp)
                 return
         op = gp.retry_op
         if op is None:
@@ -107,28 +125,49 @@ def run_g(rt: Runtime, mp: M) -> None:
                 op = gp.gen.send(gp.param)
             except StopIteration as stop:
                 if gp is rt.main_g:
-                    rt.main_exited(mp, stop.value)
-                    return
-                if goexit0(rt, mp, gp):
-                    continue
-                return
+                    rt.main_value = stop.value
+                op = _EXIT
             gp.param = None
             woken = False
         else:
             gp.retry_op = None
             woken = gp.param == "__woken__"
             gp.param = None
+        stats.ops += 1
         cls = op.__class__
+        # Local ops: no clock advance needed.
         if cls is Spin:
             if op.ns > 0:
-                gp.spin_until = sim.now + op.ns
-        elif cls is Now:
-            gp.param = sim.now
+                gp.spin_until = sim.now + mp.debt + op.ns
+            continue
+        if cls is Now:
+            gp.param = sim.now + mp.debt
             mp.debt += clock_read_ns
-        elif cls is Cpu:
+            continue
+        if cls is Cpu:
             if op.ns > 0:
                 gp.cpu_left = op.ns
-        elif cls is Send:
+            continue
+        if cls is Alloc:
+            rt.stats.alloc_bytes += op.nbytes
+            continue
+        # Shared-state ops: first bring the clock to this M's local time.
+        if mp.debt:
+            t = sim.now + mp.debt
+            mp.debt = 0
+            if not advance(t):
+                gp.retry_op = op
+                gp.param = "__woken__" if woken else None
+                mp.ev = at(t, ev_run_g, mp)
+                return
+        if op is _EXIT:
+            if gp is rt.main_g:
+                rt.main_exited(mp, rt.main_value)
+                return
+            if goexit0(rt, mp, gp):
+                continue
+            return
+        if cls is Send:
             if not chansend(rt, mp, gp, op.ch, op.v):
                 if gopark(rt, mp, gp, gp.waitreason):
                     continue
@@ -179,12 +218,22 @@ def run_g(rt: Runtime, mp: M) -> None:
                 if goyield(rt, mp, gp):
                     continue
                 return
-        elif cls is Alloc:
-            rt.stats.alloc_bytes += op.nbytes
         elif cls is NetRead:
             raise NotImplementedError("NetRead: the network poller model is not implemented yet")
         else:
             raise TypeError(f"goroutine {gp.goid} yielded {op!r}, not a workloads.ops.Op")
+
+
+def _payDebt(rt: Runtime, mp: M, gp: object, op: object) -> bool:
+    """Bring the clock to the M's local time; True if an event must do it (caller returns)."""
+    if not mp.debt:
+        return False
+    t = rt.sim.now + mp.debt
+    mp.debt = 0
+    if rt.sim.try_advance(t):
+        return False
+    mp.ev = rt.sim.at(t, rt._ev_run_g, mp)
+    return True
 
 
 def burst_done(rt: Runtime, mp: M) -> None:

@@ -35,6 +35,7 @@ from goschedlab.runtime.runq import (
     runqempty,
     runqget,
     runqput,
+    runqputbatch,
     runqsteal,
 )
 from goschedlab.runtime.timers import checkTimers, wakeTime
@@ -178,6 +179,7 @@ def startm(rt: Runtime, pp: P | None, spinning: bool) -> None:
         raise Throw("startm", f"{pp!r} has runnable gs", rt.sim.now)
     nmp.spinning = spinning
     nmp.nextp = pp
+    nmp.state = M_SCHED  # off midle, waking up
     # notewakeup(&nmp.park): the parked thread runs mwake_ns later.
     nmp.ev = rt.sim.after(rt.costs.mwake_ns, rt._ev_mwake, nmp)
 
@@ -328,8 +330,6 @@ def newproc1(rt: Runtime, mp: M, pp: P, fn: Any, args: tuple, parent: G | None) 
     pp.goidcache += 1
     newg.gen = gen
     newg.param = None
-    newg.parentGoid = parent.goid if parent is not None else 0
-    newg.created = rt.sim.now
     newg.trackingSeq = rt.cheaprand.getrandbits(8)
     newg.tracking = newg.trackingSeq % gTrackingPeriod == 0
     newg.runnableTime = 0
@@ -512,10 +512,13 @@ def findRunnable(rt: Runtime, mp: M) -> tuple[G, bool, bool] | None:
             gp = globrunqget(rt, pp, 0)
             if gp is not None:
                 return gp, False, False
-        # K: non-blocking netpoll (the network model is issue 3).
-        if rt.netpoll_hook is not None and sched.lastpoll != 0:
-            gp = rt.netpoll_hook(rt, mp, 0)
-            if gp is not None:
+        # K: non-blocking netpoll (the network model is issue 3: rt.netpoll_hook).
+        if rt.netpoll_hook is not None and rt.netpollWaiters > 0 and sched.lastpoll != 0:
+            glist = rt.netpoll_hook(rt, 0)
+            if glist:
+                gp = glist.pop(0)
+                injectglist(rt, mp, glist)
+                casgstatus(rt, gp, _Gwaiting, _Grunnable, "findRunnable")
                 return gp, False, False
         # L: steal, if spinning or below the spinning cap.
         if mp.spinning or policy.spinning_allowed(
@@ -710,20 +713,54 @@ def netpollReturn(rt: Runtime, mp: M) -> bool:
     mp.ev = None
     sched.pollUntil = 0
     sched.lastpoll = rt.sim.now
-    gp = rt.netpoll_hook(rt, mp, -1) if rt.netpoll_hook is not None else None
+    glist = rt.netpoll_hook(rt, -1) if rt.netpoll_hook is not None else []
     p2 = pidleget(rt)
     if p2 is None:
-        if gp is not None:
-            rt.injectglist_noP(gp)
+        injectglist(rt, None, glist)
         return stopm(rt, mp)
     acquirep(rt, mp, p2)
-    if gp is not None:
+    if glist:
+        gp = glist.pop(0)
+        injectglist(rt, mp, glist)
         casgstatus(rt, gp, _Gwaiting, _Grunnable, "findRunnable")
         execute(rt, mp, gp, False)
         return True
     if mp.wasSpinning:
         becomeSpinning(rt, mp)
     return schedule(rt, mp)
+
+
+def injectglist(rt: Runtime, mp: M | None, glist: list[G]) -> None:
+    """Models proc.go: injectglist - make a batch of waiting Gs runnable (netpoll results):
+    without a P all go to the global queue and idle Ps are started; with a P, as many as
+    there are idle Ps go global (and those Ps are started), the rest to the local queue."""
+    if not glist:
+        return
+    for gp in glist:
+        casgstatus(rt, gp, _Gwaiting, _Grunnable, "injectglist")
+    sched = rt.sched
+
+    def startIdle(n: int) -> None:
+        for _ in range(n):
+            p2 = pidlegetSpinning(rt)
+            if p2 is None:
+                break
+            startm(rt, p2, False)
+
+    pp = mp.p if mp is not None else None
+    if pp is None:
+        for gp in glist:
+            globrunqput(rt, gp)
+        startIdle(len(glist))
+        return
+    npidle = sched.npidle
+    n = min(npidle, len(glist))
+    for gp in glist[:n]:
+        globrunqput(rt, gp)
+    startIdle(n)
+    if n < len(glist):
+        runqputbatch(rt, pp, glist[n:])
+    wakep(rt)
 
 
 # ---------------------------------------------------------------- deadlock

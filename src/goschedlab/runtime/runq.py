@@ -77,6 +77,27 @@ def runqputslow(rt: Any, pp: P, gp: G, h: int, t: int) -> bool:
     return True
 
 
+def runqputbatch(rt: Any, pp: P, q: list[G]) -> None:
+    """Models proc.go: runqputbatch - fill free ring slots, publish once, rest to global."""
+    h = pp.runqhead  # load-acquire
+    t = pp.runqtail
+    cap = pp.runqcap
+    n = 0
+    for gp in q:
+        if (t - h) & M32 >= cap:
+            break
+        if gp.queued:
+            raise Throw("runqputbatch", f"{gp!r} is already on a run queue", rt.sim.now)
+        gp.queued = True
+        pp.runq[t % cap] = gp
+        t = (t + 1) & M32
+        n += 1
+    pp.runqtail = t  # store-release: publishes the batch
+    if n < len(q):
+        for gp in q[n:]:
+            globrunqput(rt, gp)
+
+
 def runqget(pp: P) -> tuple[G | None, bool]:
     """Models proc.go: runqget - (gp, inheritTime).  Executed only by the owner P.
 

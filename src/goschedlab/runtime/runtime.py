@@ -71,6 +71,7 @@ class Config:
 class RuntimeStats:
     """Counters the model keeps (not Go metrics; Go-named where Go has the concept)."""
 
+    ops: int = 0
     schedules: int = 0
     context_switches: int = 0
     steal_attempts: int = 0
@@ -101,7 +102,9 @@ class RuntimeStats:
 @dataclass(frozen=True)
 class Result:
     """What one run produced.  ``exit_code`` 0: main returned; 2: fatal (``fatal`` holds
-    Go's stderr lines); None: stopped at ``until_ns``."""
+    Go's stderr lines); None: stopped at ``until_ns``.  ``events``: simulated events, i.e.
+    goroutine ops interpreted plus engine events (M wake-ups, burst ends, sysmon ticks...);
+    ``engine_events``: only those that went through the event heap."""
 
     exit_code: int | None
     fatal: tuple[str, ...]
@@ -113,6 +116,7 @@ class Result:
     sched_latencies: tuple[int, ...]
     sched_latency_samples: int
     events: int
+    engine_events: int
     main_result: Any = None
 
     @property
@@ -151,11 +155,13 @@ class Runtime:
         self.coprimes = coprimes_of(cfg.gomaxprocs)
         self.mainStarted = False
         self.main_g: G | None = None
+        self.main_value: Any = None
         self.netpollInited = False
         self.netpollWaiters = 0
         self.netpoll_m: M | None = None
-        self.netpoll_hook: Callable | None = None  # issue 3: network poller
-        self.netpoll_sysmon: Callable = lambda rt: None
+        # Network poller hook (issue 3): netpoll_hook(rt, delay) -> list of _Gwaiting Gs whose
+        # I/O is ready (delay 0: non-blocking; -1: the blocking poll just returned).
+        self.netpoll_hook: Callable[[Runtime, int], list[G]] | None = None
         self.timer_seq = 0
         self.sysmon = SysmonState()
         self._exit: tuple[int, tuple[str, ...], Any] | None = None
@@ -365,7 +371,8 @@ class Runtime:
             stats=stats,
             sched_latencies=tuple(self.timeToRun.counts()),
             sched_latency_samples=self.timeToRun.n,
-            events=self.sim.events + self.sim.inline_advances,
+            events=self.sim.events + stats.ops,
+            engine_events=self.sim.events,
             main_result=value,
         )
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from goschedlab.runtime.g import _Grunning
 from goschedlab.runtime.m import M_RUNNING
 from goschedlab.runtime.p import P, _Pidle, _Prunning, _Psyscall, casPstatus
-from goschedlab.runtime.proc import handoffp
+from goschedlab.runtime.proc import handoffp, injectglist
 from goschedlab.runtime.runq import runqempty
 from goschedlab.runtime.timers import timeSleepUntil
 
@@ -100,8 +100,12 @@ def sysmonBody(rt: Runtime, st: SysmonState, now: int) -> None:
     sched = rt.sched
     # netpoll if not polled for more than 10ms (network model: issue 3).
     if rt.netpoll_hook is not None and sched.lastpoll != 0 and sched.lastpoll + 10_000_000 < now:
-        sched.lastpoll = now
-        rt.netpoll_sysmon(rt)
+        sched.lastpoll = now  # CAS lastpoll -> now
+        glist = rt.netpoll_hook(rt, 0)
+        if glist:
+            sched.nmidlelocked -= 1  # pretend one more M is running (checkdead)
+            injectglist(rt, None, glist)
+            sched.nmidlelocked += 1
     if retake(rt, now) != 0:
         st.idle = 0
     else:

@@ -31,7 +31,7 @@ wrapping Go's parser through a subprocess (no Go on a user's machine is required
 
 from goschedlab.trace.errors import TraceParseError
 from goschedlab.trace.generation import Frame, Generation
-from goschedlab.trace.reader import Event, Trace, TraceReader, open, read
+from goschedlab.trace.reader import Event, Trace, TraceReader, open, read, read_frames
 
 __all__ = ["Event", "Frame", "Generation", "Trace", "TraceParseError", "TraceReader", "open",
-           "read"]
+           "read", "read_frames"]

@@ -73,11 +73,12 @@ class Generation:
 
     __slots__ = (
         "gen", "version", "path", "freq", "strings", "stacks_raw", "batches", "cpu_samples",
-        "experimental", "counts", "nbytes", "_stack_cache",
+        "experimental", "counts", "nbytes", "_stack_cache", "offset",
     )
 
-    def __init__(self, gen: int, version: int, path: str) -> None:
+    def __init__(self, gen: int, version: int, path: str, offset: int = 0) -> None:
         self.gen = gen
+        self.offset = offset  # file offset of the generation's first batch
         self.version = version
         self.path = path
         self.freq = 0  # ticks per second
@@ -98,7 +99,8 @@ class Generation:
             return self.strings[sid]
         except KeyError:
             raise TraceParseError(
-                self.path, None, f"generation {self.gen}: reference to unknown string ID {sid}"
+                self.path, self.offset, f"generation {self.gen} (batches from here): expected "
+                f"a string ID of the generation's string table, found unknown ID {sid}"
             ) from None
 
     def stack(self, sid: int) -> tuple[Frame, ...]:
@@ -110,7 +112,8 @@ class Generation:
             raw = self.stacks_raw.get(sid)
             if raw is None:
                 raise TraceParseError(
-                    self.path, None, f"generation {self.gen}: reference to unknown stack ID {sid}"
+                    self.path, self.offset, f"generation {self.gen} (batches from here): "
+                    f"expected a stack ID of the generation's stack table, found unknown ID {sid}"
                 )
             st = tuple(
                 Frame(raw[i], self.string(raw[i + 1]), self.string(raw[i + 2]), raw[i + 3])
@@ -330,12 +333,12 @@ def iter_generations(f: BinaryIO, version: int, size: int, path: str) -> Iterato
         if version == 22 and b.experiment is not None:
             raise TraceParseError(path, pos, "batch header: ExperimentalBatch in a go 1.22 trace")
         if g is None:
-            g = Generation(b.gen, version, path)
+            g = Generation(b.gen, version, path, pos)
             gen_start = pos
         elif b.gen == g.gen + 1:
             _finish(g, gen_start)
             yield g
-            g = Generation(b.gen, version, path)
+            g = Generation(b.gen, version, path, pos)
             gen_start = pos
         elif b.gen != g.gen:
             raise TraceParseError(

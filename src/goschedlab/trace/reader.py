@@ -104,13 +104,15 @@ def open(path: str | os.PathLike[str]) -> TraceReader:  # noqa: A001 - mirrors b
 class Trace:
     """Everything :func:`read` derives from a trace, as pandas DataFrames (times in ns).
 
-    * ``events``: time, name, m, p, g, a0..a3 (wire arguments), merged order.
-    * ``goroutine_intervals``: g, state, start, end, duration, reason, p, next_state,
-      left_censored, right_censored.  ``reason`` is the block/stop reason that began it.
-    * ``proc_intervals``: p, state (Running/Idle), start, end, duration, m, censoring flags.
-    * ``stw``: start, end, duration, kind, g, p.   ``gc``: seq, start, end, duration.
-    * ``tasks``, ``regions``, ``logs``, ``creations`` (g, time, parent_g, start_func,
-      created_at, creation_stack), ``metrics`` (time, name, value).
+    * ``events``: time_ns, name, m, p, goid, a0..a3 (wire arguments), Go's merged order.
+    * ``goroutine_intervals``: goid, state (runnable/running/syscall/waiting), start_ns,
+      end_ns, duration_ns, reason (the block/stop reason that began it), p (for running and
+      syscall), next_state, left_censored, right_censored.
+    * ``proc_intervals``: p, state (running/idle), start_ns, end_ns, duration_ns, m, censoring.
+    * ``stw``: start_ns, end_ns, duration_ns, kind, goid, p.  ``gc``: seq, start_ns, end_ns,
+      duration_ns (end -1 and duration NaN: still open at the end).
+    * ``tasks``, ``regions``, ``logs``, ``creations`` (goid, time_ns, parent_goid, start_func,
+      created_at, creation_stack), ``metrics`` (time_ns, name, value).
     * ``transition_counts`` / ``kind_counts`` / ``type_counts`` / ``wire_counts``: dicts
       comparable with ``go tool trace -d=1`` / ``-d=2``.
     """
@@ -136,14 +138,14 @@ class Trace:
     labels: dict[int, str] = field(default_factory=dict)
 
     def state_totals(self) -> dict[int, dict[str, int]]:
-        """Per goroutine: total ns in each state within the window (Go's -d=1 totals)."""
+        """Per goroutine: total ns per state (Go's names: "Running", ...) within the window."""
         gi = self.goroutine_intervals
         out: dict[int, dict[str, int]] = {}
         if gi.empty:
             return out
-        s = gi.groupby(["g", "state"])["duration"].sum()
+        s = gi.groupby(["goid", "state"])["duration_ns"].sum()
         for (g, st), v in s.items():
-            out.setdefault(int(g), {})[str(st)] = int(v)
+            out.setdefault(int(g), {})[str(st).capitalize()] = int(v)
         return out
 
     def summary(self) -> dict[str, Any]:
@@ -152,7 +154,7 @@ class Trace:
             "path": self.path, "version": f"go1.{self.version}",
             "generations": self.generations, "window_ns": list(self.window),
             "events": int(sum(self.type_counts.values())),
-            "goroutines": int(self.goroutine_intervals["g"].nunique())
+            "goroutines": int(self.goroutine_intervals["goid"].nunique())
             if not self.goroutine_intervals.empty else 0,
             "procs": int(self.proc_intervals["p"].nunique())
             if not self.proc_intervals.empty else 0,
@@ -171,49 +173,74 @@ def read(path: str | os.PathLike[str], *, events: bool = True) -> Trace:
         b.feed(r.records(), r.ordering)
         t0 = b.first_t if b.first_t is not None else 0
         window = (t0, b.last_t)
+        cols = ["time_ns", "m", "p", "goid", "a0", "a1", "a2", "a3"]
         if events and b.events:
             arr = np.array(b.events, dtype=np.int64) if _fits(b.events) else None
             if arr is not None:
-                ev = pd.DataFrame(arr[:, [0, 2, 3, 4, 5, 6, 7, 8]],
-                                  columns=["time", "m", "p", "g", "a0", "a1", "a2", "a3"])
+                ev = pd.DataFrame(arr[:, [0, 2, 3, 4, 5, 6, 7, 8]], columns=cols)
                 codes = arr[:, 1]
             else:
                 ev = pd.DataFrame([(e[0], e[2], e[3], e[4], *e[5:9]) for e in b.events],
-                                  columns=["time", "m", "p", "g", "a0", "a1", "a2", "a3"])
+                                  columns=cols)
                 codes = np.array([e[1] for e in b.events])
             names = {c: ("Sync" if c == EvSync else wire.event_name(int(c)))
                      for c in np.unique(codes)}
             ev.insert(1, "name", pd.Categorical([names[c] for c in codes]))
         else:
-            ev = pd.DataFrame(columns=["time", "name", "m", "p", "g", "a0", "a1", "a2", "a3"])
-        gi = _df(b.gi, ["g", "state", "start", "end", "reason", "p", "next_state",
+            ev = pd.DataFrame(columns=cols[:1] + ["name"] + cols[1:])
+        gi = _df(b.gi, ["goid", "state", "start_ns", "end_ns", "reason", "p", "next_state",
                         "left_censored", "right_censored"])
         if not gi.empty:
-            gi["state"] = gi["state"].map(G_STATE_NAMES)
-            gi["next_state"] = gi["next_state"].map(lambda s: G_STATE_NAMES.get(s, ""))
-            gi.insert(4, "duration", gi["end"] - gi["start"])
-        pi = _df(b.pi, ["p", "state", "start", "end", "m", "left_censored", "right_censored"])
+            gi["state"] = gi["state"].map(_G_LOWER)
+            gi["next_state"] = gi["next_state"].map(lambda s: _G_LOWER.get(s, ""))
+        gi.insert(4, "duration_ns", gi["end_ns"] - gi["start_ns"])
+        pi = _df(b.pi, ["p", "state", "start_ns", "end_ns", "m", "left_censored",
+                        "right_censored"])
         if not pi.empty:
-            pi["state"] = pi["state"].map(P_STATE_NAMES)
-            pi.insert(4, "duration", pi["end"] - pi["start"])
-        stw = _df(b.stw, ["start", "end", "kind", "g", "p"])
-        stw.insert(2, "duration", stw["end"] - stw["start"])
-        gc = _df(b.gc, ["seq", "start", "end"])
-        gc["duration"] = gc["end"] - gc["start"]
+            pi["state"] = pi["state"].map(lambda s: P_STATE_NAMES[s].lower())
+        pi.insert(4, "duration_ns", pi["end_ns"] - pi["start_ns"])
+        stw = _df(b.stw, ["start_ns", "end_ns", "kind", "goid", "p"])
+        stw.insert(2, "duration_ns", (stw["end_ns"] - stw["start_ns"]).where(stw["end_ns"] >= 0))
+        gc = _df(b.gc, ["seq", "start_ns", "end_ns"])
+        gc["duration_ns"] = (gc["end_ns"] - gc["start_ns"]).where(gc["end_ns"] >= 0)
         tasks = _df([(k, *v) for k, v in b.tasks.items()],
-                    ["id", "parent", "name", "start", "end", "g"])
+                    ["id", "parent", "name", "start_ns", "end_ns", "goid"])
         return Trace(
             path=r.path, version=r.version, generations=b.generations, window=window,
             events=ev, goroutine_intervals=gi, proc_intervals=pi, stw=stw, gc=gc, tasks=tasks,
-            regions=_df(b.regions, ["g", "task", "name", "start", "end"]),
-            logs=_df(b.logs, ["time", "g", "task", "key", "value"]),
-            creations=_df(b.creations, ["g", "time", "parent_g", "start_func", "created_at",
-                                        "creation_stack"]),
-            metrics=_df(b.metrics, ["time", "name", "value"]),
+            regions=_df(b.regions, ["goid", "task", "name", "start_ns", "end_ns"]),
+            logs=_df(b.logs, ["time_ns", "goid", "task", "key", "value"]),
+            creations=_df(b.creations, ["goid", "time_ns", "parent_goid", "start_func",
+                                        "created_at", "creation_stack"]),
+            metrics=_df(b.metrics, ["time_ns", "name", "value"]),
             transition_counts=dict(b.transition_counts), kind_counts=dict(b.kind_counts),
             type_counts=dict(b.type_counts), wire_counts=_wire_counts(b, r.ordering),
             labels=dict(b.labels),
         )
+
+
+_G_LOWER = {k: v.lower() for k, v in G_STATE_NAMES.items()}
+
+
+def read_frames(path: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
+    """All tables of :func:`read` plus the analyses of ``goschedlab.analyze.schedlat``.
+
+    Keys: events, goroutine_intervals, proc_intervals, pauses (the STW ranges), gc, tasks,
+    regions, logs, creations, metrics, sched_latency, starvation, work_conservation,
+    p_utilisation.  (The entry point ``goschedlab.analyze`` uses for traces.)
+    """
+    from goschedlab.analyze import schedlat
+
+    t = read(path)
+    return {
+        "events": t.events, "goroutine_intervals": t.goroutine_intervals,
+        "proc_intervals": t.proc_intervals, "pauses": t.stw, "gc": t.gc, "tasks": t.tasks,
+        "regions": t.regions, "logs": t.logs, "creations": t.creations, "metrics": t.metrics,
+        "sched_latency": schedlat.sched_latency(t),
+        "starvation": schedlat.starvation(t),
+        "work_conservation": schedlat.work_conservation(t),
+        "p_utilisation": schedlat.p_utilisation(t),
+    }
 
 
 def _fits(rows: list[Record]) -> bool:

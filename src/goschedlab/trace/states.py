@@ -4,7 +4,9 @@ The interpretation layer (Go: ``Event.StateTransition`` in internal/trace/event.
 ``go tool trace``'s timeline derives).  :class:`TraceBuilder` consumes the records of
 :class:`~goschedlab.trace.order.Ordering` once and accumulates column lists:
 
-* goroutine state intervals (Runnable, Running, Syscall, Waiting with reason) - spec §10.1:
+* goroutine state intervals (Runnable, Running, Syscall, Waiting with reason; for Runnable the
+  reason says how it became runnable: created, unblocked, preempted, runtime.Gosched, syscall
+  returned without P, coroutine switch) - spec §10.1:
   ``s -> s`` reaffirmations do not split an interval; an interval out of Undetermined starts at
   the trace window start and is left-censored; intervals still open at the end are closed at
   the window end and right-censored.  The window is [first, last] state-transition time, the
@@ -185,8 +187,10 @@ class TraceBuilder:
                 gtr(r[5], G_RUNNABLE, G_RUNNING, t, "", p)
             elif typ == 20:  # GoBlock
                 gtr(g, G_RUNNING, G_WAITING, t, gen.string(r[5]), p)  # type: ignore[union-attr]
-            elif typ == 21 or typ == 45 or typ == 46:  # GoUnblock / GoSwitch*
-                gtr(r[5], G_WAITING, G_RUNNABLE, t, "", -1)
+            elif typ == 21:  # GoUnblock
+                gtr(r[5], G_WAITING, G_RUNNABLE, t, "unblocked", -1)
+            elif typ == 45 or typ == 46:  # GoSwitch*
+                gtr(r[5], G_WAITING, G_RUNNABLE, t, "coroutine switch", -1)
             elif typ == 10:  # ProcStart
                 ptr(r[5], P_IDLE, P_RUNNING, t, m)
             elif typ == 11:  # ProcStop
@@ -198,10 +202,11 @@ class TraceBuilder:
             elif typ == 23:  # GoSyscallEnd
                 gtr(g, G_SYSCALL, G_RUNNING, t, "", p)
             elif typ == 24:  # GoSyscallEndBlocked
-                gtr(g, G_SYSCALL, G_RUNNABLE, t, "", -1)
+                gtr(g, G_SYSCALL, G_RUNNABLE, t, "syscall returned without P", -1)
             elif typ == 14 or typ == 47:  # GoCreate / GoCreateBlocked
                 gid = r[5]
-                gtr(gid, G_NOTEXIST, G_RUNNABLE if typ == 14 else G_WAITING, t, "", -1)
+                gtr(gid, G_NOTEXIST, G_RUNNABLE if typ == 14 else G_WAITING, t,
+                    "created" if typ == 14 else "", -1)
                 newst = gen.stack(r[6])  # type: ignore[union-attr]
                 crst = gen.stack(r[7])  # type: ignore[union-attr]
                 self.creations.append((gid, t, g, newst[0].func if newst else "",
@@ -294,7 +299,7 @@ class TraceBuilder:
             if st[0] in (G_NOTEXIST,):
                 continue
             start = t0 if st[4] else st[1]
-            gi.append((g, st[0], start, t1, st[2], st[3], -1, st[4], True))
+            gi.append((g, st[0], start, t1, st[2], st[3], -2, st[4], True))
         self.gi = gi
         pi = []
         for row in self.pi:

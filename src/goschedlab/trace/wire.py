@@ -16,6 +16,8 @@ Two decoders exist for an event batch and give identical results:
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from goschedlab.trace.errors import TraceParseError
@@ -181,6 +183,7 @@ NO_ID = (1 << 64) - 1  # NoThread / NoProc on the wire
 HEADER_LEN = 16
 MAX_BATCH_SIZE = 64 << 10  # Go's maxBatchSize
 MAX_STACK_FRAMES = 128
+_HEADER_RE = re.compile(rb"go 1\.(\d{1,3}) trace\0+")
 
 
 def parse_header(data: bytes, path: str) -> int:
@@ -189,16 +192,13 @@ def parse_header(data: bytes, path: str) -> int:
         raise TraceParseError(
             path, len(data), f"header: expected 16 bytes 'go 1.NN trace', found {len(data)} bytes"
         )
-    if not data.startswith(b"go 1.") or data[HEADER_LEN - 3 : HEADER_LEN] != b"\0\0\0":
+    head = data[:HEADER_LEN]
+    m = _HEADER_RE.fullmatch(head)
+    if m is None:
         raise TraceParseError(
-            path, 0, f"header: expected 'go 1.22 trace' or 'go 1.23 trace', found {data[:16]!r}"
+            path, 0, f"header: expected 'go 1.22 trace' or 'go 1.23 trace', found {head!r}"
         )
-    text = data[:HEADER_LEN].rstrip(b"\0")
-    if not text.endswith(b" trace"):
-        raise TraceParseError(path, 0, f"header: expected 'go 1.NN trace', found {text!r}")
-    minor = text[5:-6]
-    if not minor.isdigit():
-        raise TraceParseError(path, 5, f"header: expected a Go minor version, found {minor!r}")
+    minor = m.group(1)
     ver = int(minor)
     if ver not in (22, 23):
         raise TraceParseError(

@@ -53,9 +53,7 @@ def table(v: Validation, *, only_misses: bool = False) -> Table:
         t.add_row(r.workload, r.setting, str(r.gomaxprocs), r.metric, r.unit,
                   _num(r.real_median), _num(r.real_spread), _num(r.sim_median),
                   _num(r.sim_spread), _pct(r.rel_error), f"{r.tolerance * 100:.0f}%",
-                  "[green]yes[/]" if r.within else "[red]NO[/]")
-        if r.note:
-            t.add_row("", "", "", f"[dim]{r.note}[/]", *[""] * 8)
+                  "[green]yes[/]" if r.within else "[red]NO[/]" + ("*" if r.note else ""))
     return t
 
 
@@ -66,6 +64,14 @@ def print_report(v: Validation, console: Console | None = None, *, only_misses: 
     if not c.is_terminal:
         c.width = max(c.width, 140)
     c.print(table(v, only_misses=only_misses))
+    notes: dict[str, list[str]] = {}
+    for r in v.rows:
+        if r.note:
+            notes.setdefault(r.note, []).append(f"{r.workload}/{r.setting} gmp{r.gomaxprocs} "
+                                                f"{r.metric}")
+    for note, where in notes.items():
+        shown = ", ".join(where[:4]) + (f" and {len(where) - 4} more" if len(where) > 4 else "")
+        c.print(f"* {note}: {shown}")
     by = ", ".join(f"{k} {s * 100:.0f}%" for k, s in v.score_by("metric").items())
     c.print(f"score {v.score * 100:.1f}% over {len(v.rows)} cases; by metric: {by}")
 
@@ -174,9 +180,8 @@ def html_page(v: Validation) -> str:
         parts.append(f"<h3>{html.escape(m)}</h3>")
         parts.append(f"<img alt='{m} real vs simulated' src='data:image/png;base64,"
                      f"{_scatter(rows, m + ': real vs simulated')}'>")
-        if m == "makespan":
-            parts.append(f"<img alt='{m} relative error' src='data:image/png;base64,"
-                         f"{_errors(rows, m + ': relative error')}'>")
+        parts.append(f"<img alt='{m} relative error' src='data:image/png;base64,"
+                     f"{_errors(rows, m + ': relative error')}'>")
     parts.append("<h2>All cases</h2><table><tr>")
     heads = ("workload", "setting", "GMP", "metric", "unit", "real median", "real spread",
              "sim median", "sim spread", "rel error", "tolerance", "within")

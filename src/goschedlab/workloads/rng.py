@@ -98,5 +98,13 @@ def timer_storm_sleeps(seed: int, g: int, r: int, max_ns: int) -> list[list[int]
 
 
 def arrivals_checksum(a: list[int]) -> dict[str, object]:
-    """The ``*_checksum`` object of the result files: n, sum, first five, last."""
-    return {"n": len(a), "sum_ns": sum(a), "first_ns": a[:5], "last_ns": a[-1] if a else 0}
+    """The ``*_checksum`` object of the result files: n, sum, first five, last.
+
+    An empty schedule gives ``first_ns: null``, as Go encodes the nil slice.
+    """
+    return {
+        "n": len(a),
+        "sum_ns": sum(a),
+        "first_ns": a[:5] if a else None,
+        "last_ns": a[-1] if a else 0,
+    }

@@ -64,7 +64,12 @@ class Param:
 
 @dataclass(frozen=True, slots=True)
 class Scenario:
-    """A workload: its flags, named settings (flag overrides), primary series and main goroutine."""
+    """A workload: its flags, named settings (flag overrides), primary series and main goroutine.
+
+    ``primary`` names the latency series summary tables lead with ("" if none);
+    ``extra_params`` are flags every refcorpus program has but the model ignores (``-trace``
+    of their common package), added to the result's ``params`` so they compare key for key.
+    """
 
     name: str
     summary: str
@@ -90,7 +95,11 @@ class Scenario:
     def resolve(
         self, setting: str | None = None, overrides: Iterable[str] | Mapping[str, Any] = ()
     ) -> dict[str, Any]:
-        """Defaults, then the named setting, then ``key=value`` overrides (strings or values)."""
+        """Defaults, then the named setting, then ``key=value`` overrides (strings or values).
+
+        A mapping may be a real result file's ``params`` as is (ignored flags such as
+        ``trace: ""`` at their default are skipped).
+        """
         values = self.defaults()
         if setting is not None:
             if setting not in self.settings:
@@ -99,6 +108,8 @@ class Scenario:
             values.update(self.settings[setting])
         if isinstance(overrides, Mapping):
             for k, v in overrides.items():
+                if k in self.extra_params and v == self.extra_params[k]:
+                    continue  # e.g. a real result's params: {"trace": "", ...}
                 p = self.param(k)
                 v = p.parse(v, "--set") if isinstance(v, str) else p.kind(v)
                 p.check(v, "--set")

@@ -67,7 +67,7 @@ class PM:
 
 
 def build_acquirep(name: str, *, release: bool = False, hotfix: str | None = None) -> Instance:
-    """acquirep (+ optionally releasep) against a reader; ``hotfix`` in (None, 'before', 'after')."""
+    """acquirep (+ releasep) against a reader; ``hotfix``: None, 'before' or 'after'."""
     lay = Layout()
     pp = PM(lay)
     st = store_sc if hotfix else store
@@ -180,7 +180,6 @@ def build_casgstatus(name: str, *, plain: bool = False) -> Instance:
             return f"g1.atomicstatus ends {s:#x}, expected _Grunnable ({_Grunnable})"
         return None
 
-    inst = Instance(name, lay, [park, ready, scanner], ["park_m", "ready", "GC scan"],
-                    final_check)
+    inst = Instance(name, lay, [park, ready, scanner], ["park_m", "ready", "GC scan"], final_check)
     inst.params = {}
     return inst

@@ -47,6 +47,7 @@ from goschedlab.explore.locations import Layout, Location
 
 Gen = Generator[tuple, Any, Any]
 U32 = 1 << 32
+GO_RUNQ_CAPACITY = 256  # len(p.runq) in Go 1.23 (runtime2.go); models default to 4
 STEAL_BUSY = U32 - 1  # hotfix "lock-free steal": head value meaning "being stolen"
 
 
@@ -387,8 +388,9 @@ def build(
         return None
 
     role = "M runqget" if v.hotfix_runqget else "thief"
-    inst = Instance(name, lay, fns, ["owner"] + [f"{role}{k}" for k in range(1, threads)],
-                    final_check)
+    inst = Instance(
+        name, lay, fns, ["owner"] + [f"{role}{k}" for k in range(1, threads)], final_check
+    )
     inst.params = {"capacity": capacity, "ops": ops, "threads": threads}
     if prefill != capacity - 2:
         inst.params["prefill"] = prefill

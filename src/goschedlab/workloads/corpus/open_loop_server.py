@@ -54,7 +54,7 @@ SCENARIO = Scenario(
     summary="Poisson arrivals (rate L), one goroutine per request spinning an exponential service",
     params=(
         Param("rate", float, 5000.0, "arrival rate L, requests per second", minimum=1e-9),
-        Param("d", float, 2.0, "arrival window D, seconds", minimum=0),
+        Param("d", float, 2.0, "arrival window D, seconds", minimum=1e-9),
         Param("mean", float, 100.0, "mean service time M, microseconds (exponential)", minimum=0),
         Param("seed", int, 1, "RNG seed", minimum=0),
     ),

@@ -1,0 +1,3 @@
+module goschedlab.test/tracegen
+
+go 1.22

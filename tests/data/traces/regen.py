@@ -1,0 +1,138 @@
+"""Regenerate the golden traces in tests/data/traces/golden/ (one command, needs Go):
+
+    .venv/bin/python tests/data/traces/regen.py            # all cases
+    .venv/bin/python tests/data/traces/regen.py gc-go1.23.1  # some cases
+
+``FIXED`` traces (kept as captured) only get their reference JSON recomputed.  The fixture
+small-go1.23.1.* is a copy of the shared fixture, JSON as shipped.
+
+For every case it builds ``progs/`` (tracegen) with the case's Go release, runs one mode, and
+writes ``golden/<case>.trace`` plus ``golden/<case>.json`` holding what Go's own parser says
+about that exact file: ``go tool trace -d=2`` per-type counts (wire), ``-d=1`` event-kind and
+state-transition counts, the StateTransition stream itself (time, resource, id, from, to; when
+it has <= 5000 entries) and per-goroutine state totals derived from it (window = first..last
+transition).  Go 1.22 files are read by Go
+1.23.1's ``go tool trace`` (it accepts both formats; go1.22.10's tool has the same -d flags).
+
+The slow tests reuse :func:`generate` and :func:`reference` to do the same live.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import goref  # noqa: E402
+
+from goschedlab.realgo import build, ensure_go  # noqa: E402
+
+PROGS = HERE / "progs"
+GOLDEN = HERE / "golden"
+REF_GO = "1.23.1"  # whose `go tool trace` is the reference for both formats
+
+# name -> (go release, mode, n, GOMAXPROCS, GODEBUG)
+CASES: dict[str, tuple[str, str, int, int, str]] = {
+    "blocking-go1.23.1": ("1.23.1", "blocking", 150, 2, ""),
+    "syscalls-go1.23.1": ("1.23.1", "syscalls", 30, 2, ""),
+    "gc-go1.23.1": ("1.23.1", "gc", 12, 2, ""),
+    "manyp-go1.23.1": ("1.23.1", "manyp", 20, 8, ""),
+    "generations-go1.23.1": ("1.23.1", "generations", 10, 2, "traceadvanceperiod=25000000"),
+    "cpuprof-go1.23.1": ("1.23.1", "cpuprof", 30, 2, ""),
+    "coro-go1.23.1": ("1.23.1", "coro", 50, 2, ""),
+    "allocfree-go1.23.1": ("1.23.1", "gc", 2, 2, "traceallocfree=1"),
+    "blocking-go1.22.10": ("1.22.10", "blocking", 150, 2, ""),
+    "syscalls-go1.22.10": ("1.22.10", "syscalls", 30, 2, ""),
+    "gc-go1.22.10": ("1.22.10", "gc", 12, 2, ""),
+    "manyp-go1.22.10": ("1.22.10", "manyp", 20, 8, ""),
+    "generations-go1.22.10": ("1.22.10", "generations", 10, 2, "traceadvanceperiod=25000000"),
+}
+
+_BINARIES: dict[str, Path] = {}
+
+
+def binary(version: str, workdir: Path) -> Path:
+    """tracegen built with Go ``version`` (in a copy of progs/, since build edits go.mod)."""
+    if version not in _BINARIES:
+        tc = ensure_go(version, quiet=True)
+        src = workdir / f"src-{version}"
+        shutil.copytree(PROGS, src)
+        _BINARIES[version] = build(tc, src, workdir / f"tracegen-{version}")
+    return _BINARIES[version]
+
+
+def generate(version: str, mode: str, n: int, gomaxprocs: int, godebug: str, out: Path,
+             workdir: Path) -> Path:
+    """Run tracegen once; the trace lands in ``out``."""
+    exe = binary(version, workdir)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GO")}
+    env["GOMAXPROCS"] = str(gomaxprocs)
+    if godebug:
+        env["GODEBUG"] = godebug
+    subprocess.run([str(exe), "-mode", mode, "-n", str(n), "-o", str(out)], env=env,
+                   check=True, capture_output=True, timeout=300)
+    return out
+
+
+def go_tool_trace(path: Path, level: int) -> str:
+    """Output of ``go tool trace -d=LEVEL path`` with the reference Go."""
+    tc = ensure_go(REF_GO, quiet=True)
+    proc = subprocess.run([str(tc.go), "tool", "trace", f"-d={level}", str(path)],
+                          env=tc.env(), capture_output=True, text=True, timeout=600)
+    if proc.returncode != 0:
+        raise RuntimeError(f"go tool trace -d={level} {path}: {proc.stderr.strip()}")
+    return proc.stdout
+
+
+def reference(path: Path) -> dict:
+    """What Go's parser reports for ``path`` (the golden JSON layout)."""
+    d1 = goref.parse_d1(go_tool_trace(path, 1))
+    stream = d1["stream"] if len(d1["stream"]) <= 5000 else None
+    return {
+        "transition_stream": stream,
+        "wire_event_counts": goref.parse_d2(go_tool_trace(path, 2)),
+        "processed_event_kind_counts": d1["kinds"],
+        "state_transition_counts": d1["transitions"],
+        "goroutine_state_totals_ns": d1["totals"],
+        "window_ns": d1["window"],
+    }
+
+
+# Traces kept as found (not regenerable): only their reference JSON is recomputed.
+FIXED = {"fanout-cpu-go1.23.1": "refcorpus capture fanout-cpu-default-gmp2.trace (g=1000, w=200)"}
+
+
+def main(names: list[str]) -> None:
+    GOLDEN.mkdir(exist_ok=True)
+    for name, source in FIXED.items():
+        if names and name not in names:
+            continue
+        ref = reference(HERE / f"{name}.trace")
+        ref.update({"go": "1.23.1", "source": source})
+        (HERE / f"{name}.json").write_text(json.dumps(ref, indent=1, sort_keys=True) + "\n")
+    names = [n for n in names if n not in FIXED] if names else list(CASES)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for name in names:
+            version, mode, n, gmp, godebug = CASES[name]
+            tmp_trace = work / f"{name}.trace"
+            generate(version, mode, n, gmp, godebug, tmp_trace, work)
+            ref = reference(tmp_trace)
+            meta = {"go": version, "mode": mode, "n": n, "gomaxprocs": gmp, "godebug": godebug,
+                    "reference_tool": f"go{REF_GO} go tool trace -d=1/-d=2", **ref}
+            shutil.copyfile(tmp_trace, GOLDEN / f"{name}.trace")
+            tmp_json = GOLDEN / f".{name}.json.tmp"
+            tmp_json.write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n")
+            tmp_json.replace(GOLDEN / f"{name}.json")
+            print(f"{name}: {tmp_trace.stat().st_size} bytes")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
