@@ -53,6 +53,9 @@ def _register() -> None:
     app.command("compare")(compare_command)
     app.command("reproduce")(reproduce_command)
     app.command("policies")(policies_command)
+    from goschedlab.trace._cli import trace_command
+
+    app.command("trace")(trace_command)
     # --- end of registrations ---
 
 

@@ -165,3 +165,19 @@ def test_noise_never_breaks_reader(noise: list[str], keep: list[bool]) -> None:
     want_gc = [int(ln.split()[1]) for ln in lines if ln.startswith("gc ")]
     assert [s.t_ms for s in log.sched] == want_sched
     assert [c.gc for c in log.gc] == want_gc
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.binary(max_size=300)
+       | st.builds(lambda p, b: p + b, st.sampled_from([b"{", b"go 1.23 trace\x00\x00\x00",
+                                                        b"SCHED 1ms: ", b"gc 1 @"]),
+                   st.binary(max_size=200)))
+def test_any_bytes_load_or_user_error(tmp_path_factory, data: bytes) -> None:
+    """Whatever the bytes (any of the three detected formats), load() succeeds or raises a
+    one-line UserInputError naming the file."""
+    p = tmp_path_factory.mktemp("fz") / "f.bin"
+    p.write_bytes(data)
+    try:
+        load(p)
+    except UserInputError as e:
+        assert "\n" not in str(e) and str(p) in str(e)

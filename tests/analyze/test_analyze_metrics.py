@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 from pathlib import Path
@@ -10,9 +11,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from analyze_paths import GCTRACE, METRICS, SCHEDDETAIL, blocking_logger
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from goschedlab.analyze import LogParseError, load, read_metrics_json
+from goschedlab.analyze import DiffConfig, LogParseError, diff_files, load, read_metrics_json
 from goschedlab.analyze.metricsjson import Hist, expand_hist
+from goschedlab.errors import UserInputError
 
 REP1 = blocking_logger("1.23.1")[0]
 GCCHURN = METRICS / "go1.23.1" / "gc-churn-default-gmp2-rep1.json"
@@ -77,9 +81,9 @@ def test_gc_pause_stats_from_histograms() -> None:
         ('{"latency": {"r": {"hist_lo_ns": [1], "hist_hi_ns": [2, 3], "hist_count": [1]}}}',
          "latency['r']: expected hist_lo_ns, hist_hi_ns and hist_count lists of equal length"),
         ('{"latency": {"r": {"hist_lo_ns": [5], "hist_hi_ns": [2], "hist_count": [1]}}}',
-         "expected hist_hi_ns >= hist_lo_ns"),
+         "expected finite bounds with hist_hi_ns >= hist_lo_ns"),
         ('{"latency": {"r": {"hist_lo_ns": ["a"], "hist_hi_ns": [2], "hist_count": [1]}}}',
-         "expected numeric histogram lists"),
+         "expected numeric bounds and non-negative integer counts"),
         ('{"latency": 3}', "key 'latency': expected an object"),
     ],
 )
@@ -120,3 +124,76 @@ def test_frames_attribute_access() -> None:
     assert list(g[(g["sample"] == 1) & (g["goid"] == 5)]["waitreason"]) == ["finalizer wait"]
     with pytest.raises(AttributeError):
         _ = ld.nope
+
+
+def test_negative_and_huge_counts(tmp_path: Path) -> None:
+    p = tmp_path / "neg.json"
+    p.write_text('{"latency": {"r": {"hist_lo_ns": [1], "hist_hi_ns": [2], "hist_count": [-1]}}}')
+    with pytest.raises(LogParseError, match="non-negative integer counts"):
+        load(p)
+    # Memory stays bounded whatever the counts say: scaled down, shape kept.
+    h = Hist(np.array([[1000.0, 2000.0], [4000.0, 5000.0]]), np.array([10**15, 3 * 10**15]))
+    v = expand_hist(h, limit=1000)
+    assert len(v) == 1000 and np.sum(v < 2000) == 250
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 10**20) | st.floats(allow_nan=True)
+    | st.text(max_size=5) | st.sampled_from(["+Inf", "-Inf"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner,
+                                                                 max_size=3),
+    max_leaves=6,
+)
+
+
+def _paths(obj: object, prefix: tuple = ()) -> list[tuple]:
+    out = [prefix]
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            out.extend(_paths(v, (*prefix, k)))
+    elif isinstance(obj, list) and len(obj) < 8:
+        for i, v in enumerate(obj):
+            out.extend(_paths(v, (*prefix, i)))
+    return out
+
+
+_BASE = json.loads(REP1.read_text())
+_BASE = {k: _BASE[k] for k in ("makespan_ns", "metrics_end", "metrics_phase_delta", "latency")}
+_BASE["metrics_end"] = {k: v for k, v in _BASE["metrics_end"].items()
+                        if k in ("/sched/latencies:seconds", "/gc/cycles/total:gc-cycles")}
+_BASE["metrics_phase_delta"] = {k: v for k, v in _BASE["metrics_phase_delta"].items()
+                                if k in _BASE["metrics_end"]}
+_BASE["latency"] = {"request": _BASE["latency"]["request"]}
+_PATHS = [p for p in _paths(_BASE) if p]
+
+
+@settings(max_examples=150, deadline=None)
+@given(mutations=st.lists(st.tuples(st.sampled_from(_PATHS), _JSON_VALUES | st.just(KeyError)),
+                          min_size=1, max_size=3))
+def test_mutated_dumps_only_raise_user_errors(tmp_path_factory, mutations) -> None:
+    obj = copy.deepcopy(_BASE)
+    for path, value in mutations:
+        parent = obj
+        try:
+            for k in path[:-1]:
+                parent = parent[k]
+            if value is KeyError:
+                del parent[path[-1]]
+            else:
+                parent[path[-1]] = value
+        except (KeyError, IndexError, TypeError):
+            continue
+    p = tmp_path_factory.mktemp("mut") / "m.json"
+    p.write_text(json.dumps(obj))
+    try:
+        ld = load(p)
+    except UserInputError as e:
+        assert "\n" not in str(e) and str(p) in str(e)
+        return
+    try:
+        rep = diff_files([p], [p], cfg=DiffConfig(n_resamples=20))
+    except UserInputError as e:
+        assert "\n" not in str(e)
+        return
+    assert rep.verdict in ("pass", "marginal", "fail")
+    assert ld.format == "metrics-json"

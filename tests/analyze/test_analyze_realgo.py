@@ -99,8 +99,16 @@ def test_docs_snippet_and_godebug_log_agree(tmp_path: Path, version: str) -> Non
     assert cycles >= 3
     gc = log.frames["gctrace"]
     gc = gc[gc["gc"] <= cycles]  # a cycle may finish after the final snapshot
-    assert list(gc["gc"]) == list(range(1, cycles + 1))
-    assert int(gc["forced"].sum()) == int(end_metrics["/gc/cycles/forced:gc-cycles"]) >= 3
+    # The runtime writes a gctrace line in pieces; the program's own stderr line can land in
+    # the middle of one (seen in practice), which tears that one record: it is skipped.
+    missing = set(range(1, cycles + 1)) - set(gc["gc"])
+    assert list(gc["gc"]) == sorted(set(range(1, cycles + 1)) - missing)
+    assert len(missing) <= 1
+    forced = int(end_metrics["/gc/cycles/forced:gc-cycles"])
+    assert forced >= 3
+    assert forced - 1 <= int(gc["forced"].sum()) <= forced  # one record may be torn
+    if missing:
+        assert log.summary["skipped_lines"] >= 2
     hist = dump.frames["histograms"]
     pauses_end = hist[(hist.metric == "/sched/pauses/total/gc:seconds")
                       & (hist.section == "end")]["count"].sum()

@@ -70,13 +70,20 @@ def test_arm_plain_load_may_read_stale_versions_acquire_pulls_view() -> None:
 
 
 @pytest.mark.parametrize("memory", ["sc", "tso", "arm"])
-def test_por_keeps_verdicts_and_final_states(memory: str) -> None:
-    spec = MODELS["runq"]
-    full = explore(spec.build("runq", threads=2, ops=5), Config(memory=memory, por=False))
-    red = explore(spec.build("runq", threads=2, ops=5), Config(memory=memory))
+@pytest.mark.parametrize("name", ["runq", "hotfix-runqget", "casgstatus", "litmus-IRIW"])
+def test_por_keeps_final_states(memory: str, name: str) -> None:
+    spec = MODELS[name]
+    kw = {"threads": 3, "ops": 4} if spec.params else {}
+    full = explore(spec.build(name, **kw), Config(memory=memory, por=False))
+    red = explore(spec.build(name, **kw), Config(memory=memory))
     assert full.violation is None and red.violation is None
     assert red.finals == full.finals
-    assert red.stats.states < full.stats.states
+    assert red.stats.transitions < full.stats.transitions
+    assert red.stats.mode == "dfs+persistent+sleep"
+
+
+@pytest.mark.parametrize("memory", ["sc", "tso", "arm"])
+def test_por_keeps_verdicts(memory: str) -> None:
     bug = MODELS["bug-slot-after-cas"]
     full = explore(bug.build("b", threads=2, ops=5), Config(memory=memory, por=False))
     red = explore(bug.build("b", threads=2, ops=5), Config(memory=memory))

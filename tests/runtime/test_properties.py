@@ -58,9 +58,7 @@ workload = st.fixed_dictionaries(
 
 
 def _run(w: dict[str, Any], check_every: int = 0) -> tuple[Result, Runtime, list[int], list[int]]:
-    rt = Runtime(
-        Config(gomaxprocs=w["gomaxprocs"], seed=w["seed"], asyncpreempt=w["asyncpreempt"])
-    )
+    rt = Runtime(Config(gomaxprocs=w["gomaxprocs"], seed=w["seed"], asyncpreempt=w["asyncpreempt"]))
     nw = 2 * len(w["pairs"])
     done = [0] * nw
     nchildren = sum(1 for p in w["pairs"] for ops in p[:2] for op in ops if op[0] == "go")

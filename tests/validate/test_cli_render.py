@@ -94,7 +94,8 @@ def test_fit_from_corpus_matches_the_files() -> None:
 
 def test_calibrate_from_dir_writes_loadable_toml(tmp_path: Path, capsys) -> None:
     out = tmp_path / "costs.toml"
-    code, stdout, _ = run_cli(["calibrate", "--from", str(REAL), "--out", str(out)], capsys)
+    code, stdout, _ = run_cli(
+        ["calibrate", "--from", str(REAL), "--out", str(out), "--no-sim-refine"], capsys)
     assert code == 0 and f"wrote {out}" in stdout
     costs = load_costs(out)
     fit = {f.name: f.value for f in fit_costs(load_calibration_dir(REAL))}
@@ -116,3 +117,37 @@ def test_fit_clamps_and_says_so() -> None:
     assert fit["entersyscall_ns"].value == 0
     assert "clamped to 0" in fit["entersyscall_ns"].source
     assert fit["exitsyscall_ns"].value == 0
+
+
+def test_refine_scales_params_until_the_affine_model_matches() -> None:
+    from goschedlab.validate.calibrate import refine_with_simulator
+
+    runs = load_calibration_dir(REAL)
+    want = statistics.median(
+        json.loads(f.read_text())["calib"]["chan_unbuffered_roundtrip_ns_per_batch_of_1000"][
+            "p50_ns"] for f in sorted((REAL / "calibrate").glob("default-gmp1-rep*.json")))
+    calls: list[dict[str, object]] = []
+
+    def fake(workload: str, **kw: object) -> dict[str, float]:
+        calls.append({"workload": workload, **kw})
+        c = kw["costs"]
+        per_rt = 150 + 4 * (c.chanop_ns + c.gopark_ns)  # type: ignore[attr-defined]
+        return {"makespan_ns": per_rt * 5000}
+
+    fit = {f.name: f for f in refine_with_simulator(fit_costs(runs), runs, fake)}
+    assert [c["workload"] for c in calls] == ["pingpong"] * 3
+    assert calls[0]["overrides"] == {"r": 5000, "pairs": 1, "w": 0}
+    got = 150 + 4 * (fit["chanop_ns"].value + fit["gopark_ns"].value)
+    assert abs(got - want) <= 8  # two params rounded to whole ns
+    assert fit["chanop_ns"].value == fit["gopark_ns"].value  # scaled together
+    assert "simulated pingpong ns/round trip" in fit["chanop_ns"].source
+
+
+def test_refine_with_the_real_simulator_reproduces_the_round_trip() -> None:
+    from goschedlab.validate.calibrate import refine_with_simulator
+
+    runs = load_calibration_dir(REAL)
+    fit = refine_with_simulator(fit_costs(runs), runs)
+    src = next(f.source for f in fit if f.name == "chanop_ns")
+    now = float(src.rsplit("simulated now ", 1)[1])
+    assert now == pytest.approx(503, rel=0.02)  # corpus: 503 ns per round trip, GMP=1

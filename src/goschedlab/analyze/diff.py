@@ -16,9 +16,10 @@ repetitions, i.e. files, of each side) with three checks, each giving pass / mar
     estimate. Skipped (noted) with fewer than ``min_tail_n`` samples on a side.
 ``spread``
     Brown-Forsythe test (``scipy.stats.levene(center="median")``) on the mean absolute deviation
-    from the median. Fail when significant, the deviation grew by more than ``spread_tol`` and by
-    more than the floor; marginal when it grew that much with only ``marginal_alpha``
-    significance. A variance blow-up with a steady median therefore fails here or in ``p99``.
+    from the median, with a bootstrap CI of its ratio. Fail when significant, the CI's lower end
+    shows growth by more than ``spread_tol`` and by more than the floor; marginal when the point
+    estimate grew that much with only ``marginal_alpha`` significance. A variance blow-up with
+    a steady median therefore fails here or in ``p99``.
 
 Zero-heavy metrics (hurdle approach): when either side has at least ``zero_heavy`` of its samples
 exactly 0 (e.g. /sched/latencies records 0 for a goroutine resuming without queueing), a
@@ -31,8 +32,16 @@ The absolute **floor** (per metric; durations default to 10 us, counts to 1) is 
 which nothing fails: 5 us -> 10 us is +100 % and harmless. "Higher is worse" for every metric
 (latencies, pauses, queue lengths, threads, makespan).
 
+Repetitions: with at least ``MIN_CLUSTER_REPS`` (3) files on both sides every bootstrap
+resamples whole repetitions (cluster bootstrap), so run-to-run variation widens the CIs and a
+noisy setting does not fail on 20 000 pooled samples; with fewer files it resamples single
+samples (which cannot see run-to-run variation: use 3+ repetitions per side in CI pipelines).
+The rank and dispersion tests always see the pooled samples; a fail needs both the CI and the
+test.
+
 Determinism: each metric's bootstrap RNG is seeded from ``seed`` and the metric's name; sides
-larger than ``max_samples`` are thinned by a seeded draw without replacement.
+larger than ``max_samples`` are thinned (per repetition, equally) by a seeded draw without
+replacement.
 
 Rejected alternatives: comparing means (Kayenta's classic judge: blind to variance blow-ups and
 dominated by outliers); a KS test alone (significant for any difference with 10^4 samples,

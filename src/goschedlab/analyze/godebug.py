@@ -146,7 +146,8 @@ def parse_godebug_text(text: str, path: str = "<string>") -> GodebugLog:
     first_bad: tuple[int, str] | None = None
     lines = text.splitlines()
     for lineno, ln in enumerate(lines, 1):
-        m = _SCHED_RE.search(ln)
+        # Cheap substring tests first: most lines of a scheddetail log are G lines.
+        m = _SCHED_RE.search(ln) if "SCHED " in ln else None
         if m is not None:
             g = m.groups()
             cur = SchedSample(
@@ -165,8 +166,14 @@ def parse_godebug_text(text: str, path: str = "<string>") -> GodebugLog:
                 cur.runq = [int(x) for x in m.group("locals").split()]
             sched.append(cur)
             continue
-        if cur is not None and cur.detail and ln[:3].strip()[:1] in ("P", "M", "G"):
-            pm = _P_RE.match(ln)
+        kind = ln[2:3] if ln[:2] == "  " else ln.lstrip()[:1]
+        if cur is not None and cur.detail and kind in ("P", "M", "G"):
+            gm = _G_RE.match(ln) if kind == "G" else None
+            if gm is not None:
+                x = gm.groups()
+                cur.gs.append((int(x[0]), int(x[1]), x[2], _opt_int(x[3]), _opt_int(x[4])))
+                continue
+            pm = _P_RE.match(ln) if kind == "P" else None
             if pm is not None:
                 p = pm.groups()
                 rec = (
@@ -177,7 +184,7 @@ def parse_godebug_text(text: str, path: str = "<string>") -> GodebugLog:
                 cur.ps.append(rec)
                 cur.runq.append(rec[5])
                 continue
-            mm = _M_RE.match(ln)
+            mm = _M_RE.match(ln) if kind == "M" else None
             if mm is not None:
                 x = mm.groups()
                 cur.ms.append(
@@ -185,12 +192,7 @@ def parse_godebug_text(text: str, path: str = "<string>") -> GodebugLog:
                      int(x[6]), int(x[7]), x[8] == "true", x[9] == "true", _opt_int(x[10]))
                 )
                 continue
-            gm = _G_RE.match(ln)
-            if gm is not None:
-                x = gm.groups()
-                cur.gs.append((int(x[0]), int(x[1]), x[2], _opt_int(x[3]), _opt_int(x[4])))
-                continue
-        c = _GC_RE.search(ln)
+        c = _GC_RE.search(ln) if "gc " in ln else None
         if c is not None:
             v = c.groups()
             gcs.append(

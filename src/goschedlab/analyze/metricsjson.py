@@ -71,6 +71,13 @@ def _bound(x: Any) -> float:
     return float(x)
 
 
+def _counts(c: list[Any]) -> np.ndarray:
+    """Histogram counts as int64; negative or non-integral counts are a ValueError."""
+    if not all(isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in c):
+        raise ValueError("counts must be non-negative integers")
+    return np.array(c, dtype=np.int64)
+
+
 def _err(path: str, where: str, expected: str) -> LogParseError:
     return LogParseError(f"{path}: {where}: expected {expected}")
 
@@ -107,11 +114,12 @@ def parse_metrics_obj(obj: Any, path: str = "<json>") -> MetricsDump:
                 )
             try:
                 hists_end[name] = Hist(
-                    np.array([_bound(x) for x in b]), np.array(c, dtype=np.int64)
+                    np.array([_bound(x) for x in b]), _counts(c)
                 )
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 raise _err(
-                    path, f"metrics_end[{name!r}]", "numeric boundaries and counts"
+                    path, f"metrics_end[{name!r}]",
+                    "numeric boundaries and non-negative integer counts",
                 ) from None
     metrics_phase: dict[str, float] = {}
     hists_phase: dict[str, Hist] = {}
@@ -124,19 +132,24 @@ def parse_metrics_obj(obj: Any, path: str = "<json>") -> MetricsDump:
         elif isinstance(v, dict):
             c = v.get("counts")
             b = v.get("boundaries")
-            bounds = (
-                np.array([_bound(x) for x in b]) if isinstance(b, list)
-                else hists_end[name].bounds if name in hists_end else None
-            )
+            try:
+                bounds = (
+                    np.array([_bound(x) for x in b]) if isinstance(b, list)
+                    else hists_end[name].bounds if name in hists_end else None
+                )
+            except (TypeError, ValueError, OverflowError):
+                raise _err(path, f"metrics_phase_delta[{name!r}]", "numeric boundaries") from None
             if not isinstance(c, list) or bounds is None or len(bounds) != len(c) + 1:
                 raise _err(
                     path, f"metrics_phase_delta[{name!r}]",
                     "'counts' matching the boundaries of the same histogram in metrics_end",
                 )
             try:
-                hists_phase[name] = Hist(bounds, np.array(c, dtype=np.int64))
-            except (TypeError, ValueError):
-                raise _err(path, f"metrics_phase_delta[{name!r}]", "integer counts") from None
+                hists_phase[name] = Hist(bounds, _counts(c))
+            except (TypeError, ValueError, OverflowError):
+                raise _err(
+                    path, f"metrics_phase_delta[{name!r}]", "non-negative integer counts"
+                ) from None
     latency: dict[str, dict[str, Any]] = {}
     latency_hists: dict[str, Hist] = {}
     lat = obj.get("latency") or {}
@@ -158,11 +171,13 @@ def parse_metrics_obj(obj: Any, path: str = "<json>") -> MetricsDump:
         try:
             lo_a = np.array(lo, dtype=np.float64)
             hi_a = np.array(hi, dtype=np.float64)
-            c_a = np.array(cnt, dtype=np.int64)
-        except (TypeError, ValueError):
-            raise _err(path, f"latency[{series!r}]", "numeric histogram lists") from None
-        if np.any(hi_a < lo_a) or np.any(c_a < 0):
-            raise _err(path, f"latency[{series!r}]", "hist_hi_ns >= hist_lo_ns and counts >= 0")
+            c_a = _counts(cnt)
+        except (TypeError, ValueError, OverflowError):
+            raise _err(
+                path, f"latency[{series!r}]", "numeric bounds and non-negative integer counts"
+            ) from None
+        if not (np.all(np.isfinite(lo_a)) and np.all(np.isfinite(hi_a))) or np.any(hi_a < lo_a):
+            raise _err(path, f"latency[{series!r}]", "finite bounds with hist_hi_ns >= hist_lo_ns")
         # Sparse buckets: represent as (lo, hi, count) rows; bounds are not contiguous, so
         # keep them as an (n, 2) edge array in ``bounds``.
         latency_hists[series] = Hist(np.stack([lo_a, hi_a], axis=1), c_a)
@@ -197,7 +212,12 @@ def parse_metrics_text(text: str, p: str) -> MetricsDump:
     return parse_metrics_obj(obj, p)
 
 
-def expand_hist(h: Hist, scale: float = 1.0) -> np.ndarray:
+MAX_EXPANDED = 1_000_000
+"""Most samples one histogram expands to; larger histograms are scaled down proportionally
+(each non-empty bucket keeps at least one sample), so memory is bounded whatever the counts."""
+
+
+def expand_hist(h: Hist, scale: float = 1.0, limit: int = MAX_EXPANDED) -> np.ndarray:
     """Samples reconstructed from a histogram, multiplied by ``scale``.
 
     ``h.bounds`` is either contiguous (len n+1: runtime/metrics) or an (n, 2) array of
@@ -210,9 +230,13 @@ def expand_hist(h: Hist, scale: float = 1.0) -> np.ndarray:
         lo, hi = b[:, 0], b[:, 1]
     else:
         lo, hi = b[:-1], b[1:]
+    counts = h.counts
+    total = int(counts.sum())
+    if total > limit:
+        counts = np.where(counts > 0, np.maximum(1, counts * (limit / total)).astype(np.int64), 0)
     parts: list[np.ndarray] = []
-    for i in np.nonzero(h.counts > 0)[0]:
-        c = int(h.counts[i])
+    for i in np.nonzero(counts > 0)[0]:
+        c = int(counts[i])
         blo, bhi = float(lo[i]), float(hi[i])
         if blo == 0.0 or blo == -math.inf:
             parts.append(np.zeros(c))

@@ -17,9 +17,9 @@ Main objects (one module per mechanism, loom-style):
   thread states by fingerprinting generator frames (code, offset, locals).
 * :mod:`.memory` - ``SCMemory``, ``TSOMemory``, ``ARMMemory``.
 * :mod:`.path` - transitions, paths and replay tokens.
-* :mod:`.scheduler` - ``Config``, ``explore()``: DFS with state hashing and persistent-set
-  partial-order reduction, preemption bound, BFS shortest counterexample, random walks;
-  ``Statistics``.
+* :mod:`.scheduler` - ``Config``, ``explore()``: DFS with state hashing, persistent-set and
+  sleep-set partial-order reduction, preemption bound, BFS shortest counterexample, random
+  walks; ``Statistics``.
 * :mod:`.report` - replay of a path with Go-named steps, table / JSON output.
 * :mod:`.models` - the built-in models (``MODELS``), litmus tests; :mod:`._cli` the command.
 
@@ -33,9 +33,10 @@ persistent-set reduction never changes the set of final states (tested against f
 
 Rejected alternatives. Stateless DPOR (loom, Flanagan-Godefroid): without state hashing, spin
 and retry loops under the weak models (a thief re-reading stale indices) are unbounded, and
-stateful DPOR needs extra machinery to stay sound; we use state hashing with a static
-persistent-set reduction instead and report its statistics. Axiomatic (herd-style) memory
-models: they check whole executions, not a state we can hash and replay step by step.
+stateful DPOR needs extra machinery to stay sound; we use state hashing with persistent sets
+plus sleep sets (Godefroid's stateful combination) instead and report their statistics.
+Axiomatic (herd-style) memory models: they check whole executions, not a state we can hash
+and replay step by step.
 Copying generator state (not possible in CPython) - states are rebuilt by replaying the path.
 
 What is not explored (not sound / not complete, loom-style): the ARM-like model does not

@@ -220,29 +220,29 @@ class ARMMemory:
 
     # -- helpers ---------------------------------------------------------------------------
     def _canon(self, vers: tuple, bufs: tuple, views: tuple) -> tuple:
-        """Drop versions no live thread can read, rebase views, rank-compress commit times."""
+        """Drop versions no live thread can read, rebase views, rank-compress commit times.
+
+        Invariant kept: commit times are dense ranks ``0..k`` (a commit appends ``max + 1``),
+        so they only need re-ranking after versions were dropped.
+        """
         live = [v for v in views if v is not None]
-        nvers = []
-        shift = []
-        for i in range(self.nloc):
-            vs = vers[i]
-            if live:
-                base = min(v[i] for v in live)
-            else:
-                base = len(vs) - 1
-            if base:
-                vs = vs[base:]
-            nvers.append(vs)
-            shift.append(base)
+        if not live:
+            mins = tuple(len(vs) - 1 for vs in vers)
+        elif len(live) == 1:
+            mins = live[0]
+        else:
+            mins = tuple(map(min, zip(*live, strict=True)))
+        if not any(mins):
+            return (vers, bufs, views)
+        nvers = [vs[b:] if b else vs for vs, b in zip(vers, mins, strict=True)]
         times = sorted({t for vs in nvers for _, t in vs})
         if times[-1] != len(times) - 1:
             rank = {t: k for k, t in enumerate(times)}
             nvers = [tuple((v, rank[t]) for v, t in vs) for vs in nvers]
-        if any(shift):
-            views = tuple(
-                None if v is None else tuple(x - s for x, s in zip(v, shift, strict=True))
-                for v in views
-            )
+        views = tuple(
+            None if v is None else tuple(x - b for x, b in zip(v, mins, strict=True))
+            for v in views
+        )
         return (tuple(nvers), bufs, views)
 
     @staticmethod
@@ -289,8 +289,16 @@ class ARMMemory:
                     nview = _put(view, i, k)
                 else:
                     t = vs[k][1]
-                    nview = tuple(max(view[y], self._live_at(vers[y], t)) for y in range(self.nloc))
-                    nview = _put(nview, i, k)
+                    lst = list(view)
+                    for y, vy in enumerate(vers):
+                        if len(vy) > 1 and vy[-1][1] > t and vy[1][1] <= t:
+                            ly = self._live_at(vy, t)
+                            if ly > lst[y]:
+                                lst[y] = ly
+                        elif len(vy) > 1 and vy[-1][1] <= t:
+                            lst[y] = max(lst[y], len(vy) - 1)
+                    lst[i] = k
+                    nview = tuple(lst)
                 if nview == view:
                     out.append((k - view[i], val, mem))
                 else:

@@ -5,19 +5,26 @@ thread state per thread (:mod:`.execution`); with a preemption bound it also car
 ``(last thread, preemptions used)``. Exploration is an iterative depth-first search over the
 hashed states (each distinct state expanded once).
 
-Partial-order reduction: persistent singleton sets (ample sets, Peled / Godefroid). When some
-thread's next operation is independent of everything every other thread can ever do - a store
-entering its own store buffer, an access to a location private to it, a load of a location only
-it writes (declared by the model, checked at run time), a plain fence under SC/TSO - only that
-thread's moves are explored from the state; with the DFS cycle proviso (if the reduced move
-closes a cycle on the stack the state is fully expanded). Deadlocks, assertion failures and
-final states are preserved (they are local or terminal properties). Rejected alternative:
-stateless DPOR (Flanagan-Godefroid) - it does not combine soundly with state hashing without
-the extra machinery of stateful DPOR, and state hashing is what makes spin loops (a thief
-re-reading stale indices under the ARM model) finite.
+Partial-order reduction, two layers, both sound for what we check (assertions, deadlocks and
+final states; the tests compare final-state sets with full expansion):
+* persistent singleton sets (ample sets, Peled / Godefroid): when some thread's next operation
+  is independent of everything every other thread can ever do - a store entering its own store
+  buffer, an access to a location private to it, a load of a location only it writes (declared
+  by the model, checked at run time), a fence under SC/TSO - only that thread's moves are
+  explored, with the DFS cycle proviso (if the move closes a cycle on the stack the state is
+  fully expanded);
+* sleep sets with state caching (Godefroid 1996, ch. 5): a transition already explored from a
+  state is not re-explored after independent transitions (independence from read/write
+  footprints, :meth:`Explorer.footprint`); a state remembers its sleep set and a later visit
+  explores only what was asleep before and is awake now.
+Rejected alternative: stateless DPOR (Flanagan-Godefroid, as loom) - it does not combine soundly
+with state hashing without the extra machinery of stateful DPOR, and state hashing is what
+makes spin loops (a thief re-reading stale indices under the ARM model) finite. Sleep sets are
+off under a preemption bound (bounding and sleep sets do not compose soundly).
 
-Counterexamples: the first violation found by DFS is shortened by a breadth-first search for
-the nearest violating state (bounded by ``Config.bfs_limit`` states; falls back to the DFS path).
+Counterexamples: the first violation found by DFS is replaced by the nearest violating state
+of a breadth-first search (bounded by ``Config.bfs_limit`` states); past that bound the DFS
+path is minimised instead (single steps dropped while it still fails the same way).
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from __future__ import annotations
 import random
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from goschedlab.explore.atomics import (
@@ -40,6 +47,8 @@ from goschedlab.explore.memory import MEMORY_MODELS
 from goschedlab.explore.path import FLUSH, STEP, Transition
 
 _WRITES = {1, 2, 3, 4, 6, 7}  # STORE, CAS, XCHG, XADD, LOCK, UNLOCK
+_TIME = -1  # pseudo-location: the ARM-like model's global commit order
+_EMPTY: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -53,7 +62,7 @@ class Config:
     max_steps: int = 10_000  # per random walk
     max_states: int = 20_000_000
     shortest: bool = True
-    bfs_limit: int = 500_000
+    bfs_limit: int = 100_000
     por: bool = True
 
 
@@ -245,13 +254,59 @@ class Explorer:
         return ("deadlock", "no thread can move; blocked: " + ", ".join(blocked), None)
 
     # -- searches --------------------------------------------------------------------------
+    def footprint(self, state: tuple, t: Transition) -> tuple[int, frozenset, frozenset, bool]:
+        """(thread, locations read, locations written, reads everything) of transition ``t``.
+
+        Transitions of one thread are always dependent. Two of different threads are
+        independent when neither writes what the other reads or writes: they commute and
+        neither enables nor disables the other. Under the ARM-like model every commit also
+        writes the global commit order (``_TIME``), and a fence or read-modify-write reads
+        everything (it pulls the view to the newest versions).
+        """
+        mem, nodes = state[0], state[1]
+        tid, kind, choice = t
+        arm = self.mm.name == "arm"
+        if kind == FLUSH:
+            i = self.mm.pending(mem, tid)[choice][0]
+            return tid, _EMPTY, (frozenset((i, _TIME)) if arm else frozenset((i,))), False
+        op = self.nodes[nodes[tid]].op
+        k, loc = op[0], op[1]
+        if k == FENCE:
+            return tid, _EMPTY, _EMPTY, arm
+        i = loc.index
+        if k == LOAD or k == AWAIT:
+            return tid, frozenset((i,)), _EMPTY, False
+        if k == STORE:
+            if loc.private is not None:
+                return tid, _EMPTY, frozenset((i,)), False
+            if arm or (self.mm.name == "tso" and op[2] != SC):
+                return tid, _EMPTY, _EMPTY, False  # into the own store buffer
+            return tid, _EMPTY, frozenset((i,)), False
+        w = frozenset((i, _TIME)) if arm else frozenset((i,))
+        return tid, frozenset((i,)), w, arm
+
+    @staticmethod
+    def _dependent(a: tuple, b: tuple) -> bool:
+        ta, ra, wa, alla = a
+        tb, rb, wb, allb = b
+        if ta == tb or (alla and wb) or (allb and wa):
+            return True
+        return bool(wa & rb or wa & wb or wb & ra)
+
     def dfs(self) -> tuple[Violation | None, Statistics, set[tuple]]:
+        """Depth-first search with state hashing, persistent sets and sleep sets.
+
+        Sleep sets with state caching (Godefroid 1996, section 5.3): a state remembers the
+        sleep set it was first explored with; a later visit with a sleep set missing some of
+        those transitions explores exactly those, and prunes otherwise.
+        """
         t0 = time.perf_counter()
         init = self.initial()
-        visited = {init}
-        on_stack = {init}
         reduce = self.cfg.por
-        transitions = executions = reduced = final_states = max_depth = 0
+        use_sleep = reduce and self.pb is None
+        visited: dict[tuple, frozenset] = {init: frozenset()}
+        on_stack: dict[tuple, int] = {init: 1}  # a state may be on the stack twice
+        transitions = executions = reduced = final_states = max_depth = slept = 0
         finals: set[tuple] = set()
         complete = True
         violation: Violation | None = None
@@ -274,21 +329,47 @@ class Explorer:
                 Statistics(1, 0, 1, 0, 0, 0, 0.0, True, "dfs"),
                 finals,
             )
-        stack: list[list] = [[init, mv0, 0, None]]
+        # frame: [state, moves, next index, transition that led here, sleep set {t: fp}]
+        stack: list[list] = [[init, mv0, 0, None, {}]]
         while stack:
             frame = stack[-1]
             st, mv, i = frame[0], frame[1], frame[2]
             if i >= len(mv):
                 stack.pop()
-                on_stack.discard(st)
+                c = on_stack[st] - 1
+                if c:
+                    on_stack[st] = c
+                else:
+                    del on_stack[st]
                 continue
             frame[2] = i + 1
             t, nxt = mv[i]
-            transitions += 1
-            if nxt in visited:
-                executions += 1
+            sleep = frame[4]
+            if t in sleep:
+                slept += 1
                 continue
-            visited.add(nxt)
+            transitions += 1
+            if use_sleep:
+                fp = self.footprint(st, t)
+                dep = self._dependent
+                csleep = {u: f for u, f in sleep.items() if not dep(f, fp)}
+                sleep[t] = fp
+            else:
+                csleep = sleep
+            old = visited.get(nxt)
+            if old is not None:
+                if not use_sleep or old <= csleep.keys():
+                    executions += 1
+                    continue
+                # explore what was asleep on the first visit but is awake now
+                redo = old - csleep.keys()
+                visited[nxt] = old & csleep.keys()  # strictly smaller: this terminates
+                full, _ = self.successors(nxt, False)
+                nmv = [m for m in full if m[0] in redo]
+                on_stack[nxt] = on_stack.get(nxt, 0) + 1
+                stack.append([nxt, nmv, 0, t, dict(csleep)])
+                continue
+            visited[nxt] = frozenset(csleep)
             if len(visited) > self.cfg.max_states:
                 complete = False
                 break
@@ -305,8 +386,8 @@ class Explorer:
                 if len(finals) < 10_000:
                     finals.add(self.mm.values(nxt[0]))
                 continue
-            on_stack.add(nxt)
-            stack.append([nxt, nmv, 0, t])
+            on_stack[nxt] = on_stack.get(nxt, 0) + 1
+            stack.append([nxt, nmv, 0, t, dict(csleep)])
             if len(stack) > max_depth:
                 max_depth = len(stack)
         stats = Statistics(
@@ -318,8 +399,9 @@ class Explorer:
             max_depth=max_depth,
             seconds=time.perf_counter() - t0,
             complete=complete and violation is None,
-            mode="dfs" + ("+por" if reduce else ""),
+            mode="dfs" + ("+persistent+sleep" if use_sleep else "+persistent" if reduce else ""),
         )
+        self.slept = slept
         return violation, stats, finals
 
     def bfs_shortest(self, limit: int) -> Violation | None:
@@ -330,25 +412,54 @@ class Explorer:
         while queue:
             st = queue.popleft()
             mv, _ = self.successors(st, self.cfg.por)
+            bad = self.check_state(st, mv)
+            if bad:
+                path = []
+                cur = st
+                while (link := parent[cur]) is not None:
+                    cur, tt = link
+                    path.append(tt)
+                path.reverse()
+                return Violation(bad[0], bad[1], path, bad[2])
             for t, nxt in mv:
-                if nxt in parent:
-                    continue
-                parent[nxt] = (st, t)
-                nmv, _ = self.successors(nxt, self.cfg.por)
-                bad = self.check_state(nxt, nmv)
-                if bad:
-                    path = []
-                    cur: tuple | None = nxt
-                    while parent[cur] is not None:
-                        p, tt = parent[cur]  # type: ignore[misc]
-                        path.append(tt)
-                        cur = p
-                    path.reverse()
-                    return Violation(bad[0], bad[1], path, bad[2])
-                queue.append(nxt)
-                if len(parent) > limit:
-                    return None
+                if nxt not in parent:
+                    parent[nxt] = (st, t)
+                    queue.append(nxt)
+            if len(parent) > limit:
+                return None
         return None
+
+    def _fails(self, path: list[Transition]) -> Violation | None:
+        """Run ``path``; the violation it ends in (a failing prefix is cut there), or None."""
+        st = self.initial()
+        for k, t in enumerate(path):
+            nxt = next((s for u, s in self.thread_moves(st, t[0]) if u == t), None)
+            if nxt is None:
+                return None
+            st = nxt
+            if any(self.nodes[n].status == FAIL for n in st[1]):
+                bad = self.check_state(st, [])
+                assert bad is not None
+                return Violation(bad[0], bad[1], path[: k + 1], bad[2])
+        mv, _ = self.successors(st, False)
+        bad = self.check_state(st, mv)
+        return Violation(bad[0], bad[1], list(path), bad[2]) if bad else None
+
+    def minimize(self, v: Violation) -> Violation:
+        """Shorten a counterexample: drop single steps while it still fails the same way."""
+        best = v
+        changed = True
+        while changed:
+            changed = False
+            i = 0
+            while i < len(best.path):
+                cand = self._fails(best.path[:i] + best.path[i + 1 :])
+                if cand is not None and (cand.kind, cand.message) == (best.kind, best.message):
+                    best = cand
+                    changed = True
+                else:
+                    i += 1
+        return best
 
     def random_walks(self) -> tuple[Violation | None, Statistics]:
         t0 = time.perf_counter()
@@ -410,7 +521,10 @@ def explore(inst: Instance, config: Config | None = None) -> Outcome:
         v, stats, finals = ex.dfs()
     dfs_len = len(v.path) if v else None
     if v is not None and cfg.shortest:
-        short = Explorer(inst, cfg).bfs_shortest(cfg.bfs_limit)
+        plain = Explorer(inst, replace(cfg, preemption_bound=None))
+        short = plain.bfs_shortest(cfg.bfs_limit)
         if short is not None and len(short.path) <= len(v.path):
             v = short
+        else:
+            v = plain.minimize(v)
     return Outcome(inst, cfg, v, stats, dfs_len, finals)

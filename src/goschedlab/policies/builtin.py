@@ -28,8 +28,15 @@ def numa_nodes_of(rt: Any) -> list[int]:
     """NUMA node of each P: ``Config.numa_nodes`` (1 if the runtime has no such field) nodes,
     Ps split into equal consecutive blocks (P i on node i * nodes // gomaxprocs)."""
     nodes = int(getattr(rt.config, "numa_nodes", 1) or 1)
-    n = len(rt.allp) or rt.config.gomaxprocs
+    n = rt.config.gomaxprocs
     return [i * nodes // n for i in range(n)]
+
+
+def _unbound(policy: Policy) -> RuntimeError:
+    return RuntimeError(
+        f"policy {policy.name}: hook called on an unbound policy - Runtime.__init__ must use "
+        "cfg.policy.bind(rt) (goschedlab.policies.base.Policy.bind)"
+    )
 
 
 class _Costed(Policy):
@@ -98,6 +105,8 @@ class LockedSteal(_Costed):
 
     def steal_extra_cost_ns(self, thief: Any, victim: Any, n: int) -> int:
         """Thief side of the write-up's locked steal: lock(victim.runq) around runqgrab."""
+        if self.rt is None:
+            raise _unbound(self)
         d = self._acquire(
             thief.id, victim.id, _now_of(self.rt, thief), self.probe_ns + self.values["hold_ns"]
         )
@@ -109,6 +118,8 @@ class LockedSteal(_Costed):
 
     def runq_owner_cost_ns(self, pp: Any) -> int:
         """Owner side: lock(pp.runq) around runqput/runqget (held for one locked op)."""
+        if self.rt is None:
+            raise _unbound(self)
         return self._acquire(pp.id, pp.id, _now_of(self.rt, pp), self.locked_ns)
 
     def statistics(self) -> dict[str, int]:
@@ -171,6 +182,8 @@ class Hotfix(_Costed):
         """The XCHG (extra to Go's CAS) and the wait for an in-flight exchange to publish."""
         if not self.values["xchg_steal"]:
             return 0
+        if self.rt is None:
+            raise _unbound(self)
         t = _now_of(self.rt, thief)
         v = victim.id
         wait = self.busy_until[v] - t
@@ -191,6 +204,8 @@ class Hotfix(_Costed):
         """Back-off after a failed round (write-up 2.3; Go has none)."""
         if not self.values["backoff"]:
             return 0
+        if self.rt is None:
+            raise _unbound(self)
         start, k = self.nfails.get(m.id, (-1, 0))
         if start != m.spinstart:
             k = 0
@@ -238,7 +253,9 @@ class Go123(Policy):
         self.remote_steals = 0
 
     def steal_extra_cost_ns(self, thief: Any, victim: Any, n: int) -> int:
-        """Go adds nothing; only count the attempt."""
+        """Go adds nothing; only count the attempt (nothing at all when unbound)."""
+        if self.rt is None:
+            return 0
         self.steal_cost_n += 1
         self.steal_cost_ns += self.probe_ns
         if self.node[thief.id] != self.node[victim.id]:

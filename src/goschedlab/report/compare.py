@@ -53,6 +53,12 @@ class RunSpec:
     overrides: tuple[tuple[str, str], ...] = ()
     numa_nodes: int | None = None
     maxmcount: int | None = None
+    series: tuple[str, ...] = ()
+    """Extra latency series whose n/mean/p50/p99 become metrics ``<series>.<stat>``."""
+    keep: tuple[str, ...] = ()
+    """Top-level result keys returned in the details of :func:`run_full`."""
+    allow_death: bool = False
+    """A run that dies like Go (thread limit, deadlock) is a result, not an error."""
 
 
 def _config_extra(spec: RunSpec, policy: Any) -> dict[str, Any]:
@@ -73,31 +79,59 @@ def numa_supported() -> bool:
     return "numa_nodes" in {f.name for f in dataclasses.fields(Config)}
 
 
-def run_one(spec: RunSpec) -> dict[str, float]:
-    """Simulate ``spec`` and return its scalar metrics (ns, counts, rates)."""
+def run_full(spec: RunSpec) -> tuple[dict[str, float], dict[str, Any]]:
+    """Simulate ``spec``: (scalar metrics, details).  Details: ``latency`` (every series'
+    summary incl. its sparse histogram), ``result`` keys the caller listed in ``spec.keep``,
+    and ``fatal`` (Go's stderr lines) when ``spec.allow_death`` and the program died (then
+    the metrics are just ``{"died": 1.0}``)."""
     from goschedlab import policies
     from goschedlab.workloads import builtin_registry, simulate
+    from goschedlab.workloads.driver import SimulatedProgramDied
 
     pol = policies.get(spec.policy)
     sc = builtin_registry().get(spec.workload)
     overrides = dict(spec.overrides)
     if "seed" in {p.name for p in sc.params} and "seed" not in overrides:
         overrides["seed"] = str(spec.seed)  # arrivals vary with the seed too, same per policy
-    out = simulate(
-        spec.workload,
-        setting=spec.setting,
-        overrides=overrides,
-        gomaxprocs=spec.gomaxprocs,
-        seed=spec.seed,
-        config_extra=_config_extra(spec, pol),
-    )
-    return metrics_of(out, sc.primary)
+    try:
+        out = simulate(
+            spec.workload,
+            setting=spec.setting,
+            overrides=overrides,
+            gomaxprocs=spec.gomaxprocs,
+            seed=spec.seed,
+            config_extra=_config_extra(spec, pol),
+        )
+    except SimulatedProgramDied as e:
+        if not spec.allow_death:
+            raise
+        return {"died": 1.0}, {"fatal": list(e.lines)}
+    m = metrics_of(out, sc.primary, spec.series)
+    if spec.allow_death:
+        m["died"] = 0.0
+    details: dict[str, Any] = {"latency": out.result.get("latency", {})}
+    for k in spec.keep:
+        details[k] = out.result.get(k)
+    return m, details
 
 
-def metrics_of(out: Any, primary: str) -> dict[str, float]:
+def run_one(spec: RunSpec) -> dict[str, float]:
+    """Simulate ``spec`` and return its scalar metrics (ns, counts, rates)."""
+    return run_full(spec)[0]
+
+
+def metrics_of(out: Any, primary: str, series: Sequence[str] = ()) -> dict[str, float]:
     """The scalar metrics of one simulated run (see :data:`METRIC_HELP`)."""
     res = out.result
     m: dict[str, float] = {}
+    for name in series:
+        s = res.get("latency", {}).get(name)
+        if s:
+            for k in ("n", "mean_ns", "p50_ns", "p99_ns"):
+                m[f"{name}.{k}"] = float(s[k])
+    for k in ("ns_per_roundtrip", "threads_end"):
+        if isinstance(res.get(k), int | float):
+            m[k] = float(res[k])
     mk = float(res["makespan_ns"])
     m["makespan_ns"] = mk
     lat = res.get("latency", {}).get(primary)
@@ -271,24 +305,26 @@ def parse_sets(items: Sequence[str]) -> dict[str, str]:
 
 
 def run_specs(specs: Sequence[RunSpec], jobs: int = 1,
-              progress: Callable[[int], None] | None = None) -> list[dict[str, float]]:
-    """Run every spec (in worker processes if ``jobs`` > 1); results in ``specs`` order."""
-    results: list[dict[str, float] | None] = [None] * len(specs)
+              progress: Callable[[int], None] | None = None,
+              fn: Callable[[RunSpec], Any] = run_one) -> list[Any]:
+    """Run ``fn`` on every spec (in worker processes if ``jobs`` > 1); results in ``specs``
+    order."""
+    results: list[Any] = [None] * len(specs)
     if jobs <= 1 or len(specs) <= 1:
         for i, s in enumerate(specs):
-            results[i] = run_one(s)
+            results[i] = fn(s)
             if progress:
                 progress(1)
     else:
         with ProcessPoolExecutor(max_workers=jobs) as ex:
-            futs = {ex.submit(run_one, s): i for i, s in enumerate(specs)}
+            futs = {ex.submit(fn, s): i for i, s in enumerate(specs)}
             from concurrent.futures import as_completed
 
             for f in as_completed(futs):
                 results[futs[f]] = f.result()
                 if progress:
                     progress(1)
-    return [r for r in results if r is not None]
+    return results
 
 
 def build_rows(policies: Sequence[str], runs: Mapping[str, list[dict[str, float]]],

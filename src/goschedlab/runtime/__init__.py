@@ -16,6 +16,15 @@ Main objects
     ``syscall``, ``sysmon`` (retake, preemptone), ``timers``, ``chan``, ``sema``; the
     op interpreter ``interp.run_g``; ``machine`` (cores), ``histogram`` (timeHistogram).
 
+Configuration and extension points
+    ``Config`` (frozen): gomaxprocs, ncpu, seed, costs, maxmcount, schedtrace_ms, asyncpreempt,
+    policy, numa_nodes.  The policy (``goschedlab.policies.Policy``; Go 1.23 by default) is
+    bound once per run (``policy.bind(rt)``) and consulted wherever a scheduler change could
+    alter a decision: runq capacity, the 61-tick period, forcePreemptNS, stealTries, the
+    spinning cap, steal order and cost, owner-side queue locking, back-off after failed
+    steals.  ``Runtime.netpoll_hook`` is where the network poller (issue 3) plugs in;
+    ``injectglist`` already follows proc.go.
+
 Execution model
     The engine (``goschedlab.sim``) runs one actor step at a time; an M is an actor whose
     step is Go code between two points where time must pass (a CPU burst, a syscall, a
@@ -23,7 +32,10 @@ Execution model
     here; their concurrency windows that matter for behaviour are modelled explicitly: the
     time a spinning M spends before dropping its P (``findrunnable_idle_ns``), runqgrab's
     usleep(3) before stealing a running P's runnext, wake-up latencies of parked Ms and of
-    the netpoller, sysmon's sleeps.
+    the netpoller, sysmon's sleeps.  Runtime work is charged as ``m.debt`` and paid before
+    the M's next step that other Ms can observe; clock reads and CPU bursts use the M's local
+    time ``now + debt`` (see ``interp``).  Time-only steps advance the clock inline when no
+    other event is due first, so a busy M does not go through the heap for every op.
 
 Invariants (checked where cheap, all by ``Runtime.check_invariants``)
     * G and P status changes only via ``g.casgstatus`` / ``p.casPstatus``, which throw on

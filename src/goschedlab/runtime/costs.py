@@ -79,6 +79,20 @@ class Costs:
     numa_remote_ns: int = 120
     """Extra for a cache line or memory access served by the other NUMA node: assumed
     (~120 ns on two-socket x86)."""
+    mallocgc_ns_per_kib: int = 1000
+    """Allocation CPU per KiB (mallocgc of small pointerful objects incl. zeroing and span
+    refill): gc-churn iteration p50 18.0 us = 8 KiB of 64-byte nodes + 10 us spin -> ~1 ns/B."""
+    gc_scan_ns_per_kib: int = 600
+    """Mark (scan) CPU per KiB of reachable heap: gc-churn gctrace, ~14 ms of assist +
+    background mark CPU per cycle for ~23 MiB marked -> ~0.6 ns/B."""
+    gc_sweepterm_ns: int = 10_000
+    """Work done with the world stopped at sweep termination (finishsweep_m, clearpools,
+    startCycle, root preparation): assumed; gctrace c1 minimum 13 us."""
+    gc_markterm_ns: int = 5_000
+    """Work done with the world stopped at mark termination: gctrace c3 minimum 5 us."""
+    stopnote_wake_ns: int = 3_000
+    """The last P to stop wakes the stopping thread (notewakeup(&sched.stopnote)); its vCPU
+    is not halted (it just ran): assumed."""
 
 
 def load_costs(path: str | Path, base: Costs | None = None) -> Costs:

@@ -121,6 +121,7 @@ class G:
         "queued",
         "waitsince",
         "sleepWhen",
+        "lastp",
     )
 
     lockedm: M | None = None
@@ -144,6 +145,7 @@ class G:
         self.queued = False
         self.waitsince = 0
         self.sleepWhen = 0
+        self.lastp: Any = None  # the P it last ran on (migration statistics)
 
     def __repr__(self) -> str:
         st = GSTATUS_NAMES.get(self.atomicstatus, str(self.atomicstatus))

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from goschedlab.runtime.chan import chanrecv, chansend, closechan
 from goschedlab.runtime.g import waitReasonSleep
+from goschedlab.runtime.gc import assertWorldRunning, mallocgc
 from goschedlab.runtime.m import M_RUNNING, M
 from goschedlab.runtime.proc import (
     goexit0,
@@ -81,6 +82,8 @@ def run_g(rt: Runtime, mp: M) -> None:
     ev_run_g = rt._ev_run_g
     ev_burst_done = rt._ev_burst_done
     stats = rt.stats
+    if rt.sched.gcwaiting:
+        assertWorldRunning(rt, mp)
     while True:
         gp = mp.curg
         if gp is None or mp.state != M_RUNNING:
@@ -150,6 +153,7 @@ def run_g(rt: Runtime, mp: M) -> None:
             continue
         if cls is Alloc:
             rt.stats.alloc_bytes += op.nbytes
+            mallocgc(rt, mp, gp, op.nbytes, op.live)  # gc.py: cost, pacer, assists
             continue
         # Shared-state ops: first bring the clock to this M's local time.
         if mp.debt:
@@ -221,7 +225,12 @@ def run_g(rt: Runtime, mp: M) -> None:
         elif cls is NetRead:
             raise NotImplementedError("NetRead: the network poller model is not implemented yet")
         else:
-            raise TypeError(f"goroutine {gp.goid} yielded {op!r}, not a workloads.ops.Op")
+            rt_exec = getattr(op, "rt_exec", None)  # runtime-internal ops (gc.py, netpoll.py)
+            if rt_exec is None:
+                raise TypeError(f"goroutine {gp.goid} yielded {op!r}, not a workloads.ops.Op")
+            if rt_exec(rt, mp, gp):
+                continue
+            return
 
 
 def _payDebt(rt: Runtime, mp: M, gp: object, op: object) -> bool:

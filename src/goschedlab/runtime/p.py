@@ -68,6 +68,7 @@ class P:
         "preempt",
         "idle",
         "timerp",
+        "node",
     )
 
     def __init__(self, id: int, runq_capacity: int = 256) -> None:
@@ -90,6 +91,7 @@ class P:
         self.preempt = False
         self.idle = False
         self.timerp = False
+        self.node = 0  # NUMA node (Config.numa_nodes)
 
     @property
     def gfreecnt(self) -> int:

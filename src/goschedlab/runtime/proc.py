@@ -13,6 +13,7 @@ suspended (idle, in netpoll, or its continuation is already scheduled as an engi
 
 from __future__ import annotations
 
+from types import GeneratorType
 from typing import TYPE_CHECKING, Any
 
 from goschedlab.runtime.errors import GoFatal, Throw
@@ -27,7 +28,13 @@ from goschedlab.runtime.g import (
     gTrackingPeriod,
 )
 from goschedlab.runtime.m import M_IDLE, M_NETPOLL, M_RUNNING, M_SCHED, M
-from goschedlab.runtime.p import P, _Pidle, _Prunning, casPstatus
+from goschedlab.runtime.gc import (
+    findRunnableGCWorker,
+    findRunnableIdleGCWorker,
+    gcstopm,
+)
+from goschedlab.runtime.gc import pstopped as gc_pstopped
+from goschedlab.runtime.p import P, _Pgcstop, _Pidle, _Prunning, casPstatus
 from goschedlab.runtime.runq import (
     PAUSE,
     globrunqget,
@@ -207,13 +214,19 @@ def handoffp(rt: Runtime, pp: P) -> None:
     if not runqempty(pp) or sched.runqsize != 0:
         startm(rt, pp, False)
         return
-    # (trace reader and GC mark work: not in the core model)
+    # (trace reader: not modelled) GC mark work: the P should run a mark worker.
+    if rt.gc.blackenEnabled and rt.gc.work_left > 0:
+        startm(rt, pp, False)
+        return
     if sched.nmspinning + sched.npidle == 0 and sched.nmspinning == 0:
         sched.nmspinning = 1  # CAS 0 -> 1
         sched.needspinning = 0
         startm(rt, pp, True)
         return
-    # (gcwaiting: the STW machinery is issue 3)
+    if sched.gcwaiting:  # a stop-the-world is pending: this P stops here (gc.py)
+        casPstatus(rt, pp, _Pidle, _Pgcstop, "handoffp")
+        gc_pstopped(rt, "handoffp")
+        return
     if sched.runqsize != 0:
         startm(rt, pp, False)
         return
@@ -313,7 +326,7 @@ def gfget(rt: Runtime, pp: P) -> G | None:
 def newproc1(rt: Runtime, mp: M, pp: P, fn: Any, args: tuple, parent: G | None) -> G:
     """Models proc.go: newproc1 - a runnable G for ``fn(*args)`` (a generator function)."""
     gen = fn(*args)
-    if not hasattr(gen, "send"):
+    if type(gen) is not GeneratorType and not hasattr(gen, "send"):
         raise TypeError(f"go {getattr(fn, '__name__', fn)}: a goroutine must be a generator")
     newg = gfget(rt, pp)
     if newg is None:
@@ -377,12 +390,24 @@ def execute(rt: Runtime, mp: M, gp: G, inheritTime: bool) -> None:
     casgstatus(rt, gp, _Grunnable, _Grunning, "execute")
     gp.waitsince = 0
     gp.preempt = False
+    pp: P = mp.p  # type: ignore[assignment]
     if not inheritTime:
-        pp = mp.p
-        pp.schedtick = (pp.schedtick + 1) & M32  # type: ignore[union-attr]
+        pp.schedtick = (pp.schedtick + 1) & M32
     mp.state = M_RUNNING
-    mp.debt += rt.costs.schedule_ns
-    rt.stats.context_switches += 1
+    cost = rt.costs.schedule_ns
+    stats = rt.stats
+    lastp = gp.lastp
+    if lastp is not pp:
+        if lastp is not None:
+            if lastp.node == pp.node:
+                stats.migrations_local += 1
+            else:
+                stats.migrations_remote += 1
+                cost += rt.costs.numa_remote_ns
+        gp.lastp = pp
+    mp.debt += cost
+    stats.sched_ns += cost
+    stats.context_switches += 1
 
 
 def gopark(rt: Runtime, mp: M, gp: G, reason: int, unlockf: Any = None) -> bool:
@@ -491,19 +516,30 @@ def findRunnable(rt: Runtime, mp: M) -> tuple[G, bool, bool] | None:
     period = rt.globrunq_check_period
     while True:  # top:
         pp: P = mp.p  # type: ignore[assignment]
-        # (A: gcwaiting -> gcstopm; B: safe-point fn: STW is issue 3)
+        # A: a stop-the-world is pending: give up the P and sleep (gc.py: gcstopm).
+        if sched.gcwaiting:
+            gcstopm(rt, mp)
+            return None
+        # (B: safe-point functions: not modelled)
         # C: run this P's expired timers.
         if pp.timers:
             now, pollUntil, _ = checkTimers(rt, mp, pp, 0)
         else:
             now, pollUntil = rt.sim.now, 0
-        # (D: trace reader; E: GC workers: issue 3)
+        # (D: trace reader: not modelled)
+        # E: a dedicated or fractional GC mark worker for this P (gc.py).
+        if rt.gc.blackenEnabled:
+            gp = findRunnableGCWorker(rt, pp, now)
+            if gp is not None:
+                return gp, False, True
         # F: fairness - check the global queue once in a while.
         if pp.schedtick % period == 0 and sched.runqsize > 0:
             gp = globrunqget(rt, pp, 1)
             if gp is not None:
                 return gp, False, False
         # I: local run queue.
+        if rt.locks_runq:
+            mp.debt += policy.runq_owner_cost_ns(pp)
         gp, inheritTime = runqget(pp)
         if gp is not None:
             return gp, inheritTime, False
@@ -521,9 +557,7 @@ def findRunnable(rt: Runtime, mp: M) -> tuple[G, bool, bool] | None:
                 casgstatus(rt, gp, _Gwaiting, _Grunnable, "findRunnable")
                 return gp, False, False
         # L: steal, if spinning or below the spinning cap.
-        if mp.spinning or policy.spinning_allowed(
-            sched.nmspinning, sched.gomaxprocs, sched.npidle
-        ):
+        if mp.spinning or policy.spinning_allowed(sched.nmspinning, sched.gomaxprocs, sched.npidle):
             if not mp.spinning:
                 becomeSpinning(rt, mp)
             r = stealWork(rt, mp, now)
@@ -541,10 +575,15 @@ def findRunnable(rt: Runtime, mp: M) -> tuple[G, bool, bool] | None:
                 continue  # goto top
             if w != 0 and (pollUntil == 0 or w < pollUntil):
                 pollUntil = w
-        # (M: idle GC mark worker: issue 3)
+        # M: an idle GC mark worker instead of going idle (gc.py).
+        if rt.gc.blackenEnabled:
+            gp = findRunnableIdleGCWorker(rt, pp, now)
+            if gp is not None:
+                return gp, False, False
         mp.pollUntil = pollUntil
         mp.pollNow = now  # Go reuses this (stale) now for netpoll's delay in step R
         idle = rt.costs.findrunnable_idle_ns if mp.spinning else rt.costs.steal_probe_ns
+        rt.stats.sched_ns += idle
         mp.ev = rt.sim.after(mp.debt + idle, rt._ev_findrunnable_idle, mp)
         mp.debt = 0
         return None
@@ -566,9 +605,22 @@ def stealWork(rt: Runtime, mp: M, now: int) -> Any:
     pollUntil = 0
     stealTries = rt.steal_tries
     nprocs = len(allp)
+    coprimes = rt.coprimes
+    rng = rt.cheaprand
     for i in range(stealTries):
         stealTimersOrRunNextG = i == stealTries - 1
-        for idx in policy.steal_order(rt.cheaprand, nprocs, rt.coprimes):
+        if rt.go_steal_order:
+            # Go's randomOrder.start inlined (same draws as Policy.steal_order).
+            r = rng.getrandbits(32)
+            pos = r % nprocs
+            inc = coprimes[(r // nprocs) % len(coprimes)]
+            order = []
+            for _ in range(nprocs):
+                order.append(pos)
+                pos = (pos + inc) % nprocs
+        else:
+            order = policy.steal_order(rng, nprocs, coprimes)
+        for idx in order:
             if sched.gcwaiting:
                 return None, False, now, pollUntil, True
             p2 = allp[idx]
@@ -586,7 +638,10 @@ def stealWork(rt: Runtime, mp: M, now: int) -> Any:
                     ranTimer = True
             if not p2.idle:
                 stats.steal_attempts += 1
-                mp.debt += costs.steal_probe_ns + policy.steal_extra_cost_ns(pp, p2, 0)
+                c = costs.steal_probe_ns + policy.steal_extra_cost_ns(pp, p2, 0)
+                mp.debt += c
+                stats.steal_ns += c
+                stats.sched_ns += c
                 gp = runqsteal(rt, pp, p2, stealTimersOrRunNextG)  # type: ignore[arg-type]
                 if gp is PAUSE:
                     mp.pause_victim = p2  # type: ignore[attr-defined]
@@ -596,8 +651,11 @@ def stealWork(rt: Runtime, mp: M, now: int) -> Any:
                     return gp, False, now, pollUntil, ranTimer
         backoff = policy.after_failed_steal(mp, i + 1)
         if backoff < 0:
+            stats.backoff_parks += 1
             break
-        mp.debt += backoff
+        if backoff:
+            mp.debt += backoff
+            stats.backoff_ns += backoff
     return None, False, now, pollUntil, ranTimer
 
 
@@ -608,6 +666,8 @@ def stealRunnextAfterPause(rt: Runtime, mp: M) -> bool:
     p2: P = mp.pause_victim  # type: ignore[attr-defined]
     mp.pause_victim = None  # type: ignore[attr-defined]
     pp = mp.p
+    if rt.sched.gcwaiting:  # stealWork returns at once when a stop-the-world is pending
+        return schedule(rt, mp)
     if p2.runnext is not None and (p2.runqhead == p2.runqtail):
         gp = p2.runnext
         p2.runnext = None  # CAS runnext -> 0 succeeded
@@ -642,6 +702,8 @@ def findRunnableIdle(rt: Runtime, mp: M) -> bool:
     # O: snapshot allp / idlepMask (before we release our P).
     idleSnapshot = [p.idle for p in rt.allp]
     # P: under sched.lock.
+    if sched.gcwaiting:
+        return schedule(rt, mp)  # goto top (step A stops the P)
     if sched.runqsize != 0:
         gp = globrunqget(rt, pp, 0)
         return scheduleFound(rt, mp, gp, False, False)  # type: ignore[arg-type]

@@ -40,6 +40,8 @@ def runqput(rt: Any, pp: P, gp: G, next: bool) -> None:
     if gp.queued:
         raise Throw("runqput", f"{gp!r} is already on a run queue (would run twice)", rt.sim.now)
     gp.queued = True
+    if rt.locks_runq and pp.m is not None:  # policy hook: an owner-side queue lock
+        pp.m.debt += rt.policy.runq_owner_cost_ns(pp)
     if next:
         # CAS loop on runnext in Go (thieves may clear it concurrently); one step here.
         oldnext = pp.runnext

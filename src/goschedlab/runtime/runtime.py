@@ -16,6 +16,7 @@ from goschedlab.runtime.g import (
     _Grunning,
     _Gsyscall,
 )
+from goschedlab.runtime.gc import gcState
 from goschedlab.runtime.histogram import timeHistogram
 from goschedlab.runtime.interp import async_preempt, burst_done, run_g
 from goschedlab.runtime.m import M_IDLE, M_RUNNING, M_SCHED, M_SYSCALL, M_SYSMON, M
@@ -47,6 +48,9 @@ class Config:
     maxmcount: thread limit (debug.SetMaxThreads; Go: 10000).  schedtrace_ms: sysmon calls
     the schedtrace callback every that many ms (0: off).  asyncpreempt: False models
     GODEBUG=asyncpreemptoff=1.  policy: scheduler policy hooks (Go 1.23 by default).
+    numa_nodes: Ps are split into that many nodes (node(P) = P.id * numa_nodes //
+    gomaxprocs); a G resumed on another node than it last ran on pays costs.numa_remote_ns.
+    gogc: GOGC (debug.SetGCPercent; < 0: off).  gctrace: format gctrace=1 lines (gc.py).
     """
 
     gomaxprocs: int = 2
@@ -57,12 +61,17 @@ class Config:
     schedtrace_ms: int = 0
     asyncpreempt: bool = True
     policy: Policy = field(default_factory=Policy)
+    numa_nodes: int = 1
+    gogc: int = 100
+    gctrace: bool = False
 
     def __post_init__(self) -> None:
         if self.gomaxprocs < 1:
             raise ValueError(f"Config.gomaxprocs must be >= 1, got {self.gomaxprocs}")
         if self.ncpu is not None and self.ncpu < 1:
             raise ValueError(f"Config.ncpu must be >= 1, got {self.ncpu}")
+        if self.numa_nodes < 1 or self.numa_nodes > self.gomaxprocs:
+            raise ValueError(f"Config.numa_nodes must be in 1..gomaxprocs, got {self.numa_nodes}")
         if self.maxmcount < 1:
             raise ValueError(f"Config.maxmcount must be >= 1, got {self.maxmcount}")
 
@@ -93,6 +102,12 @@ class RuntimeStats:
     netpoll_blocks: int = 0
     schedtrace_calls: int = 0
     alloc_bytes: int = 0
+    steal_ns: int = 0
+    backoff_ns: int = 0
+    backoff_parks: int = 0
+    migrations_local: int = 0
+    migrations_remote: int = 0
+    sched_ns: int = 0
 
     def as_dict(self) -> dict[str, int]:
         """The counters as a plain dict."""
@@ -137,7 +152,7 @@ class Runtime:
         self.config = cfg
         self.sim = Simulation(cfg.seed)
         self.costs = cfg.costs
-        self.policy = cfg.policy
+        self.policy = cfg.policy  # replaced by the bound per-run policy after _procinit
         self.globrunq_check_period = cfg.policy.globrunq_check_period
         self.force_preempt_ns = cfg.policy.force_preempt_ns
         self.steal_tries = cfg.policy.steal_tries
@@ -149,6 +164,8 @@ class Runtime:
         self.timeToRun = timeHistogram()
         self.sched = schedt(cfg.gomaxprocs, cfg.maxmcount)
         self.sched.timeToRun = self.timeToRun
+        # GC pacer / STW / mark workers (gc.py); gogc < 0 is GOGC=off.
+        self.gc = gcState(self, cfg.gogc, cfg.gctrace)
         self.allp: list[P] = []
         self.allm: list[M] = []
         self.allgs: list[G] = []
@@ -178,6 +195,11 @@ class Runtime:
         self._ev_sysmon = lambda _: sysmonTick(self)
         self._ev_sysmon_deep = lambda syscallWake: sysmonDeepWake(self, syscallWake)
         self._procinit()
+        # A per-run policy object (stateful policies get a copy holding this runtime; they
+        # may read allp, costs, sim and config, all set by now).
+        self.policy = cfg.policy.bind(self)
+        self.locks_runq = bool(self.policy.locks_runq)
+        self.go_steal_order = type(self.policy).steal_order is Policy.steal_order
         self.machine = Machine(self, cfg.ncpu if cfg.ncpu is not None else cfg.gomaxprocs)
 
     # ------------------------------------------------------------------ setup
@@ -186,8 +208,10 @@ class Runtime:
         sched = self.sched
         n = sched.gomaxprocs
         cap = self.policy.runq_capacity
+        nodes = self.config.numa_nodes
         for i in range(n):
             pp = P(i, cap)
+            pp.node = i * nodes // n
             casPstatus(self, pp, -1, _Pgcstop, "(*p).init")
             self.allp.append(pp)
         m0 = M(0)
@@ -230,6 +254,20 @@ class Runtime:
     def allm_newest_first(self) -> list[M]:
         """allm in Go's list order (newest first, M0 last)."""
         return self.allm[::-1]
+
+    def statistics(self) -> RuntimeStats:
+        """A snapshot (copy) of the model's counters."""
+        return RuntimeStats(**self.stats.as_dict())
+
+    @property
+    def gc_cycles(self) -> int:
+        """Completed GC cycles (/gc/cycles/total:gc-cycles; memstats.numgc)."""
+        return self.gc.numgc
+
+    @property
+    def metric_histograms(self) -> dict[str, timeHistogram]:
+        """The STW pause histograms under their runtime/metrics names (gc.py)."""
+        return self.gc.metric_histograms()
 
     def gcount(self) -> int:
         """Goroutines that exist (not dead), like runtime.NumGoroutine (no system Gs here)."""
@@ -360,7 +398,7 @@ class Runtime:
             else:
                 self._exit = (None, (), None)  # type: ignore[assignment]
         code, lines, value = self._exit  # type: ignore[misc]
-        stats = RuntimeStats(**self.stats.as_dict())
+        stats = self.statistics()
         return Result(
             exit_code=code,
             fatal=lines,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from goschedlab.runtime.g import G, _Grunnable, _Grunning, _Gsyscall, casgstatus
 from goschedlab.runtime.m import M_RUNNING, M_SYSCALL, M
-from goschedlab.runtime.p import P, _Pidle, _Prunning, _Psyscall, casPstatus
+from goschedlab.runtime.p import P, _Pgcstop, _Pidle, _Prunning, _Psyscall, casPstatus
 from goschedlab.runtime.proc import (
     acquirep,
     dropg,
@@ -40,7 +40,18 @@ def entersyscall(rt: Runtime, mp: M, gp: G, ns: int) -> None:
     mp.oldp = pp
     mp.p = None
     casPstatus(rt, pp, _Prunning, _Psyscall, "reentersyscall")  # atomic store in Go
+    if rt.sched.gcwaiting:
+        entersyscall_gcwait(rt, pp)
     _block(rt, mp, ns)
+
+
+def entersyscall_gcwait(rt: Runtime, pp: P) -> None:
+    """Models proc.go: entersyscall_gcwait - a stop-the-world is pending: stop our P now."""
+    from goschedlab.runtime.gc import pstopped
+
+    if rt.sched.stopwait > 0 and pp.status == _Psyscall:
+        casPstatus(rt, pp, _Psyscall, _Pgcstop, "entersyscall_gcwait")
+        pstopped(rt, "entersyscall_gcwait")
 
 
 def entersyscallblock(rt: Runtime, mp: M, gp: G, ns: int) -> None:

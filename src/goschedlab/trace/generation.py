@@ -73,7 +73,7 @@ class Generation:
 
     __slots__ = (
         "gen", "version", "path", "freq", "strings", "stacks_raw", "batches", "cpu_samples",
-        "experimental", "counts", "nbytes", "_stack_cache", "offset",
+        "experimental", "counts", "nbytes", "_stack_cache", "offset", "__weakref__",
     )
 
     def __init__(self, gen: int, version: int, path: str, offset: int = 0) -> None:
@@ -237,7 +237,7 @@ def _read_strings(g: Generation, b: RawBatch) -> None:
 
 def _read_stacks(g: Generation, b: RawBatch) -> None:
     """Stack table batch (Go: ``addStacks``); numpy decodes all varints, Python walks stacks."""
-    data, path, off = b.data, g.path, b.offset
+    data = b.data
     _bump(g.counts, "Stacks")
     dec = wire.decode_uvarints(np.frombuffer(data, np.uint8)[1:])
     if dec is None:

@@ -86,6 +86,7 @@ class _Cursor:
             if self.bi >= len(self.batches):
                 return False
             b = self.batches[self.bi]
+            self.batches[self.bi] = None  # type: ignore[call-overload] # consumed: free it
             types, dts, args = wire.decode_event_batch(
                 b.data, b.ts, self.version, self.path, b.offset
             )
@@ -557,6 +558,10 @@ class Ordering:
             nevents += 1
             self.nevents = nevents
             yield (last, EvSync, -1, -1, -1, gen, 0, 0, 0, 0)
+            # Drop this generation before the next one is read: memory stays at one generation.
+            self.current = None
+            g = c = None  # type: ignore[assignment]
+            heap = []
         self.nevents = nevents
 
 

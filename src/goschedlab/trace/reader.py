@@ -10,15 +10,17 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from goschedlab.trace import wire
 from goschedlab.trace.generation import Generation, open_trace
 from goschedlab.trace.order import EvSync, Ordering, Record
 from goschedlab.trace.states import G_STATE_NAMES, P_STATE_NAMES, TraceBuilder
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Event:
@@ -104,7 +106,9 @@ def open(path: str | os.PathLike[str]) -> TraceReader:  # noqa: A001 - mirrors b
 class Trace:
     """Everything :func:`read` derives from a trace, as pandas DataFrames (times in ns).
 
-    * ``events``: time_ns, name, m, p, goid, a0..a3 (wire arguments), Go's merged order.
+    * ``events``: time_ns, name, m, p, goid, a0..a3 (wire arguments; 2**64-1 sentinels read
+      as -1), Go's merged order.  About 80 bytes per event: pass ``events=False`` to
+      :func:`read` for big traces when only intervals are needed.
     * ``goroutine_intervals``: goid, state (runnable/running/syscall/waiting), start_ns,
       end_ns, duration_ns, reason (the block/stop reason that began it), p (for running and
       syscall), next_state, left_censored, right_censored.
@@ -163,11 +167,15 @@ class Trace:
 
 
 def _df(rows: list, cols: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame.from_records(rows, columns=cols) if rows else pd.DataFrame(columns=cols)
 
 
 def read(path: str | os.PathLike[str], *, events: bool = True) -> Trace:
     """Read a whole trace: merged events (unless ``events=False``), intervals and ranges."""
+    import pandas as pd  # only here: streaming through open() does not need it
+
     with open(path) as r:
         b = TraceBuilder(keep_events=events)
         b.feed(r.records(), r.ordering)
@@ -175,17 +183,13 @@ def read(path: str | os.PathLike[str], *, events: bool = True) -> Trace:
         window = (t0, b.last_t)
         cols = ["time_ns", "m", "p", "goid", "a0", "a1", "a2", "a3"]
         if events and b.events:
-            arr = np.array(b.events, dtype=np.int64) if _fits(b.events) else None
-            if arr is not None:
-                ev = pd.DataFrame(arr[:, [0, 2, 3, 4, 5, 6, 7, 8]], columns=cols)
-                codes = arr[:, 1]
-            else:
-                ev = pd.DataFrame([(e[0], e[2], e[3], e[4], *e[5:9]) for e in b.events],
-                                  columns=cols)
-                codes = np.array([e[1] for e in b.events])
+            arr = np.frombuffer(b.events, dtype=np.int64).reshape(-1, 10)
+            ev = pd.DataFrame(arr[:, [0, 2, 3, 4, 5, 6, 7, 8]], columns=cols)
+            codes = arr[:, 1]
             names = {c: ("Sync" if c == EvSync else wire.event_name(int(c)))
                      for c in np.unique(codes)}
-            ev.insert(1, "name", pd.Categorical([names[c] for c in codes]))
+            ev.insert(1, "name", pd.Categorical.from_codes(
+                np.searchsorted(sorted(names), codes), [names[c] for c in sorted(names)]))
         else:
             ev = pd.DataFrame(columns=cols[:1] + ["name"] + cols[1:])
         gi = _df(b.gi, ["goid", "state", "start_ns", "end_ns", "reason", "p", "next_state",
@@ -241,12 +245,6 @@ def read_frames(path: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
         "work_conservation": schedlat.work_conservation(t),
         "p_utilisation": schedlat.p_utilisation(t),
     }
-
-
-def _fits(rows: list[Record]) -> bool:
-    """True if every record value fits int64 (wire args can be up to 2**64-1)."""
-    lim = (1 << 63) - 1
-    return all(max(r[5:9]) <= lim for r in rows)
 
 
 def _wire_counts(b: TraceBuilder, o: Ordering) -> dict[str, int]:

@@ -22,6 +22,7 @@ resource (else the ordering let an inconsistent event through: InternalError).
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from collections.abc import Iterable
 
@@ -84,7 +85,7 @@ class TraceBuilder:
     def __init__(self, keep_events: bool = True, keep_transitions: bool = False) -> None:
         self.keep_events = keep_events
         self.keep_transitions = keep_transitions
-        self.events: list[Record] = []
+        self.events = array("q")  # records flattened, 10 int64 per event (wire 2**64-1 -> -1)
         self.transitions: list[tuple[int, str, int, int, int, str]] = []
         self.transition_counts: Counter[str] = Counter()
         self.kind_counts: Counter[str] = Counter()
@@ -179,7 +180,12 @@ class TraceBuilder:
             t, typ, m, p, g = r[0], r[1], r[2], r[3], r[4]
             kinds[typ] += 1
             if keep:
-                events.append(r)
+                n0 = len(events)
+                try:
+                    events.extend(r)
+                except OverflowError:  # a wire value >= 2**63 (sentinels): store wrapped
+                    del events[n0:]
+                    events.extend([v - (1 << 64) if v >= 1 << 63 else v for v in r])
             if gen is not ordering.current:
                 gen = ordering.current
                 self._new_generation(gen)  # type: ignore[arg-type]

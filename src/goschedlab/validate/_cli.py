@@ -54,6 +54,10 @@ def validate_command(
     attempts: int = typer.Option(
         3, "--attempts", help="With --real run: runs per repetition while the host is busy."
     ),
+    costs: Annotated[
+        Path | None,
+        typer.Option("--costs", help="Costs TOML for the simulator (goschedlab calibrate)."),
+    ] = None,
     misses: bool = typer.Option(False, "--misses", help="Table: show only cases out of tolerance."),
 ) -> None:
     """Measure the simulator against real Go: per workload, setting, GOMAXPROCS and metric
@@ -68,7 +72,7 @@ def validate_command(
     v = run_validation(
         go=go, workloads=workloads or None, reps=reps, gomaxprocs=_gmps(gomaxprocs),
         real=real or None, sim=sim or None, seeds=seeds, save_real=save_real,
-        attempts=attempts,
+        attempts=attempts, costs=costs,
         progress=lambda msg: console.log(msg),
     )
     print_report(v, only_misses=misses)
@@ -83,6 +87,10 @@ def calibrate_command(
     out: Annotated[Path, typer.Option("--out", help="Costs TOML to write.")] = Path("costs.toml"),
     reps: int = typer.Option(1, "--reps", help="Runs per GOMAXPROCS (the median is used)."),
     scale: float = typer.Option(1.0, "--scale", help="Multiply the program's trial counts."),
+    sim_refine: bool = typer.Option(
+        True, "--sim-refine/--no-sim-refine",
+        help="Scale channel costs until the simulator reproduces the measured hand-off.",
+    ),
     from_dir: Annotated[
         Path | None,
         typer.Option("--from", help="Fit from calibrate runs in this results tree, not a run."),
@@ -95,6 +103,7 @@ def calibrate_command(
     from goschedlab.validate.calibrate import (
         fit_costs,
         load_calibration_dir,
+        refine_with_simulator,
         run_calibration,
         write_costs,
     )
@@ -112,6 +121,8 @@ def calibrate_command(
         origin = f"calibrate run now with go{tc.version}, {reps} rep(s), scale {scale}"
     version = next(iter(runs.values()))[0].get("go_version", "?")
     fit = fit_costs(runs)
+    if sim_refine:
+        fit = refine_with_simulator(fit, runs)
     header = [
         f"goschedlab calibrate: cost model fit for {version} on {platform.node()} "
         f"({platform.machine()}), {_dt.datetime.now(_dt.UTC):%Y-%m-%d %H:%M}Z",

@@ -38,6 +38,7 @@ def run_validation(
     save_real: Path | None = None,
     strict: bool = False,
     attempts: int = 3,
+    costs: Path | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Validation:
     """Compare real Go with the simulator (or with another results tree).
@@ -48,7 +49,9 @@ def run_validation(
     ``sim``: a results tree to use instead of the simulator (only cases present on both sides
     are compared); otherwise ``simulate`` (default: the project's simulator) runs ``seeds``
     seeds per case on each real case's own params and GOMAXPROCS; a simulator exception fails
-    that case with the error as its note (``strict``: it propagates).
+    that case with the error as its note (``strict``: it propagates).  ``costs``: a costs TOML
+    (``goschedlab calibrate --out``) for the simulator -- needed when the real side was
+    measured on another machine than the one the default costs describe.
     """
     if reps < 1 or seeds < 1:
         raise UserInputError("--reps and --seeds must be at least 1")
@@ -88,7 +91,13 @@ def run_validation(
         meta["cases_without_counterpart"] = len(dropped)
         sim_group = other
     else:
-        fn = simulate or load_simulator()
+        cost_model = None
+        if costs is not None:
+            from goschedlab.runtime.costs import load_costs
+
+            cost_model = load_costs(costs)
+            meta["costs"] = str(costs)
+        fn = simulate or load_simulator(cost_model)
         sim_group = simulate_group(fn, real_group, seeds, strict=strict, progress=progress)
         meta["sim"] = f"goschedlab simulator, seeds 1..{seeds}"
         meta["simulator_failures"] = sum(

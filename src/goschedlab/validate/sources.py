@@ -212,12 +212,13 @@ def run_real(
     return out
 
 
-def load_simulator() -> Simulator:
+def load_simulator(costs: Any = None) -> Simulator:
     """The project's simulator as a :data:`Simulator` (``goschedlab.workloads.simulate``).
 
     The corpus ``params`` are passed as overrides (``trace``, a flag of the Go programs only,
     is left out); the returned callable also takes ``ncpu`` (the real run's ``num_cpu``: the
     corpus machine has 2 CPUs also when GOMAXPROCS is 1) and returns the run's JSON dict.
+    ``costs`` (a ``Costs``, e.g. from ``goschedlab calibrate``) replaces the default costs.
     """
     try:
         from goschedlab.workloads import simulate as fn
@@ -229,7 +230,9 @@ def load_simulator() -> Simulator:
     def simulate(workload: str, params: Mapping[str, Any], gomaxprocs: int, seed: int,
                  ncpu: int | None = None) -> Mapping[str, Any]:
         overrides = {k: v for k, v in params.items() if k != "trace"}
-        out = fn(workload, overrides=overrides, gomaxprocs=gomaxprocs, ncpu=ncpu, seed=seed)
+        extra = {"costs": costs} if costs is not None else {}
+        out = fn(workload, overrides=overrides, gomaxprocs=gomaxprocs, ncpu=ncpu, seed=seed,
+                 **extra)
         return out.result if hasattr(out, "result") else out
 
     return simulate

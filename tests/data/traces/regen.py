@@ -63,7 +63,7 @@ def binary(version: str, workdir: Path) -> Path:
     if version not in _BINARIES:
         tc = ensure_go(version, quiet=True)
         src = workdir / f"src-{version}"
-        shutil.copytree(PROGS, src)
+        shutil.copytree(PROGS, src, dirs_exist_ok=True)
         _BINARIES[version] = build(tc, src, workdir / f"tracegen-{version}")
     return _BINARIES[version]
 

@@ -1,0 +1,797 @@
+"""The garbage collector as the scheduler sees it (Go 1.23.1 mgc.go, mgcpacer.go, proc.go).
+
+What it models
+    * Allocation (``Alloc`` ops, :func:`mallocgc`): each allocation costs CPU
+      (``costs.mallocgc_ns_per_kib``) and adds to ``heapLive``.
+    * The pacer (:meth:`gcState.commit`, models mgcpacer.go: gcControllerState.commit):
+      heap goal = heapMarked * (1 + GOGC/100), at least the 4 MiB minimum heap
+      (heapMinimum scaled by GOGC/100); trigger = heapMarked + 0.7 * (goal - heapMarked)
+      (Go's minimum trigger; Go raises it towards 0.95 when its cons/mark estimate says the
+      runway is short - not modelled, stated simplification).
+    * A cycle: gcStart -> sweep-termination stop-the-world -> concurrent mark with background
+      mark workers (dedicated / fractional per mgcpacer.go: startCycle, 25 % of GOMAXPROCS;
+      idle workers on idle Ps) and mutator assists -> gcMarkDone -> mark-termination
+      stop-the-world -> gcMarkTermination (commit the next goal, gctrace line).
+    * Stop-the-world (:func:`stopTheWorldWithSema`, :func:`startTheWorldWithSema`,
+      :func:`gcstopm`) exactly as proc.go orders it: gcwaiting, preemptall, own / syscall /
+      idle Ps to _Pgcstop, wait (re-preempting every 100 us) until every running P stopped by
+      itself through findRunnable step A -> gcstopm; restart through procresize (Ps with
+      work get an idle or new M), wakep.  Pauses go to the Go 1.23 runtime/metrics
+      histograms ``/sched/pauses/{stopping,total}/{gc,other}:seconds`` and
+      ``/gc/pauses:seconds`` (timeHistogram layout).
+
+Heap model (what ``Alloc(nbytes, live)`` means here)
+    ``live`` is the part of *this goroutine's most recent allocation* that stays reachable;
+    each Alloc of a goroutine replaces that goroutine's previous live bytes (as gc-churn's
+    ``sink[k] = head``); live bytes of exited goroutines stay reachable.  Scan work of a
+    cycle = the reachable bytes when it starts (stacks and globals: 0).  Objects allocated
+    during marking are allocated black (counted as marked, as Go does), so
+    heap2 = reachable + bytes allocated during mark.
+
+Mark workers (simplified but stated)
+    A pool of GOMAXPROCS worker goroutines (system Gs: not in ``rt.allgs``, not counted by
+    gcount).  findRunnable step E hands one out as dedicated (while dedicated slots remain)
+    or fractional (while the P's fractional time / mark time is below the goal); step M as
+    idle worker when the P would otherwise go idle.  A worker does mark work in CPU chunks:
+    dedicated workers 100 us chunks until no work is left (non-preemptible, as gcDrain on the
+    system stack; Go's drain also polls gcwaiting, so a chunk bounds the STW delay), fractional workers until their P exceeds 1.2 x the fractional goal
+    (pollFractionalWorkerExit), idle workers 100 us chunks while their P has no runnable G.
+    Work is credited when a chunk starts.
+
+Assists (simplified but stated)
+    During marking each allocation of n bytes pays n * (remaining scan work / remaining heap
+    runway) bytes of scan work at once, as extra CPU of the allocating goroutine (Go keeps a
+    per-G credit and can steal background credit; not modelled).  The goroutine whose work
+    (assist or worker chunk) finds no work left runs gcMarkDone.
+
+Invariants (asserted)
+    * While the world is stopped (``gcwaiting`` and ``stopwait == 0``) no goroutine other
+      than the stopping one executes (:func:`assertWorldRunning`, called from run_g).
+    * After stopTheWorldWithSema every P is _Pgcstop (throw "stopTheWorld: not stopped").
+    * ``stopwait`` never goes negative (gcstopm throws).
+
+Rejected alternatives
+    * A GC "actor" outside the Ms: Go's STW is done by a goroutine's M (the allocating G for
+      sweep termination, the last worker/assist for mark termination); modelling it there
+      keeps the P the initiator holds and the stopping delays of the other Ps exact.
+    * Simulating objects: the scheduler only needs bytes, scan time and the pacer's goal.
+
+Not modelled: sweeping (free), the scavenger, GOMEMLIMIT, the cons/mark trigger estimate,
+periodic forced GC (2 min), runtime.GC().
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from goschedlab.runtime.errors import Throw
+from goschedlab.runtime.g import G, _Gdead, _Grunnable, _Gwaiting, casgstatus
+from goschedlab.runtime.histogram import timeHistogram
+from goschedlab.runtime.m import M_RUNNING, M_SCHED, M
+from goschedlab.runtime.p import P, _Pgcstop, _Pidle, _Prunning, _Psyscall, casPstatus
+
+if TYPE_CHECKING:
+    from goschedlab.runtime.runtime import Runtime
+
+_GCoff = 0
+_GCmark = 1
+_GCmarktermination = 2
+
+gcMarkWorkerNotWorker = 0
+gcMarkWorkerDedicatedMode = 1
+gcMarkWorkerFractionalMode = 2
+gcMarkWorkerIdleMode = 3
+
+gcBackgroundUtilization = 0.25
+defaultHeapMinimum = 4 << 20
+triggerRatioMin = 0.7  # mgcpacer.go: minTrigger = heapMarked + 0.7 * runway
+stwGCSweepTerm = "GC sweep termination"
+stwGCMarkTerm = "GC mark termination"
+waitReasonGCWorkerIdle = 26
+STW_REPREEMPT_NS = 100_000  # stopTheWorldWithSema: notetsleep(&sched.stopnote, 100*1000)
+DEDICATED_CHUNK_NS = 100_000
+IDLE_CHUNK_NS = 100_000
+FRACTIONAL_MIN_NS = 20_000
+WORKER_GOID_BASE = 1 << 40
+
+
+class GCCycle:
+    """One finished cycle: what gcMarkTermination prints with gctrace=1 (times in ns)."""
+
+    __slots__ = (
+        "n", "tSweepTerm", "tMark", "tMarkTerm", "tEnd", "stwprocs", "assistTime",
+        "dedicatedFractionalTime", "idleTime", "heap0", "heap1", "heap2", "goal",
+        "maxprocs", "forced", "util",
+    )  # fmt: skip
+
+    def __init__(self, **kw: Any) -> None:
+        for k in self.__slots__:
+            setattr(self, k, kw.get(k, 0))
+
+    @property
+    def pause_ns(self) -> int:
+        """Both STW pauses (clock)."""
+        return (self.tMark - self.tSweepTerm) + (self.tEnd - self.tMarkTerm)
+
+
+class _RtOp:
+    """A runtime-internal op: ``rt_exec(rt, mp, gp)`` returns True if ``mp`` keeps running."""
+
+    __slots__ = ()
+
+    def rt_exec(self, rt: Runtime, mp: M, gp: G) -> bool:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class _GCStart(_RtOp):
+    __slots__ = ()
+
+    def rt_exec(self, rt: Runtime, mp: M, gp: G) -> bool:
+        return gcStart(rt, mp)
+
+
+class _GCMarkDone(_RtOp):
+    __slots__ = ()
+
+    def rt_exec(self, rt: Runtime, mp: M, gp: G) -> bool:
+        return gcMarkDone(rt, mp)
+
+
+class _WorkerPark(_RtOp):
+    __slots__ = ()
+
+    def rt_exec(self, rt: Runtime, mp: M, gp: G) -> bool:
+        return gcBgMarkWorkerPark(rt, mp, gp)
+
+
+class _WorkerDrain(_RtOp):
+    __slots__ = ()
+
+    def rt_exec(self, rt: Runtime, mp: M, gp: G) -> bool:
+        return gcDrain(rt, mp, gp)
+
+
+GCSTART = _GCStart()
+GCMARKDONE = _GCMarkDone()
+_PARK = _WorkerPark()
+_DRAIN = _WorkerDrain()
+
+
+def _gcBgMarkWorker() -> Any:
+    """Models mgc.go: gcBgMarkWorker - park until handed out, drain, park again."""
+    while True:
+        yield _PARK
+        while (yield _DRAIN):
+            pass
+
+
+class gcState:
+    """GC controller, work and STW state of one runtime (mgc.go ``work``, mgcpacer.go
+    ``gcController``, the STW fields of ``sched``), plus the metric histograms."""
+
+    __slots__ = (
+        "rt", "gcpercent", "phase", "blackenEnabled", "heapLive", "heapMarked", "heapGoal",
+        "trigger", "reachable", "live_by_goid", "allocs_bytes", "markedDuringMark",
+        "work_left", "work_total", "dedicatedMarkWorkersNeeded", "fractionalUtilizationGoal",
+        "maxIdleMarkWorkers", "idleMarkWorkers", "markStartTime", "mode", "fracTime",
+        "workerStart", "pool", "tSweepTerm", "tMark", "tMarkTerm", "heap0", "heap1",
+        "assistTime", "dedicatedMarkTime", "fractionalMarkTime", "idleMarkTime", "numgc",
+        "totalGCTime", "startPending", "markDonePending", "stw", "stwStoppingTimeGC",
+        "stwStoppingTimeOther", "stwTotalTimeGC", "stwTotalTimeOther", "cycles", "gctrace",
+        "trace_lines", "trace_sink", "stwprocs", "mark_ns_per_kib", "malloc_ns_per_kib",
+        "ev_stw_timeout", "ev_stw_stopped", "ev_after_work", "world_stopped",
+    )  # fmt: skip
+
+    def __init__(self, rt: Runtime, gcpercent: int, gctrace: bool) -> None:
+        self.rt = rt
+        self.gcpercent = gcpercent
+        self.phase = _GCoff
+        self.blackenEnabled = False
+        self.heapLive = 0
+        self.heapMarked = 0
+        self.heapGoal = 0
+        self.trigger = 0
+        self.reachable = 0
+        self.live_by_goid: dict[int, int] = {}
+        self.allocs_bytes = 0
+        self.markedDuringMark = 0
+        self.work_left = 0
+        self.work_total = 0
+        self.dedicatedMarkWorkersNeeded = 0
+        self.fractionalUtilizationGoal = 0.0
+        self.maxIdleMarkWorkers = 0
+        self.idleMarkWorkers = 0
+        self.markStartTime = 0
+        n = rt.sched.gomaxprocs
+        self.mode = [gcMarkWorkerNotWorker] * n
+        self.fracTime = [0] * n
+        self.workerStart = [0] * n
+        self.pool: list[G] = []
+        self.tSweepTerm = self.tMark = self.tMarkTerm = 0
+        self.heap0 = self.heap1 = 0
+        self.assistTime = self.dedicatedMarkTime = self.fractionalMarkTime = 0
+        self.idleMarkTime = 0
+        self.numgc = 0
+        self.totalGCTime = 0
+        self.startPending = False
+        self.markDonePending = False
+        self.stw: list[Any] | None = None
+        self.stwStoppingTimeGC = timeHistogram()
+        self.stwStoppingTimeOther = timeHistogram()
+        self.stwTotalTimeGC = timeHistogram()
+        self.stwTotalTimeOther = timeHistogram()
+        self.cycles: list[GCCycle] = []
+        self.gctrace = gctrace
+        self.trace_lines: list[str] = []
+        self.trace_sink: Callable[[str], None] | None = None
+        ncpu = rt.config.ncpu if rt.config.ncpu is not None else n
+        self.stwprocs = min(n, ncpu)
+        self.mark_ns_per_kib = rt.costs.gc_scan_ns_per_kib
+        self.malloc_ns_per_kib = rt.costs.mallocgc_ns_per_kib
+        self.ev_stw_timeout = lambda mp: _stwTimeout(rt, mp)
+        self.ev_stw_stopped = lambda mp: _stwStopped(rt, mp)
+        self.ev_after_work = lambda mp: _stwAfterWork(rt, mp)
+        self.world_stopped = False
+        self.commit()
+
+    # ------------------------------------------------------------------ pacer
+    def commit(self) -> None:
+        """Models mgcpacer.go: gcControllerState.commit - heap goal and trigger."""
+        if self.gcpercent < 0:
+            self.heapGoal = 1 << 62
+            self.trigger = 1 << 62
+            return
+        heapMinimum = defaultHeapMinimum * self.gcpercent // 100
+        goal = self.heapMarked + self.heapMarked * self.gcpercent // 100
+        if goal < heapMinimum:
+            goal = heapMinimum
+        self.heapGoal = goal
+        self.trigger = self.heapMarked + int((goal - self.heapMarked) * triggerRatioMin)
+
+    def metric_histograms(self) -> dict[str, timeHistogram]:
+        """The STW histograms under their runtime/metrics names."""
+        return {
+            "/gc/pauses:seconds": self.stwTotalTimeGC,
+            "/sched/pauses/total/gc:seconds": self.stwTotalTimeGC,
+            "/sched/pauses/stopping/gc:seconds": self.stwStoppingTimeGC,
+            "/sched/pauses/total/other:seconds": self.stwTotalTimeOther,
+            "/sched/pauses/stopping/other:seconds": self.stwStoppingTimeOther,
+        }
+
+    def pause_samples_ns(self) -> list[int]:
+        """Each GC STW pause in ns (two per cycle), for tests and reports."""
+        out: list[int] = []
+        for c in self.cycles:
+            out.append(c.tMark - c.tSweepTerm)
+            out.append(c.tEnd - c.tMarkTerm)
+        return out
+
+
+# ---------------------------------------------------------------- allocation
+
+
+def mallocgc(rt: Runtime, mp: M, gp: G, nbytes: int, live: int) -> None:
+    """Models malloc.go: mallocgc as the scheduler sees it - CPU cost, heapLive, the GC
+    trigger test (gcTrigger.test) and mark assists (gcAssistAlloc, simplified).
+
+    May set ``gp.retry_op`` to GCSTART / GCMARKDONE (run next, with the clock at the M's
+    local time) and ``gp.cpu_left`` to an assist's CPU time.
+    """
+    gc = rt.gc
+    mp.debt += nbytes * gc.malloc_ns_per_kib >> 10
+    gc.heapLive += nbytes
+    gc.allocs_bytes += nbytes
+    goid = gp.goid
+    old = gc.live_by_goid.get(goid, 0)
+    if live != old:
+        gc.live_by_goid[goid] = live
+        gc.reachable += live - old
+    if gc.blackenEnabled:
+        gc.markedDuringMark += nbytes
+        if gc.work_left > 0:
+            distance = gc.heapGoal - gc.heapLive
+            if distance <= 0:
+                distance = max(1, gc.heapGoal // 10 + distance)  # hard goal: goal * 1.1
+            w = gc.work_left * nbytes // distance if distance > nbytes else gc.work_left
+            if w > gc.work_left:
+                w = gc.work_left
+            if w > 0:
+                gc.work_left -= w
+                ns = w * gc.mark_ns_per_kib >> 10
+                gp.cpu_left += ns
+                gc.assistTime += ns
+        if gc.work_left <= 0 and not gc.markDonePending and gp.retry_op is None:
+            gc.markDonePending = True
+            gp.retry_op = GCMARKDONE
+    elif (
+        gc.phase == _GCoff
+        and gc.heapLive >= gc.trigger
+        and not gc.startPending
+        and gp.retry_op is None
+    ):
+        gc.startPending = True
+        gp.retry_op = GCSTART
+
+
+# ---------------------------------------------------------------- cycle
+
+
+def gcStart(rt: Runtime, mp: M) -> bool:
+    """Models mgc.go: gcStart - sweep termination: stop the world, start the mark phase."""
+    gc = rt.gc
+    gc.startPending = False
+    if gc.phase != _GCoff or rt.sched.gcwaiting or gc.heapLive < gc.trigger:
+        return True
+    now = rt.sim.now
+    gc.tSweepTerm = now
+    gc.heap0 = gc.heapLive
+    gc.assistTime = gc.dedicatedMarkTime = gc.fractionalMarkTime = gc.idleMarkTime = 0
+    return stopTheWorldWithSema(rt, mp, stwGCSweepTerm, _gcStartWorldStopped)
+
+
+def _gcStartWorldStopped(rt: Runtime, mp: M) -> int:
+    """The world is stopped for sweep termination: startCycle, setGCPhase(_GCmark),
+    gcBlackenEnabled = 1.  Returns the ns of work done before startTheWorld."""
+    gc = rt.gc
+    work_ns = rt.costs.gc_sweepterm_ns
+    n = rt.sched.gomaxprocs
+    startCycle(gc, rt.sim.now + work_ns, n)
+    gc.phase = _GCmark
+    gc.blackenEnabled = True
+    gc.markedDuringMark = 0
+    gc.work_total = gc.reachable
+    gc.work_left = gc.reachable
+    return work_ns
+
+
+def startCycle(gc: gcState, markStartTime: int, procs: int) -> None:
+    """Models mgcpacer.go: gcControllerState.startCycle - worker counts (spec 9.5)."""
+    gc.markStartTime = markStartTime
+    totalUtilizationGoal = procs * gcBackgroundUtilization
+    dedicated = int(totalUtilizationGoal + 0.5)
+    utilError = dedicated / totalUtilizationGoal - 1
+    if utilError < -0.3 or utilError > 0.3:
+        if dedicated > totalUtilizationGoal:
+            dedicated -= 1
+        gc.fractionalUtilizationGoal = (totalUtilizationGoal - dedicated) / procs
+    else:
+        gc.fractionalUtilizationGoal = 0.0
+    gc.dedicatedMarkWorkersNeeded = dedicated
+    gc.maxIdleMarkWorkers = procs - dedicated
+    gc.idleMarkWorkers = 0
+    for i in range(procs):
+        gc.fracTime[i] = 0
+
+
+def gcMarkDone(rt: Runtime, mp: M) -> bool:
+    """Models mgc.go: gcMarkDone - no mark work left: stop the world for mark termination."""
+    gc = rt.gc
+    gc.markDonePending = False
+    if gc.phase != _GCmark or rt.sched.gcwaiting or gc.work_left > 0:
+        return True
+    gc.tMarkTerm = rt.sim.now
+    gc.blackenEnabled = False
+    return stopTheWorldWithSema(rt, mp, stwGCMarkTerm, _gcMarkTermination)
+
+
+def _gcMarkTermination(rt: Runtime, mp: M) -> int:
+    """Models mgc.go: gcMarkTermination (world stopped) - heap2, commit the next goal."""
+    gc = rt.gc
+    gc.phase = _GCmarktermination
+    gc.heap1 = gc.heapLive
+    heap2 = gc.reachable + gc.markedDuringMark
+    if heap2 > gc.heapLive:
+        heap2 = gc.heapLive
+    gc.heapMarked = heap2
+    gc.numgc += 1
+    gc.cycles.append(
+        GCCycle(
+            n=gc.numgc, tSweepTerm=gc.tSweepTerm, tMark=gc.tMark, tMarkTerm=gc.tMarkTerm,
+            stwprocs=gc.stwprocs, assistTime=gc.assistTime,
+            dedicatedFractionalTime=gc.dedicatedMarkTime + gc.fractionalMarkTime,
+            idleTime=gc.idleMarkTime, heap0=gc.heap0, heap1=gc.heap1, heap2=heap2,
+            goal=gc.heapGoal, maxprocs=rt.sched.gomaxprocs, forced=False,
+        )
+    )  # fmt: skip
+    gc.commit()
+    # Sweeping frees everything unmarked (the model sweeps at once): heapLive = marked.
+    gc.heapLive = heap2
+    gc.phase = _GCoff
+    return rt.costs.gc_markterm_ns
+
+
+def _finishCycle(rt: Runtime, c: GCCycle) -> None:
+    """tEnd known: CPU fraction and the gctrace line (printed before worldsema is dropped)."""
+    gc = rt.gc
+    c1 = c.tMark - c.tSweepTerm
+    c3 = c.tEnd - c.tMarkTerm
+    gc.totalGCTime += c.stwprocs * (c1 + c3) + c.assistTime + c.dedicatedFractionalTime
+    total = rt.sim.now * rt.sched.gomaxprocs
+    c.util = int(100 * gc.totalGCTime / total) if total > 0 else 0
+    if gc.gctrace:
+        from goschedlab.observe.gctrace import format_gctrace
+
+        line = format_gctrace(c)
+        gc.trace_lines.append(line)
+        if gc.trace_sink is not None:
+            gc.trace_sink(line)
+
+
+# ---------------------------------------------------------------- stop / start the world
+
+
+def preemptall(rt: Runtime, self_mp: M | None) -> None:
+    """Models proc.go: preemptall - preemptone every _Prunning P except the caller's."""
+    from goschedlab.runtime.sysmon import preemptone
+
+    for pp in rt.allp:
+        if pp.status != _Prunning or pp.m is self_mp:
+            continue
+        preemptone(rt, pp)
+
+
+def stopTheWorldWithSema(
+    rt: Runtime, mp: M, reason: str, then: Callable[[Runtime, M], int]
+) -> bool:
+    """Models proc.go: stopTheWorldWithSema (spec 8.1).
+
+    ``then(rt, mp)`` runs once every P is stopped and returns the ns of work done with the
+    world stopped; then :func:`startTheWorldWithSema` restarts it and ``mp`` resumes its G.
+    Returns True if ``mp`` continues now (never: the restart is an engine event), False
+    when the M waits.
+    """
+    sched = rt.sched
+    gc = rt.gc
+    if mp.locks > 0:
+        raise Throw("stopTheWorld", "holding locks", rt.sim.now)
+    if gc.stw is not None:
+        raise Throw("stopTheWorldWithSema", "a stop-the-world is already in progress", rt.sim.now)
+    start = rt.sim.now
+    sched.stopwait = sched.gomaxprocs
+    sched.gcwaiting = True
+    preemptall(rt, mp)
+    pp = mp.p
+    if pp is None:
+        raise Throw("stopTheWorldWithSema", f"{mp!r} has no P", start)
+    casPstatus(rt, pp, _Prunning, _Pgcstop, "stopTheWorldWithSema")
+    sched.stopwait -= 1
+    for p2 in rt.allp:
+        if p2.status == _Psyscall:
+            casPstatus(rt, p2, _Psyscall, _Pgcstop, "stopTheWorldWithSema")
+            p2.syscalltick = (p2.syscalltick + 1) & 0xFFFFFFFF
+            sched.stopwait -= 1
+    while sched.pidle:
+        p2 = sched.pidle.pop()
+        sched.npidle -= 1
+        p2.idle = False
+        casPstatus(rt, p2, _Pidle, _Pgcstop, "stopTheWorldWithSema")
+        sched.stopwait -= 1
+    gc.stw = [mp, reason, start, then, None, 0]
+    mp.state = M_SCHED  # its G stays _Grunning; the M waits on sched.stopnote
+    if sched.stopwait > 0:
+        gc.stw[4] = rt.sim.after(STW_REPREEMPT_NS, gc.ev_stw_timeout, mp)
+        return False
+    mp.ev = rt.sim.after(0, gc.ev_stw_stopped, mp)
+    return False
+
+
+def _stwTimeout(rt: Runtime, mp: M) -> None:
+    """notetsleep(&sched.stopnote, 100us) timed out: preemptall again and keep waiting."""
+    gc = rt.gc
+    if gc.stw is None:
+        return
+    preemptall(rt, mp)
+    gc.stw[4] = rt.sim.after(STW_REPREEMPT_NS, gc.ev_stw_timeout, mp)
+
+
+def stopwaitDone(rt: Runtime) -> None:
+    """notewakeup(&sched.stopnote): the last P stopped; the initiator runs a wake-up later."""
+    gc = rt.gc
+    if gc.stw is None:
+        raise Throw("gcstopm", "stopwait reached 0 without a stop-the-world", rt.sim.now)
+    rt.sim.cancel(gc.stw[4])
+    gc.stw[4] = None
+    mp = gc.stw[0]
+    mp.ev = rt.sim.after(rt.costs.stopnote_wake_ns, gc.ev_stw_stopped, mp)
+
+
+def _stwStopped(rt: Runtime, mp: M) -> None:
+    """The end of stopTheWorldWithSema: record the stopping time, verify, do the work."""
+    gc = rt.gc
+    stw = gc.stw
+    assert stw is not None
+    mp.ev = None
+    now = rt.sim.now
+    sched = rt.sched
+    if sched.stopwait != 0:
+        raise Throw("stopTheWorld", f"stopwait={sched.stopwait} after the wait", now)
+    for pp in rt.allp:
+        if pp.status != _Pgcstop:
+            raise Throw("stopTheWorld", f"not stopped: {pp!r}", now)
+    stopping = now - stw[2]
+    if stw[1] in (stwGCSweepTerm, stwGCMarkTerm):
+        gc.stwStoppingTimeGC.record(stopping)
+    else:
+        gc.stwStoppingTimeOther.record(stopping)
+    gc.world_stopped = True
+    work_ns = stw[3](rt, mp)
+    mp.ev = rt.sim.after(work_ns, gc.ev_after_work, mp)
+
+
+def _stwAfterWork(rt: Runtime, mp: M) -> None:
+    gc = rt.gc
+    stw = gc.stw
+    assert stw is not None
+    mp.ev = None
+    now = startTheWorldWithSema(rt, mp)
+    if stw[1] == stwGCSweepTerm:
+        gc.tMark = now
+    elif stw[1] == stwGCMarkTerm:
+        c = gc.cycles[-1]
+        c.tMark = gc.tMark
+        c.tEnd = now
+        _finishCycle(rt, c)
+    # The initiator's G carries on (mallocgc / the mark worker returns).
+    mp.state = M_RUNNING
+    from goschedlab.runtime.interp import run_g
+
+    run_g(rt, mp)
+
+
+def startTheWorldWithSema(rt: Runtime, mp: M) -> int:
+    """Models proc.go: startTheWorldWithSema (spec 8.2) with procresize(gomaxprocs)."""
+    from goschedlab.runtime.proc import (
+        injectglist,
+        mget,
+        mReserveID,
+        newm,
+        pidleput,
+        wakep,
+    )
+    from goschedlab.runtime.runq import runqempty
+    from goschedlab.runtime.sysmon import sysmonwake
+
+    gc = rt.gc
+    sched = rt.sched
+    stw = gc.stw
+    assert stw is not None
+    gc.world_stopped = False
+    if rt.netpoll_hook is not None and rt.netpollInited:
+        glist = rt.netpoll_hook(rt, 0)
+        if glist:
+            injectglist(rt, mp, glist)
+    # procresize(gomaxprocs): same size; the caller's P runs again, the others go idle or
+    # get an M when they have local work.
+    own = mp.p
+    runnable: list[P] = []
+    for i in range(sched.gomaxprocs - 1, -1, -1):
+        pp = rt.allp[i]
+        if pp is own:
+            continue
+        casPstatus(rt, pp, _Pgcstop, _Pidle, "procresize")
+        if runqempty(pp):
+            pidleput(rt, pp)
+        else:
+            runnable.append(pp)
+    casPstatus(rt, own, _Pgcstop, _Prunning, "procresize")  # type: ignore[arg-type]
+    sched.gcwaiting = False
+    if sched.sysmonwait:
+        sysmonwake(rt)
+    for pp in runnable:
+        nmp = mget(rt)
+        if nmp is not None:
+            nmp.nextp = pp
+            nmp.state = M_SCHED
+            nmp.ev = rt.sim.after(rt.costs.mwake_ns, rt._ev_mwake, nmp)
+        else:
+            newm(rt, pp, False, mReserveID(rt))
+    now = rt.sim.now
+    total = now - stw[2]
+    if stw[1] in (stwGCSweepTerm, stwGCMarkTerm):
+        gc.stwTotalTimeGC.record(total)
+    else:
+        gc.stwTotalTimeOther.record(total)
+    gc.stw = None
+    wakep(rt)
+    return now
+
+
+def gcstopm(rt: Runtime, mp: M) -> bool:
+    """Models proc.go: gcstopm - stop this M's P for a pending stop-the-world, then stopm."""
+    from goschedlab.runtime.proc import _stopSpinningStats, releasep, stopm
+
+    sched = rt.sched
+    if not sched.gcwaiting:
+        raise Throw("gcstopm", "not waiting for gc", rt.sim.now)
+    if mp.spinning:
+        mp.spinning = False
+        _stopSpinningStats(rt, mp)
+        sched.nmspinning -= 1
+        if sched.nmspinning < 0:
+            raise Throw("gcstopm", "negative nmspinning", rt.sim.now)
+    pp = releasep(rt, mp)
+    casPstatus(rt, pp, _Pidle, _Pgcstop, "gcstopm")
+    pstopped(rt, "gcstopm")
+    return stopm(rt, mp)
+
+
+def pstopped(rt: Runtime, fn: str) -> None:
+    """``sched.stopwait--`` and the wake-up of the initiator at 0 (gcstopm, handoffp,
+    entersyscall_gcwait)."""
+    sched = rt.sched
+    sched.stopwait -= 1
+    if sched.stopwait < 0:
+        raise Throw(fn, "negative stopwait", rt.sim.now)
+    if sched.stopwait == 0:
+        stopwaitDone(rt)
+
+
+def assertWorldRunning(rt: Runtime, mp: M) -> None:
+    """Invariant: no goroutine runs while the world is stopped (except the stopper's)."""
+    gc = rt.gc
+    if gc.world_stopped and (gc.stw is None or gc.stw[0] is not mp):
+        raise Throw(
+            "stopTheWorldWithSema",
+            f"{mp!r} runs {mp.curg!r} while the world is stopped",
+            rt.sim.now,
+        )
+
+
+# ---------------------------------------------------------------- mark workers
+
+
+def _workerG(rt: Runtime) -> G:
+    gc = rt.gc
+    if gc.pool:
+        return gc.pool.pop()
+    gp = G(WORKER_GOID_BASE + len(gc.live_by_goid) + rt.stats.goroutines_created)
+    gp.atomicstatus = _Gwaiting
+    gp.waitreason = waitReasonGCWorkerIdle
+    gen = _gcBgMarkWorker()
+    next(gen)  # runs to the first park: the worker is parked in the pool
+    gp.gen = gen
+    gp.param = None
+    return gp
+
+
+def gcMarkWorkAvailable(rt: Runtime) -> bool:
+    """Models mgc.go: gcMarkWorkAvailable (global view: scan work left)."""
+    gc = rt.gc
+    return gc.blackenEnabled and gc.work_left > 0
+
+
+def findRunnableGCWorker(rt: Runtime, pp: P, now: int) -> G | None:
+    """Models mgcpacer.go: findRunnableGCWorker (findRunnable step E)."""
+    gc = rt.gc
+    if not gcMarkWorkAvailable(rt):
+        return None
+    if gc.dedicatedMarkWorkersNeeded > 0:
+        gc.dedicatedMarkWorkersNeeded -= 1
+        mode = gcMarkWorkerDedicatedMode
+    elif gc.fractionalUtilizationGoal == 0:
+        return None
+    else:
+        delta = now - gc.markStartTime
+        if delta > 0 and gc.fracTime[pp.id] / delta > gc.fractionalUtilizationGoal:
+            return None
+        mode = gcMarkWorkerFractionalMode
+    return _handOut(rt, pp, mode, now)
+
+
+def findRunnableIdleGCWorker(rt: Runtime, pp: P, now: int) -> G | None:
+    """findRunnable step M: an idle mark worker if work exists and an idle slot is free
+    (mgcpacer.go: addIdleMarkWorker)."""
+    gc = rt.gc
+    if not gcMarkWorkAvailable(rt) or gc.idleMarkWorkers >= gc.maxIdleMarkWorkers:
+        return None
+    gc.idleMarkWorkers += 1
+    return _handOut(rt, pp, gcMarkWorkerIdleMode, now)
+
+
+def _handOut(rt: Runtime, pp: P, mode: int, now: int) -> G:
+    gc = rt.gc
+    gp = _workerG(rt)
+    gc.mode[pp.id] = mode
+    gc.workerStart[pp.id] = now
+    casgstatus(rt, gp, _Gwaiting, _Grunnable, "findRunnableGCWorker")
+    return gp
+
+
+def gcDrain(rt: Runtime, mp: M, gp: G) -> bool:
+    """Models mgc.go: gcBgMarkWorker's drain (gcDrain / gcDrainFractional / idle): decide
+    the next chunk of mark work for this worker; ``gp.param`` tells the worker whether to
+    keep draining.  The chunk runs as CPU work of the worker G with preemption disabled."""
+    gc = rt.gc
+    pp: P = mp.p  # type: ignore[assignment]
+    mode = gc.mode[pp.id]
+    now = rt.sim.now
+    mp.locks = 0  # the previous chunk (if any) is over
+    if gc.work_left <= 0 or not gc.blackenEnabled or rt.sched.gcwaiting:
+        gp.param = False
+        if gc.phase == _GCmark and gc.work_left <= 0 and not gc.markDonePending:
+            gc.markDonePending = True
+            return gcMarkDone(rt, mp)
+        return True
+    if mode == gcMarkWorkerDedicatedMode:
+        chunk = DEDICATED_CHUNK_NS
+    elif mode == gcMarkWorkerFractionalMode:
+        if gp.preempt:
+            gp.param = False
+            return True
+        # pollFractionalWorkerExit: stop once self time / mark time > 1.2 * goal.
+        goal = 1.2 * gc.fractionalUtilizationGoal
+        selfTime = gc.fracTime[pp.id] + (now - gc.workerStart[pp.id])
+        delta = now - gc.markStartTime
+        chunk = int((goal * delta - selfTime) / (1 - goal)) if goal < 1 else DEDICATED_CHUNK_NS
+        if chunk < FRACTIONAL_MIN_NS:
+            if selfTime > 0 and now > gc.workerStart[pp.id]:
+                gp.param = False
+                return True
+            chunk = FRACTIONAL_MIN_NS
+        elif chunk > DEDICATED_CHUNK_NS:
+            chunk = DEDICATED_CHUNK_NS  # it polls preemption / gcwaiting between chunks
+    else:
+        # Idle worker: pollWork - stop when this P or the global queue has work.
+        from goschedlab.runtime.runq import runqempty
+
+        if gp.preempt or rt.sched.runqsize or not runqempty(pp):
+            gp.param = False
+            return True
+        chunk = IDLE_CHUNK_NS
+    work = chunk * 1024 // max(1, gc.mark_ns_per_kib)
+    if work >= gc.work_left:
+        work = gc.work_left
+        chunk = work * gc.mark_ns_per_kib >> 10
+    gc.work_left -= work
+    gp.cpu_left = max(1, chunk)
+    mp.locks = 1  # gcDrain runs on the system stack: not preemptible
+    gp.param = True
+    return True
+
+
+def gcBgMarkWorkerPark(rt: Runtime, mp: M, gp: G) -> bool:
+    """The worker goes back to the pool (gopark with waitReasonGCWorkerIdle); its time is
+    accounted to its mode (dedicated / fractional / idle mark time)."""
+    from goschedlab.runtime.proc import dropg, schedule
+
+    gc = rt.gc
+    mp.locks = 0
+    pp: P = mp.p  # type: ignore[assignment]
+    mode = gc.mode[pp.id]
+    if mode != gcMarkWorkerNotWorker:
+        d = rt.sim.now - gc.workerStart[pp.id]
+        if mode == gcMarkWorkerDedicatedMode:
+            gc.dedicatedMarkTime += d
+            gc.dedicatedMarkWorkersNeeded += 1  # markWorkerStop
+        elif mode == gcMarkWorkerFractionalMode:
+            gc.fractionalMarkTime += d
+            gc.fracTime[pp.id] += d
+        else:
+            gc.idleMarkTime += d
+            gc.idleMarkWorkers -= 1
+        gc.mode[pp.id] = gcMarkWorkerNotWorker
+    gp.waitreason = waitReasonGCWorkerIdle
+    casgstatus(rt, gp, 2, _Gwaiting, "gcBgMarkWorker")
+    dropg(mp, gp)
+    gp.preempt = False
+    gc.pool.append(gp)
+    return schedule(rt, mp)
+
+
+__all__ = [
+    "GCCycle",
+    "gcState",
+    "mallocgc",
+    "gcStart",
+    "gcMarkDone",
+    "gcstopm",
+    "pstopped",
+    "stopTheWorldWithSema",
+    "startTheWorldWithSema",
+    "findRunnableGCWorker",
+    "findRunnableIdleGCWorker",
+    "gcMarkWorkAvailable",
+    "assertWorldRunning",
+    "_Gdead",
+]
