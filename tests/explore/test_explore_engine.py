@@ -123,7 +123,9 @@ def test_deadlock_is_reported_with_blocked_threads() -> None:
     out = explore(_inst(lay, [t0, t1]), Config())
     assert out.violation is not None and out.violation.kind == "deadlock"
     assert len(out.violation.path) == 2  # shortest: each takes its first lock
-    assert "blocked: 0 (t0)" in out.violation.message
+    assert out.violation.message == (
+        "no thread can move; blocked: 0 (t0) at lock B, 1 (t1) at lock A"
+    )
 
 
 def test_spin_loop_is_finite_thanks_to_state_hashing() -> None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import base64
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
-from report_browser import chrome, console_errors
 
 from goschedlab.report.render import Plot, Section, TableData, render_html, render_md
 from goschedlab.report.reproduce import EXPERIMENTS, backoff_delay, reproduce
@@ -51,6 +51,9 @@ def test_quick_report_has_every_experiment_with_a_verdict(quick_report: Path) ->
     # an unavailable experiment names what is missing instead of giving numbers
     if verdicts["gc-stw"] == "not available":
         assert "not available: the runtime model has no garbage collector" in md
+    else:  # the GC model exists: per-cycle pauses in us, not the write-up's ~125 ms
+        assert verdicts["gc-stw"] == "not comparable"
+        assert "three orders of magnitude below" in md
     assert "fatal error: thread exhaustion" in md
     assert "32.7 us" in md and "1.84 s" in md and "CV 15.0 %" in md
 
@@ -97,40 +100,75 @@ def test_render_escapes_and_links() -> None:
         Section("x", "x", "x", "maybe")
 
 
-def _check_in_browser(path: Path, n_sections: int, n_tables: int, n_imgs: int) -> None:
-    drv = chrome()
-    try:
-        drv.get(path.resolve().as_uri())
-        assert drv.title.startswith("goschedlab") or drv.title == "T"
-        secs = drv.find_elements("css selector", "section")
-        assert len(secs) == n_sections
-        for s in secs:
-            assert s.find_element("css selector", "h2").text
-            assert s.find_element("css selector", ".verdict").text in (
-                "reproduced", "contradicted", "not comparable", "not available")
-            cmd = s.find_element("css selector", "pre.command").text
-            assert cmd.startswith(("goschedlab ", "cmd "))
-        assert len(drv.find_elements("css selector", "table")) == n_tables
-        imgs = drv.find_elements("css selector", "img")
-        assert len(imgs) == n_imgs
-        for img in imgs:  # decoded and laid out: a broken image has naturalWidth 0
-            assert drv.execute_script("return arguments[0].complete && "
-                                      "arguments[0].naturalWidth", img) > 0
-        assert console_errors(drv) == []
-    finally:
-        drv.quit()
+def _check_in_browser(drv: Any, path: Path, n_sections: int, n_tables: int,
+                      n_imgs: int) -> None:
+    drv.get(path.resolve().as_uri())
+    assert drv.title.startswith("goschedlab") or drv.title == "T"
+    secs = drv.find_elements("css selector", "section")
+    assert len(secs) == n_sections
+    for s in secs:
+        assert s.find_element("css selector", "h2").text
+        assert s.find_element("css selector", ".verdict").text in (
+            "reproduced", "contradicted", "not comparable", "not available")
+        cmd = s.find_element("css selector", "pre.command").text
+        assert cmd.startswith(("goschedlab ", "cmd "))
+    assert len(drv.find_elements("css selector", "table")) == n_tables
+    imgs = drv.find_elements("css selector", "img")
+    assert len(imgs) == n_imgs
+    for img in imgs:  # decoded and laid out: a broken image has naturalWidth 0
+        assert drv.execute_script("return arguments[0].complete && "
+                                  "arguments[0].naturalWidth", img) > 0
+    assert drv.console_errors() == []
 
 
-def test_synthetic_report_in_chromium(tmp_path: Path) -> None:
+def test_synthetic_report_in_chromium(tmp_path: Path, chromium: Any) -> None:
     p = tmp_path / "r.html"
     p.write_text(render_html("T", ["intro"], _synthetic()))
-    _check_in_browser(p, 2, 2, 1)  # summary table + t1
+    _check_in_browser(chromium, p, 2, 2, 1)  # summary table + t1
 
 
-def test_quick_report_in_chromium(quick_report: Path) -> None:
+def test_quick_report_in_chromium(quick_report: Path, chromium: Any) -> None:
     html = (quick_report / "report.html").read_text()
     n_sections = html.count("<section ")
     n_tables = html.count("<table")
     n_imgs = html.count("<img ")
     assert n_sections == len(EXPERIMENTS) and n_imgs >= 3 and n_tables >= 1 + len(EXPERIMENTS)
-    _check_in_browser(quick_report / "report.html", n_sections, n_tables, n_imgs)
+    _check_in_browser(chromium, quick_report / "report.html", n_sections, n_tables, n_imgs)
+
+
+def test_browser_check_sees_console_errors(tmp_path: Path, chromium: Any) -> None:
+    p = tmp_path / "bad.html"
+    p.write_text("<!DOCTYPE html><html><head><title>x</title></head><body>"
+                 "<script>throw new Error('boom-from-test')</script></body></html>")
+    chromium.get(p.resolve().as_uri())
+    errs = chromium.console_errors()
+    assert any("boom-from-test" in e for e in errs)
+
+
+def test_cli_reproduce_only_writes_both_files(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from goschedlab.cli import app
+
+    res = CliRunner().invoke(app, ["reproduce", "--quick", "--only", "thread-limit",
+                                   "--out", str(tmp_path / "r"), "--jobs", "1"])
+    assert res.exit_code == 0, res.output
+    assert str(tmp_path / "r" / "report.html") in res.output
+    md = (tmp_path / "r" / "report.md").read_text()
+    assert md.count("<a id=") == 1 and "debug.SetMaxThreads below the need" in md
+    assert "runtime: program exceeds" in md
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["reproduce", "--quick", "--full"], "--quick and --full are exclusive"),
+    (["reproduce", "--only", "nope"], "--only: unknown experiment 'nope'"),
+])
+def test_cli_reproduce_user_errors(args: list[str], needle: str,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from goschedlab.cli import main
+
+    with pytest.raises(SystemExit) as ei:
+        main(args)
+    assert ei.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and needle in err[0]

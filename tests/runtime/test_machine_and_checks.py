@@ -6,7 +6,6 @@ from collections.abc import Generator
 from typing import Any
 
 import pytest
-from rt_helpers import make_gs
 
 from goschedlab.runtime import Config, Runtime, Throw
 from goschedlab.runtime.g import _Grunnable, _Gwaiting, casgstatus
@@ -42,7 +41,7 @@ def test_fewer_cores_than_gomaxprocs_share_by_time_slicing() -> None:
     assert _cpu_fanout(2, 2) == pytest.approx(20_000_000, rel=0.05)
 
 
-def _waiting(rt: Runtime, n: int) -> list:
+def _waiting(rt: Runtime, n: int, make_gs: Any) -> list:
     gs = make_gs(rt, n)
     for gp in gs:
         casgstatus(rt, gp, _Grunnable, 2, "execute")
@@ -51,8 +50,10 @@ def _waiting(rt: Runtime, n: int) -> list:
     return gs
 
 
-def test_injectglist_with_a_p_sends_one_per_idle_p_to_global_and_rest_local(rt4: Runtime) -> None:
-    gs = _waiting(rt4, 5)
+def test_injectglist_with_a_p_sends_one_per_idle_p_to_global_and_rest_local(
+    rt4: Runtime, make_gs: Any
+) -> None:
+    gs = _waiting(rt4, 5, make_gs)
     assert rt4.sched.npidle == 3
     injectglist(rt4, rt4.m0, gs)
     # 3 idle Ps: the first 3 Gs go global and 3 Ms are started on those Ps, the rest local.
@@ -62,13 +63,13 @@ def test_injectglist_with_a_p_sends_one_per_idle_p_to_global_and_rest_local(rt4:
     assert all(gp.atomicstatus == _Grunnable for gp in gs)
 
 
-def test_injectglist_without_p_puts_all_on_global_queue(rt4: Runtime) -> None:
-    gs = _waiting(rt4, 2)
+def test_injectglist_without_p_puts_all_on_global_queue(rt4: Runtime, make_gs: Any) -> None:
+    gs = _waiting(rt4, 2, make_gs)
     injectglist(rt4, None, gs)
     assert list(rt4.sched.runq) == gs and rt4.sched.npidle == 1
 
 
-def test_check_invariants_catches_lost_and_double_queued_gs() -> None:
+def test_check_invariants_catches_lost_and_double_queued_gs(make_gs: Any) -> None:
     rt = Runtime(Config(gomaxprocs=2))
     (gp,) = make_gs(rt, 1)
     with pytest.raises(Throw, match=r"G\d+\(_Grunnable\) is on 0 run queues \(lost G\)"):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from rt_helpers import make_gs
 
 from goschedlab.runtime import Runtime, Throw
 from goschedlab.runtime.p import _Prunning
@@ -18,7 +19,7 @@ from goschedlab.runtime.runq import (
 )
 
 
-def test_runnext_kick_to_tail(rt4: Runtime) -> None:
+def test_runnext_kick_to_tail(rt4: Runtime, make_gs: Any) -> None:
     pp = rt4.allp[0]
     a, b, c = make_gs(rt4, 3)
     runqput(rt4, pp, a, True)
@@ -28,7 +29,7 @@ def test_runnext_kick_to_tail(rt4: Runtime) -> None:
     assert [runqget(pp) for _ in range(4)] == [(b, True), (a, False), (c, False), (None, False)]
 
 
-def test_overflow_moves_half_plus_new_g_to_global_queue(rt4: Runtime) -> None:
+def test_overflow_moves_half_plus_new_g_to_global_queue(rt4: Runtime, make_gs: Any) -> None:
     pp = rt4.allp[0]
     gs = make_gs(rt4, 257)
     for gp in gs[:256]:
@@ -43,7 +44,7 @@ def test_overflow_moves_half_plus_new_g_to_global_queue(rt4: Runtime) -> None:
     assert rt4.stats.runqputslow == 1
 
 
-def test_overflow_with_runnext_kick(rt4: Runtime) -> None:
+def test_overflow_with_runnext_kick(rt4: Runtime, make_gs: Any) -> None:
     pp = rt4.allp[0]
     gs = make_gs(rt4, 258)
     for gp in gs[:256]:
@@ -56,7 +57,7 @@ def test_overflow_with_runnext_kick(rt4: Runtime) -> None:
 
 
 @pytest.mark.parametrize(("n", "stolen"), [(1, 1), (2, 1), (5, 3), (8, 4), (255, 128)])
-def test_steal_half_rounded_up(rt4: Runtime, n: int, stolen: int) -> None:
+def test_steal_half_rounded_up(rt4: Runtime, n: int, stolen: int, make_gs: Any) -> None:
     victim, thief = rt4.allp[1], rt4.allp[2]
     gs = make_gs(rt4, n)
     for gp in gs:
@@ -70,7 +71,9 @@ def test_steal_half_rounded_up(rt4: Runtime, n: int, stolen: int) -> None:
     assert rt4.stats.gs_stolen == stolen
 
 
-def test_runnext_only_stolen_when_asked_and_pause_if_victim_running(rt4: Runtime) -> None:
+def test_runnext_only_stolen_when_asked_and_pause_if_victim_running(
+    rt4: Runtime, make_gs: Any
+) -> None:
     victim, thief = rt4.allp[1], rt4.allp[2]
     (gp,) = make_gs(rt4, 1)
     runqput(rt4, victim, gp, True)
@@ -84,7 +87,7 @@ def test_runnext_only_stolen_when_asked_and_pause_if_victim_running(rt4: Runtime
     assert runqsteal(rt4, thief, rt4.allp[0], True) is PAUSE  # usleep(3) first
 
 
-def test_stealwork_takes_runnext_only_on_last_pass(rt4: Runtime) -> None:
+def test_stealwork_takes_runnext_only_on_last_pass(rt4: Runtime, make_gs: Any) -> None:
     # A thief M owning P1 steals from P2 whose only G is in runnext; P2 is not running
     # (idle with a G is impossible in Go, so make P2 look busy but not _Prunning: _Psyscall).
     from goschedlab.runtime.m import M
@@ -117,7 +120,7 @@ def test_stealwork_takes_runnext_only_on_last_pass(rt4: Runtime) -> None:
     assert p2.status == _Psyscall
 
 
-def test_globrunqget_batch_rule(rt4: Runtime) -> None:
+def test_globrunqget_batch_rule(rt4: Runtime, make_gs: Any) -> None:
     pp = rt4.allp[0]
     gs = make_gs(rt4, 10)
     for gp in gs:
@@ -129,7 +132,7 @@ def test_globrunqget_batch_rule(rt4: Runtime) -> None:
     assert pp.runqsize == 2 and rt4.sched.runqsize == 6
 
 
-def test_globrunqget_capped_at_half_the_local_queue(rt4: Runtime) -> None:
+def test_globrunqget_capped_at_half_the_local_queue(rt4: Runtime, make_gs: Any) -> None:
     pp = rt4.allp[0]
     for gp in make_gs(rt4, 1000):
         globrunqput(rt4, gp)
@@ -137,7 +140,7 @@ def test_globrunqget_capped_at_half_the_local_queue(rt4: Runtime) -> None:
     assert pp.runqsize == 127 and rt4.sched.runqsize == 872
 
 
-def test_double_queueing_throws_naming_go_function(rt4: Runtime) -> None:
+def test_double_queueing_throws_naming_go_function(rt4: Runtime, make_gs: Any) -> None:
     (gp,) = make_gs(rt4, 1)
     runqput(rt4, rt4.allp[0], gp, False)
     with pytest.raises(Throw, match=r"^globrunqput: G\d+\(_Grunnable\) is already on a run queue"):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
-from rt_helpers import make_gs
 
 from goschedlab.errors import UserInputError
 from goschedlab.runtime import Costs, Runtime, Throw, load_costs
@@ -31,7 +31,9 @@ def test_legal_g_table_is_spec_2_2() -> None:
     assert len(LEGAL_G_PAIRS) == 16
 
 
-def test_illegal_g_transition_throws_with_go_function_g_from_to_and_time(rt4: Runtime) -> None:
+def test_illegal_g_transition_throws_with_go_function_g_from_to_and_time(
+    rt4: Runtime, make_gs: Any
+) -> None:
     (gp,) = make_gs(rt4, 1)
     rt4.sim.try_advance(1234)
     with pytest.raises(Throw) as ei:
@@ -65,14 +67,14 @@ def test_wirep_rejects_a_busy_p(rt4: Runtime) -> None:
     acquirep(rt4, M(9), pp)
 
 
-def test_g_run_twice_is_detected(rt4: Runtime) -> None:
+def test_g_run_twice_is_detected(rt4: Runtime, make_gs: Any) -> None:
     (gp,) = make_gs(rt4, 1)
     execute(rt4, rt4.m0, gp, False)
     with pytest.raises(Throw, match="^execute: .*run twice"):
         execute(rt4, rt4.m0, gp, False)
 
 
-def test_latency_sampling_one_in_eight(rt4: Runtime) -> None:
+def test_latency_sampling_one_in_eight(rt4: Runtime, make_gs: Any) -> None:
     # trackingSeq % 8 == 0 on a transition out of running starts tracking one episode.
     (gp,) = make_gs(rt4, 1)
     gp.tracking = False

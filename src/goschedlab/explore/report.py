@@ -173,12 +173,13 @@ def replay(inst: Instance, memory: str, path: list[Transition]) -> Replay:
 
 
 def format_table(inst: Instance, rep: Replay) -> str:
-    """Numbered steps, one column per thread (Go function: operation location value [event])."""
+    """Numbered steps, one column per thread: ``goFunction:line: operation location value``
+    (line = line of the model source), with memory events (store buffered, made visible)."""
     n = len(inst.threads)
     rows = []
     for s in rep.steps:
         cols = [""] * n
-        cols[s.thread] = f"{s.func}: {s.text}" if s.func != "(memory)" else s.text
+        cols[s.thread] = f"{s.func}:{s.line}: {s.text}" if s.func != "(memory)" else s.text
         rows.append((s.number, cols))
     titles = [f"{t}: {inst.thread_names[t]}" for t in range(n)]
     width = [max([len(titles[t])] + [len(r[1][t]) for r in rows]) for t in range(n)]

@@ -38,6 +38,7 @@ from typing import Any
 from goschedlab.explore.atomics import (
     AWAIT,
     FENCE,
+    KIND_NAMES,
     LOAD,
     SC,
     STORE,
@@ -246,11 +247,15 @@ class Explorer:
             full, _ = self.successors(state[:2] + (-1, 0), False)
             if full:
                 return None  # only cut by the preemption bound, not a deadlock
-        blocked = [
-            f"{tid} ({self.inst.thread_names[tid]}) at {self.nodes[nid].op[0]}"
-            for tid, nid in enumerate(nodes)
-            if self.nodes[nid].status == RUN
-        ]
+        blocked = []
+        for tid, nid in enumerate(nodes):
+            node = self.nodes[nid]
+            if node.status == RUN:
+                op = node.op
+                where = f" {op[1].name}" if op[1] is not None else ""
+                blocked.append(
+                    f"{tid} ({self.inst.thread_names[tid]}) at {KIND_NAMES[op[0]]}{where}"
+                )
         return ("deadlock", "no thread can move; blocked: " + ", ".join(blocked), None)
 
     # -- searches --------------------------------------------------------------------------
@@ -398,8 +403,10 @@ class Explorer:
             reduced_states=reduced,
             max_depth=max_depth,
             seconds=time.perf_counter() - t0,
-            complete=complete and violation is None,
-            mode="dfs" + ("+persistent+sleep" if use_sleep else "+persistent" if reduce else ""),
+            complete=complete and violation is None and self.pb is None,
+            mode="dfs"
+            + ("+persistent+sleep" if use_sleep else "+persistent" if reduce else "")
+            + (f"+preemption-bound={self.pb}" if self.pb is not None else ""),
         )
         self.slept = slept
         return violation, stats, finals

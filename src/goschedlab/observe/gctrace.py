@@ -44,8 +44,7 @@ def fmtNSAsMS(ns: int) -> str:
 def format_gctrace(c: Any) -> str:
     """One gctrace=1 line for a finished cycle (no trailing newline)."""
     clock = "+".join(
-        fmtNSAsMS(v)
-        for v in (c.tMark - c.tSweepTerm, c.tMarkTerm - c.tMark, c.tEnd - c.tMarkTerm)
+        fmtNSAsMS(v) for v in (c.tMark - c.tSweepTerm, c.tMarkTerm - c.tMark, c.tEnd - c.tMarkTerm)
     )
     u1 = fmtNSAsMS(c.stwprocs * (c.tMark - c.tSweepTerm))
     u2 = fmtNSAsMS(c.assistTime)

@@ -110,6 +110,9 @@ def run_full(spec: RunSpec) -> tuple[dict[str, float], dict[str, Any]]:
     if spec.allow_death:
         m["died"] = 0.0
     details: dict[str, Any] = {"latency": out.result.get("latency", {})}
+    gc = getattr(out.runtime, "gc", None)
+    cycles = getattr(gc, "cycles", None) or []
+    details["gc_pauses_ns"] = [int(c.pause_ns) for c in cycles]  # both STWs of each cycle
     for k in spec.keep:
         details[k] = out.result.get(k)
     return m, details

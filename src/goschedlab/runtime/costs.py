@@ -90,6 +90,8 @@ class Costs:
     startCycle, root preparation): assumed; gctrace c1 minimum 13 us."""
     gc_markterm_ns: int = 5_000
     """Work done with the world stopped at mark termination: gctrace c3 minimum 5 us."""
+    netread_ns: int = 500
+    """A non-blocking read(2) on a socket plus the pollDesc checks of NetRead: assumed."""
     stopnote_wake_ns: int = 3_000
     """The last P to stop wakes the stopping thread (notewakeup(&sched.stopnote)); its vCPU
     is not halted (it just ran): assumed."""

@@ -34,8 +34,9 @@ Mark workers (simplified but stated)
     or fractional (while the P's fractional time / mark time is below the goal); step M as
     idle worker when the P would otherwise go idle.  A worker does mark work in CPU chunks:
     dedicated workers 100 us chunks until no work is left (non-preemptible, as gcDrain on the
-    system stack; Go's drain also polls gcwaiting, so a chunk bounds the STW delay), fractional workers until their P exceeds 1.2 x the fractional goal
-    (pollFractionalWorkerExit), idle workers 100 us chunks while their P has no runnable G.
+    system stack; Go's drain also polls gcwaiting, so a chunk bounds the STW delay);
+    fractional workers until their P exceeds 1.2 x the fractional goal
+    (pollFractionalWorkerExit); idle workers 100 us chunks while their P has no runnable G.
     Work is credited when a chunk starts.
 
 Assists (simplified but stated)
@@ -180,7 +181,7 @@ class gcState:
         "totalGCTime", "startPending", "markDonePending", "stw", "stwStoppingTimeGC",
         "stwStoppingTimeOther", "stwTotalTimeGC", "stwTotalTimeOther", "cycles", "gctrace",
         "trace_lines", "trace_sink", "stwprocs", "mark_ns_per_kib", "malloc_ns_per_kib",
-        "ev_stw_timeout", "ev_stw_stopped", "ev_after_work", "world_stopped",
+        "ev_stw_timeout", "ev_stw_stopped", "ev_after_work", "world_stopped", "stw_log",
     )  # fmt: skip
 
     def __init__(self, rt: Runtime, gcpercent: int, gctrace: bool) -> None:
@@ -233,6 +234,8 @@ class gcState:
         self.ev_stw_stopped = lambda mp: _stwStopped(rt, mp)
         self.ev_after_work = lambda mp: _stwAfterWork(rt, mp)
         self.world_stopped = False
+        self.stw_log: list[tuple[str, int, int, int]] = []
+        """(reason, stop requested, all Ps stopped, world restarted) per stop-the-world."""
         self.commit()
 
     # ------------------------------------------------------------------ pacer
@@ -515,6 +518,7 @@ def _stwStopped(rt: Runtime, mp: M) -> None:
     else:
         gc.stwStoppingTimeOther.record(stopping)
     gc.world_stopped = True
+    stw[5] = now
     work_ns = stw[3](rt, mp)
     mp.ev = rt.sim.after(work_ns, gc.ev_after_work, mp)
 
@@ -592,6 +596,7 @@ def startTheWorldWithSema(rt: Runtime, mp: M) -> int:
         gc.stwTotalTimeGC.record(total)
     else:
         gc.stwTotalTimeOther.record(total)
+    gc.stw_log.append((stw[1], stw[2], stw[5], now))
     gc.stw = None
     wakep(rt)
     return now

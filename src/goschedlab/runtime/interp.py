@@ -1,8 +1,9 @@
 """The goroutine interpreter: an M executing its ``curg``'s ops with Go's semantics.
 
-``run_g`` is the actor step of an M in state M_RUNNING.  It first pays the M's ``debt``
-(runtime work already done), then feeds the G's generator until an op blocks, a CPU burst
-must wait for the clock, or the G leaves the M.  Steps whose end precedes every pending
+``run_g`` is the actor step of an M in state M_RUNNING.  It feeds the G's generator until an
+op blocks, a CPU burst must wait for the clock, or the G leaves the M.  The M's ``debt`` (ns
+of runtime work already done) is paid lazily: before any op other Ms can observe, and at the
+start of a CPU burst.  Steps whose end precedes every pending
 engine event advance the clock inline (``Simulation.try_advance``) instead of going through
 the heap; a G that leaves the M (park, exit, Gosched, preemption) is followed by
 ``schedule`` in the same loop, so an M runs many goroutines without recursion.
@@ -17,9 +18,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from goschedlab.runtime.chan import chanrecv, chansend, closechan
-from goschedlab.runtime.g import waitReasonSleep
+from goschedlab.runtime.g import waitReasonIOWait, waitReasonSleep
 from goschedlab.runtime.gc import assertWorldRunning, mallocgc
 from goschedlab.runtime.m import M_RUNNING, M
+from goschedlab.runtime.netpoll import netread
 from goschedlab.runtime.proc import (
     goexit0,
     gopark,
@@ -90,7 +92,7 @@ def run_g(rt: Runtime, mp: M) -> None:
             return
         # Preemption point (function prologue; also stops a burst cut by SIGURG).
         if gp.preempt and mp.locks == 0:
-            if _payDebt(rt, mp, gp, None):
+            if _payDebt(rt, mp):
                 return
             if gopreempt_m(rt, mp, gp):
                 continue
@@ -150,10 +152,6 @@ def run_g(rt: Runtime, mp: M) -> None:
         if cls is Cpu:
             if op.ns > 0:
                 gp.cpu_left = op.ns
-            continue
-        if cls is Alloc:
-            rt.stats.alloc_bytes += op.nbytes
-            mallocgc(rt, mp, gp, op.nbytes, op.live)  # gc.py: cost, pacer, assists
             continue
         # Shared-state ops: first bring the clock to this M's local time.
         if mp.debt:
@@ -222,8 +220,15 @@ def run_g(rt: Runtime, mp: M) -> None:
                 if goyield(rt, mp, gp):
                     continue
                 return
+        elif cls is Alloc:
+            # Shared: heapLive, the GC trigger and assists (gc.py: mallocgc).
+            stats.alloc_bytes += op.nbytes
+            mallocgc(rt, mp, gp, op.nbytes, op.live)
         elif cls is NetRead:
-            raise NotImplementedError("NetRead: the network poller model is not implemented yet")
+            if not netread(rt, mp, gp, op.conn):  # netpoll.py: data pending, or park
+                if gopark(rt, mp, gp, waitReasonIOWait):
+                    continue
+                return
         else:
             rt_exec = getattr(op, "rt_exec", None)  # runtime-internal ops (gc.py, netpoll.py)
             if rt_exec is None:
@@ -233,7 +238,7 @@ def run_g(rt: Runtime, mp: M) -> None:
             return
 
 
-def _payDebt(rt: Runtime, mp: M, gp: object, op: object) -> bool:
+def _payDebt(rt: Runtime, mp: M) -> bool:
     """Bring the clock to the M's local time; True if an event must do it (caller returns)."""
     if not mp.debt:
         return False

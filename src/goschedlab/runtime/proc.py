@@ -27,13 +27,13 @@ from goschedlab.runtime.g import (
     casgstatus,
     gTrackingPeriod,
 )
-from goschedlab.runtime.m import M_IDLE, M_NETPOLL, M_RUNNING, M_SCHED, M
 from goschedlab.runtime.gc import (
     findRunnableGCWorker,
     findRunnableIdleGCWorker,
     gcstopm,
 )
 from goschedlab.runtime.gc import pstopped as gc_pstopped
+from goschedlab.runtime.m import M_IDLE, M_NETPOLL, M_RUNNING, M_SCHED, M
 from goschedlab.runtime.p import P, _Pgcstop, _Pidle, _Prunning, casPstatus
 from goschedlab.runtime.runq import (
     PAUSE,

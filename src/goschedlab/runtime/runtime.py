@@ -176,6 +176,7 @@ class Runtime:
         self.netpollInited = False
         self.netpollWaiters = 0
         self.netpoll_m: M | None = None
+        self.net: Any = None  # netpoll.Netpoller, created by the first NetRead
         # Network poller hook (issue 3): netpoll_hook(rt, delay) -> list of _Gwaiting Gs whose
         # I/O is ready (delay 0: non-blocking; -1: the blocking poll just returned).
         self.netpoll_hook: Callable[[Runtime, int], list[G]] | None = None

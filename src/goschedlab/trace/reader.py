@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+from array import array
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ import numpy as np
 from goschedlab.trace import wire
 from goschedlab.trace.generation import Generation, open_trace
 from goschedlab.trace.order import EvSync, Ordering, Record
-from goschedlab.trace.states import G_STATE_NAMES, P_STATE_NAMES, TraceBuilder
+from goschedlab.trace.states import G_STATE_NAMES, GI_COLS, P_STATE_NAMES, PI_COLS, TraceBuilder
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -192,17 +193,17 @@ def read(path: str | os.PathLike[str], *, events: bool = True) -> Trace:
                 np.searchsorted(sorted(names), codes), [names[c] for c in sorted(names)]))
         else:
             ev = pd.DataFrame(columns=cols[:1] + ["name"] + cols[1:])
-        gi = _df(b.gi, ["goid", "state", "start_ns", "end_ns", "reason", "p", "next_state",
-                        "left_censored", "right_censored"])
-        if not gi.empty:
-            gi["state"] = gi["state"].map(_G_LOWER)
-            gi["next_state"] = gi["next_state"].map(lambda s: _G_LOWER.get(s, ""))
-        gi.insert(4, "duration_ns", gi["end_ns"] - gi["start_ns"])
-        pi = _df(b.pi, ["p", "state", "start_ns", "end_ns", "m", "left_censored",
-                        "right_censored"])
-        if not pi.empty:
-            pi["state"] = pi["state"].map(lambda s: P_STATE_NAMES[s].lower())
-        pi.insert(4, "duration_ns", pi["end_ns"] - pi["start_ns"])
+        gi = _intervals(b.gi, GI_COLS, window[0])
+        gi["state"] = pd.Categorical.from_codes(gi["state"] + 1, _G_CATS)
+        gi["next_state"] = pd.Categorical.from_codes(gi["next_state"] + 2, ["", *_G_CATS])
+        names = np.array(b.reason_names or [""], dtype=object)
+        gi["reason"] = names[gi["reason"].to_numpy()]
+        gi = gi[["goid", "state", "start_ns", "end_ns", "duration_ns", "reason", "p",
+                 "next_state", "left_censored", "right_censored"]]
+        pi = _intervals(b.pi, PI_COLS, window[0])
+        pi["state"] = pd.Categorical.from_codes(pi["state"] + 1, _P_CATS)
+        pi = pi[["p", "state", "start_ns", "end_ns", "duration_ns", "m", "left_censored",
+                 "right_censored"]]
         stw = _df(b.stw, ["start_ns", "end_ns", "kind", "goid", "p"])
         stw.insert(2, "duration_ns", (stw["end_ns"] - stw["start_ns"]).where(stw["end_ns"] >= 0))
         gc = _df(b.gc, ["seq", "start_ns", "end_ns"])
@@ -223,7 +224,24 @@ def read(path: str | os.PathLike[str], *, events: bool = True) -> Trace:
         )
 
 
-_G_LOWER = {k: v.lower() for k, v in G_STATE_NAMES.items()}
+_G_CATS = [G_STATE_NAMES[k].lower() for k in range(-1, 5)]  # code + 1 -> name
+_P_CATS = [P_STATE_NAMES[k].lower() for k in range(-1, 3)]
+
+
+def _intervals(flat: array, cols: list[str], t0: int) -> pd.DataFrame:
+    """Flat int64 interval columns -> DataFrame with duration and censoring flags; intervals
+    that began in an Undetermined state start at the window start ``t0``."""
+    import pandas as pd
+
+    a = np.frombuffer(flat, dtype=np.int64).reshape(-1, len(cols)) if len(flat) else \
+        np.zeros((0, len(cols)), np.int64)
+    df = pd.DataFrame(a, columns=cols)
+    left = (df["flags"] & 1).astype(bool)
+    df.loc[left, "start_ns"] = t0
+    df["left_censored"] = left
+    df["right_censored"] = (df["flags"] & 2).astype(bool)
+    df["duration_ns"] = df["end_ns"] - df["start_ns"]
+    return df.drop(columns="flags")
 
 
 def read_frames(path: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:

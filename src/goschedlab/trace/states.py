@@ -31,6 +31,9 @@ from goschedlab.trace import wire
 from goschedlab.trace.generation import Frame, Generation
 from goschedlab.trace.order import EvSync, Ordering, Record
 
+GI_COLS = ["goid", "state", "start_ns", "end_ns", "reason", "p", "next_state", "flags"]
+PI_COLS = ["p", "state", "start_ns", "end_ns", "m", "flags"]
+
 # Goroutine states (Go's GoState values, Undetermined = -1).
 G_UNDETERMINED, G_NOTEXIST, G_RUNNABLE, G_RUNNING, G_SYSCALL, G_WAITING = -1, 0, 1, 2, 3, 4
 G_STATE_NAMES = {
@@ -91,9 +94,14 @@ class TraceBuilder:
         self.kind_counts: Counter[str] = Counter()
         self.type_counts: Counter[str] = Counter()
         self.wire_counts: Counter[str] = Counter()
-        # goroutine intervals: g, state, start, end, reason, p, next_state, lcens, rcens
-        self.gi: list[tuple[int, int, int, int, str, int, int, bool, bool]] = []
-        self.pi: list[tuple[int, int, int, int, int, bool, bool]] = []  # p, state, s, e, m, l, r
+        # Goroutine intervals, flat int64 columns of GI_COLS (reason = index in reason_names,
+        # flags: 1 left-censored, 2 right-censored); P intervals likewise (PI_COLS).
+        self.gi = array("q")
+        self.pi = array("q")
+        self.reason_names: list[str] = []
+        self._rcode: dict[str, int] = {}
+        self._gtc = [0] * 64
+        self._ptc = [0] * 64
         self.gstate: dict[int, list] = {}  # g -> [state, since, reason, p, lcens]
         self.pstate: dict[int, list] = {}  # p -> [state, since, m, lcens]
         self.creations: list[tuple[int, int, int, str, str, str]] = []
@@ -118,18 +126,22 @@ class TraceBuilder:
 
     # -- transitions --------------------------------------------------------------------
     def _g(self, g: int, frm: int, to: int, t: int, reason: str, p: int) -> None:
-        """Apply one goroutine transition (Go: goStateTransition) to the interval lists."""
+        """Apply one goroutine transition (Go: goStateTransition) to the interval columns."""
         if self.first_t is None:
             self.first_t = t
         self.last_t = t
-        self.transition_counts[f"Goroutine {G_STATE_NAMES[frm]}->{G_STATE_NAMES[to]}"] += 1
+        self._gtc[(frm + 1) * 8 + to + 1] += 1
         if self.keep_transitions:
             self.transitions.append((t, "Goroutine", g, frm, to, reason))
+        rc = self._rcode.get(reason)
+        if rc is None:
+            rc = self._rcode[reason] = len(self.reason_names)
+            self.reason_names.append(reason)
         st = self.gstate.get(g)
-        if frm == G_UNDETERMINED or frm == G_NOTEXIST:
+        if frm <= 0:  # Undetermined or NotExist: a new lifetime (or the first sight of one)
             if st is not None and st[0] != G_NOTEXIST and frm == G_NOTEXIST:
                 raise InternalError(f"trace builder: goroutine {g} created twice")
-            self.gstate[g] = [to, t, reason, p, frm == G_UNDETERMINED]
+            self.gstate[g] = [to, t, rc, p, frm == G_UNDETERMINED]
             return
         if st is None or st[0] != frm:
             have = None if st is None else G_STATE_NAMES[st[0]]
@@ -139,33 +151,32 @@ class TraceBuilder:
             )
         if frm == to:  # reaffirmation: no new interval
             return
-        start = st[1]
-        self.gi.append((g, frm, start, t, st[2], st[3], to, st[4], False))
+        self.gi.extend((g, frm, st[1], t, st[2], st[3], to, st[4]))
         st[0] = to
         st[1] = t
-        st[2] = reason
+        st[2] = rc
         st[3] = p
-        st[4] = False
+        st[4] = 0
 
     def _p(self, pid: int, frm: int, to: int, t: int, m: int) -> None:
         """Apply one P transition (Go: procStateTransition)."""
         if self.first_t is None:
             self.first_t = t
         self.last_t = t
-        self.transition_counts[f"Proc {P_STATE_NAMES[frm]}->{P_STATE_NAMES[to]}"] += 1
+        self._ptc[(frm + 1) * 8 + to + 1] += 1
         if self.keep_transitions:
             self.transitions.append((t, "Proc", pid, frm, to, ""))
         st = self.pstate.get(pid)
-        if st is None or frm in (P_UNDETERMINED, P_NOTEXIST):
+        if st is None or frm <= 0:
             self.pstate[pid] = [to, t, m, frm == P_UNDETERMINED]
             return
         if frm == to:
             return
-        self.pi.append((pid, st[0], st[1], t, st[2], st[3], False))
+        self.pi.extend((pid, st[0], st[1], t, st[2], st[3]))
         st[0] = to
         st[1] = t
         st[2] = m
-        st[3] = False
+        st[3] = 0
 
     # -- main loop ----------------------------------------------------------------------
     def feed(self, records: Iterable[Record], ordering: Ordering) -> None:  # noqa: C901
@@ -293,31 +304,25 @@ class TraceBuilder:
             self.wire_counts[k] += v
 
     def _close(self) -> None:
-        """Close open intervals at the window end (right-censored); back-date Undetermined."""
+        """Close open intervals at the window end (right-censored); back-date Undetermined;
+        turn the transition tallies into Go's ``"Goroutine Runnable->Running"`` keys."""
+        for k, n in enumerate(self._gtc):
+            if n:
+                frm, to = k // 8 - 1, k % 8 - 1
+                self.transition_counts[f"Goroutine {G_STATE_NAMES[frm]}->{G_STATE_NAMES[to]}"] += n
+        for k, n in enumerate(self._ptc):
+            if n:
+                frm, to = k // 8 - 1, k % 8 - 1
+                self.transition_counts[f"Proc {P_STATE_NAMES[frm]}->{P_STATE_NAMES[to]}"] += n
         t0 = self.first_t if self.first_t is not None else 0
         t1 = self.last_t
-        gi = []
-        for row in self.gi:
-            if row[7]:  # left-censored: from the window start
-                row = (row[0], row[1], t0, *row[3:])
-            gi.append(row)
         for g, st in self.gstate.items():
-            if st[0] in (G_NOTEXIST,):
-                continue
-            start = t0 if st[4] else st[1]
-            gi.append((g, st[0], start, t1, st[2], st[3], -2, st[4], True))
-        self.gi = gi
-        pi = []
-        for row in self.pi:
-            if row[5]:
-                row = (row[0], row[1], t0, *row[3:])
-            pi.append(row)
+            if st[0] != G_NOTEXIST:
+                self.gi.extend((g, st[0], st[1], t1, st[2], st[3], -2, int(st[4]) | 2))
         for pid, st in self.pstate.items():
-            if st[0] == P_NOTEXIST:
-                continue
-            start = t0 if st[3] else st[1]
-            pi.append((pid, st[0], start, t1, st[2], st[3], True))
-        self.pi = pi
+            if st[0] != P_NOTEXIST:
+                self.pi.extend((pid, st[0], st[1], t1, st[2], int(st[3]) | 2))
+        self.window = (t0, t1)
         for g, (s, kind, p) in self._open_stw.items():
             self.stw.append((s, -1, kind, g, p))
         if self._gc_open is not None:

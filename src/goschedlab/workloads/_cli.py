@@ -11,7 +11,7 @@ from rich.table import Table
 
 from goschedlab.errors import UserInputError
 from goschedlab.observe.result import go_float, write_json_atomic
-from goschedlab.workloads.driver import builtin_registry, simulate
+from goschedlab.workloads.driver import model_registry, simulate
 
 
 def _fmt(v: Any) -> str:
@@ -127,7 +127,7 @@ def simulate_command(
 
 def workloads_command() -> None:
     """List the built-in workloads with their parameters, defaults and named settings."""
-    for sc in builtin_registry():
+    for sc in model_registry():
         typer.echo(f"{sc.name}: {sc.summary}")
         for p in sc.params:
             kind = {int: "int", float: "float", str: "string"}[p.kind]

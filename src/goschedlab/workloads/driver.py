@@ -17,7 +17,7 @@ from goschedlab.errors import UserInputError
 from goschedlab.observe.metrics import mcount, probe_runtime
 from goschedlab.observe.result import build_result
 from goschedlab.observe.schedtrace import SchedTrace
-from goschedlab.workloads.corpus import BUILTIN
+from goschedlab.workloads.corpus import BUILTIN, EXTRA
 from goschedlab.workloads.report import Report
 from goschedlab.workloads.scenario import Registry, Scenario
 
@@ -37,6 +37,12 @@ class SimulatedProgramDied(UserInputError):
 def builtin_registry() -> Registry:
     """A fresh registry holding the built-in corpus scenarios."""
     return Registry(BUILTIN)
+
+
+def model_registry() -> Registry:
+    """The corpus scenarios plus the model-only ones (``corpus.EXTRA``, e.g. net-server):
+    what ``simulate`` and ``goschedlab workloads`` use when no registry is given."""
+    return Registry(BUILTIN + EXTRA)
 
 
 @dataclass(slots=True)
@@ -89,7 +95,7 @@ def simulate(
     :class:`SimulatedProgramDied` (a UserInputError) if the program dies as Go would (deadlock,
     thread limit).
     """
-    sc = workload if isinstance(workload, Scenario) else (registry or builtin_registry()).get(
+    sc = workload if isinstance(workload, Scenario) else (registry or model_registry()).get(
         workload
     )
     params = sc.resolve(setting, overrides)

@@ -226,8 +226,30 @@ class Unlock(Op):
         self.mu = mu
 
 
+class Conn:
+    """A network connection fed by an arrival process (``goschedlab.runtime.netpoll``).
+
+    ``arrivals``: absolute virtual times (ns, ascending) at which one request becomes
+    readable (Poisson or trace-driven; build them with a seeded generator).  ``close_at``:
+    time after which, once every arrival was read, reads return EOF (None: never).
+    The runtime owns ``pd`` (its pollDesc); workloads only create the connection.
+    """
+
+    __slots__ = ("arrivals", "close_at", "pd", "id")
+
+    def __init__(self, arrivals: Any = (), close_at: int | None = None, id: int = 0) -> None:
+        self.arrivals = list(arrivals)
+        self.close_at = close_at
+        self.pd: Any = None
+        self.id = id
+
+    def __repr__(self) -> str:
+        return f"Conn({self.id})"
+
+
 class NetRead(Op):
-    """Block reading a network connection until the netpoller reports it ready (issue 3)."""
+    """Read one request from ``conn`` (``Conn``): resumes with its arrival time, or None at
+    EOF; parks ("IO wait") until the netpoller reports the connection ready."""
 
     __slots__ = ("conn",)
 

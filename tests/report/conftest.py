@@ -1,8 +1,10 @@
-"""Headless Chromium for the report tests (selenium + Debian's chromium/chromium-driver).
+"""Fixtures of the report tests: headless Chromium (selenium + Debian's chromium and
+chromium-driver).
 
-``chrome()`` returns a WebDriver or calls ``pytest.skip`` with the reason when Chromium cannot
-be found or installed.  It installs the Debian packages itself when running as root with apt
-(CI); elsewhere it only uses what is installed.
+``chromium`` yields a WebDriver (with ``.console_errors()`` returning the SEVERE browser-log
+entries) or skips with the reason when Chromium cannot be found or installed.  It installs
+the Debian packages itself when running as root with apt (CI); elsewhere it only uses what is
+installed.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -56,3 +59,13 @@ def chrome() -> Any:
 def console_errors(drv: Any) -> list[str]:
     """SEVERE browser console entries (JS errors, failed resources)."""
     return [e["message"] for e in drv.get_log("browser") if e.get("level") == "SEVERE"]
+
+
+@pytest.fixture
+def chromium() -> Iterator[Any]:
+    drv = chrome()
+    drv.console_errors = lambda: console_errors(drv)
+    try:
+        yield drv
+    finally:
+        drv.quit()
