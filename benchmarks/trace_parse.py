@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -32,15 +31,25 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "data" / "traces"))
 
 CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 mode, path = sys.argv[1], sys.argv[2]
+
+
+def status_kb(key):
+    # /proc/self/status, not ru_maxrss: Linux carries ru_maxrss over exec from the parent.
+    for line in open("/proc/self/status"):
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    return 0
+
+
 import numpy  # noqa: F401
 import goschedlab.trace as T
 from goschedlab.trace import wire
 from goschedlab.trace.generation import iter_generations, open_trace
 if mode == "intervals":
     import pandas  # noqa: F401
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+base = status_kb("VmRSS")
 t0 = time.perf_counter()
 n = 0
 largest = 0
@@ -60,14 +69,10 @@ else:
     t = T.read(path, events=False)
     n = len(t.goroutine_intervals)
 dt = time.perf_counter() - t0
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = status_kb("VmHWM")
 print(json.dumps({"seconds": dt, "n": n, "base_kb": base, "peak_kb": peak,
                   "largest_gen": largest}))
 """
-
-
-def _child_rss_kb() -> int:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 
 
 def run_go(go: str, env: dict[str, str], level: int, path: Path) -> tuple[float, int]:
@@ -110,6 +115,7 @@ def main() -> None:
     args = ap.parse_args()
 
     import regen
+
     from goschedlab.realgo import ensure_go
 
     tc = ensure_go("1.23.1", quiet=True)

@@ -80,6 +80,7 @@ def test_violation_exits_1_and_replay_reproduces(
             "replay step",
         ),
         (["explore"], "expected a MODEL name"),
+        (["explore", "runq", "--json", "/nonexistent-dir/x.json"], "directory does not exist"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(
@@ -97,3 +98,11 @@ def test_random_mode_is_seeded(capsys: pytest.CaptureFixture[str]) -> None:
     assert a[0] == b[0] == 1
     strip = [ln for ln in a[1].splitlines() if not ln.startswith("statistics")]
     assert strip == [ln for ln in b[1].splitlines() if not ln.startswith("statistics")]
+
+
+def test_litmus_model_prints_its_outcome_set(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(["explore", "litmus-MP", "--memory", "tso"], capsys)
+    assert code == 0
+    assert "outcomes (r0,r1): (0,0) (0,1) (1,1)\n" in out
+    code, out, _ = _run(["explore", "litmus-MP", "--memory", "arm"], capsys)
+    assert "outcomes (r0,r1): (0,0) (0,1) (1,0) (1,1)\n" in out

@@ -73,3 +73,21 @@ def test_runq_covers_overflow_runnext_and_steals() -> None:
     heads = {f[loc["p0.runqhead"]] for f in out.finals}
     assert sizes == {0, 3}  # half of 4 plus the kicked G, or nothing
     assert heads == {2, 3, 4}
+
+
+def test_runqgrab_inconsistent_branch_is_reached() -> None:
+    # variant-no-bound-recheck passing means something only if a thief really reads h and t
+    # with t - h > capacity; thread-state fingerprints hold each frame's locals, so look there
+    from goschedlab.explore.scheduler import Explorer
+
+    ex = Explorer(_build("runq"), Config(memory="sc"))
+    v, _, _ = ex.dfs()
+    assert v is None
+    ns = {
+        dict(frame_locals).get("n")
+        for key in ex.table.index
+        if len(key) == 2
+        for code, _, frame_locals in key[1]
+        if code.co_name == "runqgrab"
+    }
+    assert 3 in ns  # n = (t-h) - (t-h)/2 = 3 > 4/2 for t - h = 5 > capacity

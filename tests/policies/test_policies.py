@@ -117,6 +117,22 @@ def test_locked_steal_contention_waits_for_the_holder() -> None:
     assert pol.locks_runq is True
 
 
+def test_remote_node_transfers_pay_the_numa_extra() -> None:
+    c = Costs()
+    rt = _fake_rt(costs=c)
+    rt.config.numa_nodes = 2  # Ps 0,1 on node 0; Ps 2,3 on node 1
+    pol = policies.get("hotfix").bind(rt)
+    assert pol.node == [0, 0, 1, 1]
+    p0, p1, p2 = rt.allp[:3]
+    assert pol.steal_extra_cost_ns(p2, p0, 0) == c.locked_instr_ns + c.cacheline_transfer_ns \
+        + c.numa_remote_ns
+    assert pol.statistics()["policy_remote_steals"] == 1
+    rt.sim.now = 10**6  # window over; the line now sits on node 1 (last holder P2)
+    assert pol.steal_extra_cost_ns(p1, p0, 0) == c.locked_instr_ns + c.cacheline_transfer_ns \
+        + c.numa_remote_ns
+    assert pol.statistics()["policy_remote_steals"] == 1  # P1 -> P0 is a same-node steal
+
+
 def test_hotfix_steal_waits_for_an_inflight_exchange() -> None:
     c = Costs()
     rt = _fake_rt(costs=c)

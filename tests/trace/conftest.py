@@ -1,27 +1,15 @@
-"""Shared paths for the trace-reader tests."""
+"""Fixtures for the trace-reader tests (paths live in trace_paths.py)."""
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "traces"
-GOLDEN = DATA / "golden"
-FIXTURE = DATA / "small-go1.23.1.trace"
-FANOUT = DATA / "fanout-cpu-go1.23.1.trace"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(DATA))
 
-
-def golden_cases() -> list[str]:
-    return sorted(p.stem for p in GOLDEN.glob("*.trace"))
-
-
-def load_json(path: Path) -> dict:
-    return json.loads(path.read_text())
+import trace_paths  # noqa: E402,F401 - puts tests/data/traces on sys.path
 
 
 @pytest.fixture

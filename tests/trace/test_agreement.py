@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FANOUT, FIXTURE, GOLDEN, golden_cases, load_json
+from trace_paths import FANOUT, FIXTURE, GOLDEN, golden_cases, load_json
 
 import goschedlab.trace as T
 from goschedlab.trace.states import G_STATE_NAMES, P_STATE_NAMES, TraceBuilder

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 import trace_synth as S
-from conftest import FIXTURE, GOLDEN
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from trace_paths import FIXTURE, GOLDEN
 
 import goschedlab.trace as T
 from goschedlab.errors import UserInputError

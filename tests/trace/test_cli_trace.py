@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FANOUT, FIXTURE
+from trace_paths import FANOUT, FIXTURE
 
 from goschedlab.cli import main
 

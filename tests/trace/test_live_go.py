@@ -42,3 +42,16 @@ def test_live_trace_matches_go(case: tuple, workdir: Path) -> None:
     assert t.state_totals() == {int(g): v for g, v in ref["goroutine_state_totals_ns"].items()}
     if mode == "generations":
         assert t.generations >= 3
+
+
+@pytest.mark.slow
+def test_go122_tool_agrees_on_go122_trace(workdir: Path) -> None:
+    """go1.22.10's own `go tool trace` (internal/trace/v2) reports the same as ours."""
+    out = workdir / "blocking-own-1.22.10.trace"
+    regen.generate("1.22.10", "blocking", 40, 2, "", out, workdir)
+    ref = regen.reference(out, "1.22.10")
+    t = T.read(out)
+    assert t.wire_counts == ref["wire_event_counts"]
+    assert t.kind_counts == ref["processed_event_kind_counts"]
+    assert t.transition_counts == ref["state_transition_counts"]
+    assert t.state_totals() == {int(g): v for g, v in ref["goroutine_state_totals_ns"].items()}

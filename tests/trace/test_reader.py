@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import trace_synth as S
-from conftest import FIXTURE, GOLDEN, golden_cases
 from hypothesis import given
 from hypothesis import strategies as st
+from trace_paths import FIXTURE, GOLDEN, golden_cases
 
 import goschedlab.trace as T
 from goschedlab.trace import wire

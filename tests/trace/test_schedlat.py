@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from conftest import FANOUT, FIXTURE, GOLDEN
+from trace_paths import FANOUT, FIXTURE, GOLDEN
 
 import goschedlab.trace as T
 from goschedlab.analyze import schedlat as S

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from goschedlab.errors import UserInputError
@@ -48,12 +50,18 @@ def _instance(spec: ModelSpec, given: dict[str, int | None]) -> Instance:
 
 def explore_command(
     model: str = typer.Argument("", help="Built-in model name (see --list)."),
-    memory: str = typer.Option(None, "--memory", help="Memory model: sc, tso or arm [sc]."),
-    threads: int = typer.Option(None, "--threads", help="Threads (runq: owner + thieves)."),
-    ops: int = typer.Option(None, "--ops", help="Owner operations (runq models)."),
-    capacity: int = typer.Option(None, "--capacity", help="Run-queue slots (Go: 256) [4]."),
+    memory: str = typer.Option(
+        None, "--memory", help="Memory model: sc, tso or arm (default: sc)."
+    ),
+    threads: int = typer.Option(
+        None, "--threads", help="runq models: owner + thieves (default: 3)."
+    ),
+    ops: int = typer.Option(None, "--ops", help="runq models: owner operations (default: 5)."),
+    capacity: int = typer.Option(
+        None, "--capacity", help="runq models: ring slots, even (Go: 256; default: 4)."
+    ),
     preemption_bound: int = typer.Option(
-        None, "--preemption-bound", help="Max preemptive context switches (unbounded)."
+        None, "--preemption-bound", help="Max preemptive context switches (default: unbounded)."
     ),
     random_walks: int = typer.Option(0, "--random", help="Random walks instead of DFS."),
     seed: int = typer.Option(0, "--seed", help="Seed of --random."),
@@ -97,6 +105,8 @@ def explore_command(
         raise UserInputError(f"--preemption-bound: expected >= 0, got {preemption_bound}")
     if random_walks < 0:
         raise UserInputError(f"--random: expected >= 0, got {random_walks}")
+    if json_file and not os.path.isdir(os.path.dirname(os.path.abspath(json_file))):
+        raise UserInputError(f"--json {json_file}: directory does not exist")
     inst = _instance(spec, {"threads": threads, "ops": ops, "capacity": capacity})
     cfg = Config(
         memory=memory or "sc",

@@ -44,6 +44,7 @@ class Instance:
     thread_names: list[str]
     final_check: Callable[[Callable[[Location], int], list[Any]], str | None] | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    registers: list[Location] = field(default_factory=list)  # litmus: outcome cells
 
 
 class Node:

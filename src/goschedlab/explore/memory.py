@@ -240,8 +240,7 @@ class ARMMemory:
             rank = {t: k for k, t in enumerate(times)}
             nvers = [tuple((v, rank[t]) for v, t in vs) for vs in nvers]
         views = tuple(
-            None if v is None else tuple(x - b for x, b in zip(v, mins, strict=True))
-            for v in views
+            None if v is None else tuple(x - b for x, b in zip(v, mins, strict=True)) for v in views
         )
         return (tuple(nvers), bufs, views)
 

@@ -217,6 +217,13 @@ def format_outcome(out: Outcome, model: str) -> str:
         )
         lines.append(format_table(out.instance, rep))
         lines.append(f"replay: goschedlab explore {model} --replay {token_of(out)}")
+    regs = out.instance.registers
+    if regs and out.finals:
+        outs = sorted({tuple(vals[r.index] for r in regs) for vals in out.finals})
+        names = ",".join(r.name for r in regs)
+        lines.append(
+            f"outcomes ({names}): " + " ".join("(" + ",".join(map(str, o)) + ")" for o in outs)
+        )
     lines.append(
         f"statistics: {st.states} states, {st.transitions} transitions, {st.executions} "
         f"executions, {st.final_states} final states, {st.reduced_states} reduced, max depth "

@@ -60,10 +60,12 @@ class _Costed(Policy):
         return self.bound_copy(rt)
 
     def transfer_ns(self, to_id: int, p_id: int) -> int:
-        """Cost of pulling P ``p_id``'s queue line to the core running P ``to_id``."""
-        if self.last_holder[p_id] == to_id:
+        """Cost of pulling P ``p_id``'s lock/head line from its last holder to the core
+        running P ``to_id`` (plus the remote-node extra when they are on different nodes)."""
+        last = self.last_holder[p_id]
+        if last == to_id:
             return 0
-        return self.line_ns + (self.remote_ns if self.node[to_id] != self.node[p_id] else 0)
+        return self.line_ns + (self.remote_ns if self.node[to_id] != self.node[last] else 0)
 
 
 class LockedSteal(_Costed):
@@ -72,8 +74,9 @@ class LockedSteal(_Costed):
     The owner's runqput/runqget and every thief take the victim's lock.  A taker arriving while
     the lock is held spins until it is free (``wait``); taking it is one locked instruction
     plus pulling the lock's line from its last holder (remote-node extra when across nodes);
-    a thief holds it for the grab (``steal_probe_ns``).  Not in any Go release: Go's queue has
-    been lock-free (runqgrab: acquire loads + CAS on runqhead) since the 2012 scheduler.
+    a thief holds it for the grab (``steal_probe_ns``).  Not what Go does: in the releases this
+    project models (1.22.10, 1.23.1) the queue is lock-free (runqgrab: acquire loads + a CAS
+    on runqhead).
     """
 
     name = "locked-steal"

@@ -190,6 +190,13 @@ def exp_steal_path(ctx: Ctx) -> Section:
         sec.notes.append("not available: NUMA placement (goschedlab.runtime.Config.numa_nodes "
                          "is missing), so the 16 Ps share one node and no remote-node cost is "
                          "charged; the section reruns with 2 nodes once the runtime has it.")
+    sec.notes.append("locked-steal and hotfix pay a cache-line transfer of the lock / head word "
+                     "(plus the remote-node extra across nodes) on top of the probe cost that "
+                     "go1.23 also pays; this favours go1.23 by at most one transfer per steal "
+                     "and cannot move any policy near the write-up's microseconds. Conversely "
+                     "go1.23's own CAS retries among concurrent thieves (runqgrab loops on a "
+                     "failed CAS) are not charged, while hotfix's in-flight exchange window "
+                     "makes a second thief wait (cas_retries).")
     sec.notes.append("Costs of locked instructions and cache-line transfers: "
                      "goschedlab.runtime.costs.Costs.locked_instr_ns / cacheline_transfer_ns / "
                      "numa_remote_ns.")
@@ -522,6 +529,9 @@ def exp_thread_limit(ctx: Ctx) -> Section:
     else:
         sec.verdict = "not comparable"
         sec.reason = f"{died}/{n} runs died at limit {limit}; expected all."
+    sec.notes.append("Real go1.23.1 prints the same two lines and exits with status 2 for a "
+                     "16-goroutine nanosleep program under the same kind of limit (checked by "
+                     "the test suite against the real toolchain).")
     sec.commands = [
         f"goschedlab reproduce --only thread-limit{ctx.flag}",
         "goschedlab simulate syscall-block --gomaxprocs 2   # threads needed (threads_end)",

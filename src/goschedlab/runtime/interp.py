@@ -84,6 +84,7 @@ def run_g(rt: Runtime, mp: M) -> None:
     ev_run_g = rt._ev_run_g
     ev_burst_done = rt._ev_burst_done
     stats = rt.stats
+    quota = rt.quota
     if rt.sched.gcwaiting:
         assertWorldRunning(rt, mp)
     while True:
@@ -103,6 +104,8 @@ def run_g(rt: Runtime, mp: M) -> None:
             if sim.now + mp.debt >= end:
                 gp.spin_until = 0
             else:
+                if quota is not None:  # quota.py: a deadline inside a throttled window
+                    end = quota.spin_end(mp, sim.now, end)  # debt is CPU too
                 mp.debt = 0
                 mp.inburst = True
                 mp.burst_start = sim.now
@@ -114,7 +117,10 @@ def run_g(rt: Runtime, mp: M) -> None:
                     return
         elif gp.cpu_left:
             d = machine.stretch(gp.cpu_left) if machine.shared else gp.cpu_left
-            end = sim.now + mp.debt + d
+            if quota is None:
+                end = sim.now + mp.debt + d
+            else:  # quota.py: CPU progresses only while the process is not throttled
+                end = quota.cpu_end(mp, sim.now, mp.debt + d)  # debt is CPU too
             mp.debt = 0
             mp.inburst = True
             mp.burst_start = sim.now
@@ -273,9 +279,14 @@ def async_preempt(rt: Runtime, mp: M) -> None:
     rt.sim.cancel(mp.ev)
     mp.ev = None
     mp.inburst = False
+    ran = -1
+    if rt.quota is not None:
+        ran = rt.quota.refund(mp, rt.sim.now)  # quota.py: the rest of the burst was not run
     if gp.cpu_left:
         done = rt.sim.now - mp.burst_start
-        if rt.machine.shared:
+        if ran >= 0:
+            done = ran  # throttled time is not CPU work
+        elif rt.machine.shared:
             done = rt.machine.unstretch(done)
         gp.cpu_left = max(1, gp.cpu_left - done)
     rt.stats.async_preemptions += 1

@@ -403,7 +403,9 @@ def execute(rt: Runtime, mp: M, gp: G, inheritTime: bool) -> None:
                 stats.migrations_local += 1
             else:
                 stats.migrations_remote += 1
-                cost += rt.costs.numa_remote_ns
+                c = rt.numa_cost[lastp.node][pp.node]  # numa.py: distance-scaled penalty
+                cost += c
+                stats.numa_penalty_ns += c
         gp.lastp = pp
     mp.debt += cost
     stats.sched_ns += cost

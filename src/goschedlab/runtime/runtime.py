@@ -21,6 +21,7 @@ from goschedlab.runtime.histogram import timeHistogram
 from goschedlab.runtime.interp import async_preempt, burst_done, run_g
 from goschedlab.runtime.m import M_IDLE, M_RUNNING, M_SCHED, M_SYSCALL, M_SYSMON, M
 from goschedlab.runtime.machine import Machine
+from goschedlab.runtime.numa import NumaTopology
 from goschedlab.runtime.p import P, _Pgcstop, _Pidle, _Prunning, casPstatus
 from goschedlab.runtime.proc import (
     acquirep,
@@ -32,6 +33,7 @@ from goschedlab.runtime.proc import (
     schedule,
     stealRunnextAfterPause,
 )
+from goschedlab.runtime.quota import CFSBandwidth
 from goschedlab.runtime.runq import runqput
 from goschedlab.runtime.sched import schedt
 from goschedlab.runtime.syscall import exitsyscall
@@ -51,6 +53,11 @@ class Config:
     numa_nodes: Ps are split into that many nodes (node(P) = P.id * numa_nodes //
     gomaxprocs); a G resumed on another node than it last ran on pays costs.numa_remote_ns.
     gogc: GOGC (debug.SetGCPercent; < 0: off).  gctrace: format gctrace=1 lines (gc.py).
+    cpu_quota: CFS bandwidth limit of the process in CPUs (quota/period, e.g. 2.0 =
+    200 ms per 100 ms), None: unlimited; cpu_quota_period_ns: the CFS period (quota.py).
+    numa_distance: node distance matrix (SLIT, 10 = local; () = 20 between nodes);
+    numa_penalty_ns: cost of a remote migration at distance 20, scaled by distance
+    (None: costs.numa_remote_ns) (numa.py).
     """
 
     gomaxprocs: int = 2
@@ -64,6 +71,10 @@ class Config:
     numa_nodes: int = 1
     gogc: int = 100
     gctrace: bool = False
+    cpu_quota: float | None = None
+    cpu_quota_period_ns: int = 100_000_000
+    numa_distance: tuple[tuple[int, ...], ...] = ()
+    numa_penalty_ns: int | None = None
 
     def __post_init__(self) -> None:
         if self.gomaxprocs < 1:
@@ -74,6 +85,12 @@ class Config:
             raise ValueError(f"Config.numa_nodes must be in 1..gomaxprocs, got {self.numa_nodes}")
         if self.maxmcount < 1:
             raise ValueError(f"Config.maxmcount must be >= 1, got {self.maxmcount}")
+        if self.cpu_quota is not None and not self.cpu_quota > 0:
+            raise ValueError(f"Config.cpu_quota must be > 0 CPUs, got {self.cpu_quota}")
+        if self.cpu_quota_period_ns <= 0:
+            raise ValueError(
+                f"Config.cpu_quota_period_ns must be > 0, got {self.cpu_quota_period_ns}"
+            )
 
 
 @dataclass(slots=True)
@@ -107,6 +124,7 @@ class RuntimeStats:
     backoff_parks: int = 0
     migrations_local: int = 0
     migrations_remote: int = 0
+    numa_penalty_ns: int = 0
     sched_ns: int = 0
 
     def as_dict(self) -> dict[str, int]:
@@ -202,6 +220,17 @@ class Runtime:
         self.locks_runq = bool(self.policy.locks_runq)
         self.go_steal_order = type(self.policy).steal_order is Policy.steal_order
         self.machine = Machine(self, cfg.ncpu if cfg.ncpu is not None else cfg.gomaxprocs)
+        # numa.py: ns charged to a G resumed on node j after node i (proc.execute).
+        topo = NumaTopology(cfg.numa_nodes, 1, cfg.numa_distance)
+        penalty = cfg.numa_penalty_ns
+        self.numa_cost = topo.cost_matrix(
+            self.costs.numa_remote_ns if penalty is None else penalty
+        )
+        self.quota: CFSBandwidth | None = None
+        if cfg.cpu_quota is not None:
+            self.quota = CFSBandwidth(
+                self, cfg.cpu_quota, cfg.cpu_quota_period_ns, self.machine.ncpu
+            )
 
     # ------------------------------------------------------------------ setup
     def _procinit(self) -> None:

@@ -196,8 +196,9 @@ def _process_batch(g: Generation, b: RawBatch) -> None:
             raise TraceParseError(g.path, b.offset, "frequency batch: found a second one in "
                                   f"generation {g.gen}")
         freq, pos = wire.uvarint(data, 1, len(data), g.path, b.offset, "Frequency")
-        if freq == 0:
-            raise TraceParseError(g.path, b.offset, "Frequency: expected > 0, found 0")
+        if not 1_000 <= freq <= 10**12:
+            raise TraceParseError(g.path, b.offset, "Frequency: expected 1e3..1e12 ticks per "
+                                  f"second, found {freq}")
         if pos != len(data):
             raise TraceParseError(g.path, b.offset + pos, "frequency batch: trailing bytes")
         g.freq = freq

@@ -53,7 +53,8 @@ OLD_NOTEXIST = 0
 Record = tuple[int, int, int, int, int, int, int, int, int, int]
 
 _MAX_DT = 1 << 40
-_MAX_TS = 1 << 56
+_MAX_TS = 1 << 52  # ~9 years of uptime at 64 ns/tick
+_MAX_NS = 1 << 62  # event times must stay well inside int64
 _SEQ = 1 << 32
 
 
@@ -93,7 +94,8 @@ class _Cursor:
             if types.size == 0:
                 continue
             self.counts += np.bincount(types, minlength=256)[:256]
-            if b.ts >= _MAX_TS or int(dts.max()) >= _MAX_DT:
+            if (b.ts >= _MAX_TS or int(dts.max()) >= _MAX_DT
+                    or (b.ts + int(dts.sum())) * self.npt >= _MAX_NS):
                 raise TraceParseError(self.path, b.offset, "event batch: implausible timestamp "
                                       f"(base {b.ts}, largest delta {int(dts.max())} ticks)")
             npt = self.npt
@@ -532,8 +534,12 @@ class Ordering:
                                   "(sequence numbers or states never match)")
                 c.pos += 1
                 if c.pos < c.n or c.next_batch():
-                    c.t = c.times[c.pos]
-                    if _sift_up(heap, k) == k:  # Go: heapUpdate
+                    ct = c.t = c.times[c.pos]
+                    if k == 0:  # Go's heapUpdate at the root, without calls when nothing moves
+                        nh = len(heap)
+                        if (nh > 1 and heap[1].t < ct) or (nh > 2 and heap[2].t < ct):
+                            _sift_down(heap, 0)
+                    elif _sift_up(heap, k) == k:  # Go: heapUpdate
                         _sift_down(heap, k)
                 else:
                     _remove(heap, k)

@@ -193,17 +193,25 @@ def read(path: str | os.PathLike[str], *, events: bool = True) -> Trace:
                 np.searchsorted(sorted(names), codes), [names[c] for c in sorted(names)]))
         else:
             ev = pd.DataFrame(columns=cols[:1] + ["name"] + cols[1:])
-        gi = _intervals(b.gi, GI_COLS, window[0])
-        gi["state"] = pd.Categorical.from_codes(gi["state"] + 1, _G_CATS)
-        gi["next_state"] = pd.Categorical.from_codes(gi["next_state"] + 2, ["", *_G_CATS])
+        g = _intervals(b.gi, GI_COLS, window[0])
+        b.gi = array("q")  # free the builder's copy before the next table is built
         names = np.array(b.reason_names or [""], dtype=object)
-        gi["reason"] = names[gi["reason"].to_numpy()]
-        gi = gi[["goid", "state", "start_ns", "end_ns", "duration_ns", "reason", "p",
-                 "next_state", "left_censored", "right_censored"]]
-        pi = _intervals(b.pi, PI_COLS, window[0])
-        pi["state"] = pd.Categorical.from_codes(pi["state"] + 1, _P_CATS)
-        pi = pi[["p", "state", "start_ns", "end_ns", "duration_ns", "m", "left_censored",
-                 "right_censored"]]
+        gi = pd.DataFrame({
+            "goid": g["goid"], "state": pd.Categorical.from_codes(g["state"] + 1, _G_CATS),
+            "start_ns": g["start_ns"], "end_ns": g["end_ns"], "duration_ns": g["duration_ns"],
+            "reason": names[g["reason"]], "p": g["p"],
+            "next_state": pd.Categorical.from_codes(g["next_state"] + 2, ["", *_G_CATS]),
+            "left_censored": g["left_censored"], "right_censored": g["right_censored"],
+        }, copy=False)
+        del g
+        q = _intervals(b.pi, PI_COLS, window[0])
+        b.pi = array("q")
+        pi = pd.DataFrame({
+            "p": q["p"], "state": pd.Categorical.from_codes(q["state"] + 1, _P_CATS),
+            "start_ns": q["start_ns"], "end_ns": q["end_ns"], "duration_ns": q["duration_ns"],
+            "m": q["m"], "left_censored": q["left_censored"],
+            "right_censored": q["right_censored"],
+        }, copy=False)
         stw = _df(b.stw, ["start_ns", "end_ns", "kind", "goid", "p"])
         stw.insert(2, "duration_ns", (stw["end_ns"] - stw["start_ns"]).where(stw["end_ns"] >= 0))
         gc = _df(b.gc, ["seq", "start_ns", "end_ns"])
@@ -228,20 +236,19 @@ _G_CATS = [G_STATE_NAMES[k].lower() for k in range(-1, 5)]  # code + 1 -> name
 _P_CATS = [P_STATE_NAMES[k].lower() for k in range(-1, 3)]
 
 
-def _intervals(flat: array, cols: list[str], t0: int) -> pd.DataFrame:
-    """Flat int64 interval columns -> DataFrame with duration and censoring flags; intervals
-    that began in an Undetermined state start at the window start ``t0``."""
-    import pandas as pd
-
-    a = np.frombuffer(flat, dtype=np.int64).reshape(-1, len(cols)) if len(flat) else \
-        np.zeros((0, len(cols)), np.int64)
-    df = pd.DataFrame(a, columns=cols)
-    left = (df["flags"] & 1).astype(bool)
-    df.loc[left, "start_ns"] = t0
-    df["left_censored"] = left
-    df["right_censored"] = (df["flags"] & 2).astype(bool)
-    df["duration_ns"] = df["end_ns"] - df["start_ns"]
-    return df.drop(columns="flags")
+def _intervals(flat: array, cols: list[str], t0: int) -> dict[str, np.ndarray]:
+    """Flat int64 interval columns -> column arrays with duration and censoring flags;
+    intervals that began in an Undetermined state start at the window start ``t0``."""
+    a = (np.frombuffer(flat, dtype=np.int64).reshape(-1, len(cols)) if len(flat)
+         else np.zeros((0, len(cols)), np.int64))
+    out = {c: np.ascontiguousarray(a[:, i]) for i, c in enumerate(cols)}
+    flags = out.pop("flags")
+    left = (flags & 1).astype(bool)
+    out["start_ns"][left] = t0
+    out["left_censored"] = left
+    out["right_censored"] = (flags & 2).astype(bool)
+    out["duration_ns"] = out["end_ns"] - out["start_ns"]
+    return out
 
 
 def read_frames(path: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:

@@ -226,6 +226,21 @@ class Unlock(Op):
         self.mu = mu
 
 
+class SetMaxThreads(Op):
+    """``debug.SetMaxThreads(n)``: resumes with the old limit; dies with Go's "thread
+    exhaustion" at once if more than ``n`` threads exist (nothing shrinks)."""
+
+    __slots__ = ("n",)
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def rt_exec(self, rt: Any, mp: Any, gp: Any) -> bool:
+        """Executed by the runtime model (runtime.Runtime.setMaxThreads)."""
+        gp.param = rt.setMaxThreads(self.n)
+        return True
+
+
 class Conn:
     """A network connection fed by an arrival process (``goschedlab.runtime.netpoll``).
 

@@ -81,9 +81,9 @@ def generate(version: str, mode: str, n: int, gomaxprocs: int, godebug: str, out
     return out
 
 
-def go_tool_trace(path: Path, level: int) -> str:
-    """Output of ``go tool trace -d=LEVEL path`` with the reference Go."""
-    tc = ensure_go(REF_GO, quiet=True)
+def go_tool_trace(path: Path, level: int, version: str = REF_GO) -> str:
+    """Output of ``go tool trace -d=LEVEL path`` with Go ``version`` (default: the reference)."""
+    tc = ensure_go(version, quiet=True)
     proc = subprocess.run([str(tc.go), "tool", "trace", f"-d={level}", str(path)],
                           env=tc.env(), capture_output=True, text=True, timeout=600)
     if proc.returncode != 0:
@@ -91,13 +91,13 @@ def go_tool_trace(path: Path, level: int) -> str:
     return proc.stdout
 
 
-def reference(path: Path) -> dict:
-    """What Go's parser reports for ``path`` (the golden JSON layout)."""
-    d1 = goref.parse_d1(go_tool_trace(path, 1))
+def reference(path: Path, version: str = REF_GO) -> dict:
+    """What Go ``version``'s parser reports for ``path`` (the golden JSON layout)."""
+    d1 = goref.parse_d1(go_tool_trace(path, 1, version))
     stream = d1["stream"] if len(d1["stream"]) <= 5000 else None
     return {
         "transition_stream": stream,
-        "wire_event_counts": goref.parse_d2(go_tool_trace(path, 2)),
+        "wire_event_counts": goref.parse_d2(go_tool_trace(path, 2, version)),
         "processed_event_kind_counts": d1["kinds"],
         "state_transition_counts": d1["transitions"],
         "goroutine_state_totals_ns": d1["totals"],

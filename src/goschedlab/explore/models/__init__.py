@@ -108,6 +108,15 @@ _SPECS = [
         ALL_OK,
     ),
     ModelSpec(
+        "variant-no-bound-recheck",
+        "runqgrab without its 'n > len/2: inconsistent h and t' retry; passes: its CAS on "
+        "runqhead fails whenever h and t were inconsistent, so Go's re-check is defensive",
+        _runq(Variant(no_bound_recheck=True)),
+        ALL_OK,
+        RUNQ_PARAMS,
+        _RUNQ_DEFAULTS,
+    ),
+    ModelSpec(
         "bug-tail-before-slot",
         "runqput publishes runqtail before writing the slot",
         _runq(Variant(tail_before_slot=True)),

@@ -13,28 +13,48 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import Any
 
-from goschedlab.explore.atomics import load, load_acq, store, store_rel
+from goschedlab.explore.atomics import fence, load, load_acq, store, store_rel
 from goschedlab.explore.execution import Instance
 from goschedlab.explore.locations import Layout, Location
 
 Gen = Generator[tuple, Any, None]
 
 
-def _sb(lay: Layout) -> tuple[list[Callable[[], Gen]], list[Location]]:
+def _sb(lay: Layout, fenced: bool) -> tuple[list[Callable[[], Gen]], list[Location]]:
     x, y = lay.loc("x"), lay.loc("y")
     r0, r1 = lay.loc("r0", private=0), lay.loc("r1", private=1)
 
     def t0() -> Gen:
         yield store(x, 1)
+        if fenced:
+            yield fence()
         v = yield load(y)
         yield store(r0, v)
 
     def t1() -> Gen:
         yield store(y, 1)
+        if fenced:
+            yield fence()
         v = yield load(x)
         yield store(r1, v)
 
     return [t0, t1], [r0, r1]
+
+
+def _corr(lay: Layout) -> tuple[list[Callable[[], Gen]], list[Location]]:
+    x = lay.loc("x")
+    r0, r1 = lay.loc("r0", private=1), lay.loc("r1", private=1)
+
+    def writer() -> Gen:
+        yield store(x, 1)
+
+    def reader() -> Gen:
+        a = yield load(x)
+        b = yield load(x)
+        yield store(r0, a)
+        yield store(r1, b)
+
+    return [writer, reader], [r0, r1]
 
 
 def _mp(lay: Layout, rel_acq: bool) -> tuple[list[Callable[[], Gen]], list[Location]]:
@@ -113,6 +133,8 @@ def _iriw(lay: Layout, acq: bool) -> tuple[list[Callable[[], Gen]], list[Locatio
 
 LITMUS: dict[str, str] = {
     "SB": "store buffering: x=1; r0=y || y=1; r1=x (outcome r0, r1)",
+    "SB+fence": "store buffering with a full fence between store and load in both threads",
+    "CoRR": "coherence of two reads of one location: x=1 || r0=x; r1=x",
     "MP": "message passing, plain: data=1; flag=1 || r0=flag; r1=data",
     "MP+rel+acq": "message passing with store-release flag / load-acquire flag",
     "LB": "load buffering: r0=x; y=1 || r1=y; x=1",
@@ -125,8 +147,10 @@ LITMUS: dict[str, str] = {
 def litmus(name: str) -> Instance:
     """Build litmus test ``name`` (a key of :data:`LITMUS`)."""
     lay = Layout()
-    if name == "SB":
-        fns, regs = _sb(lay)
+    if name in ("SB", "SB+fence"):
+        fns, regs = _sb(lay, name == "SB+fence")
+    elif name == "CoRR":
+        fns, regs = _corr(lay)
     elif name in ("MP", "MP+rel+acq"):
         fns, regs = _mp(lay, name != "MP")
     elif name == "LB":
@@ -139,7 +163,7 @@ def litmus(name: str) -> Instance:
         raise ValueError(f"unknown litmus test {name!r}")
     inst = Instance(f"litmus-{name}", lay, fns, [f.__name__ for f in fns])
     inst.params = {}
-    inst.registers = regs  # type: ignore[attr-defined]
+    inst.registers = regs
     return inst
 
 
@@ -151,5 +175,5 @@ def outcomes(name: str, memory: str) -> set[tuple[int, ...]]:
     out = explore(inst, Config(memory=memory, shortest=False))
     if out.violation is not None or not out.stats.complete:
         raise RuntimeError(f"litmus {name}: exploration did not complete: {out.violation}")
-    regs = inst.registers  # type: ignore[attr-defined]
+    regs = inst.registers
     return {tuple(vals[r.index] for r in regs) for vals in out.finals}

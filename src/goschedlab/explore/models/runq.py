@@ -21,7 +21,8 @@ return or batch, or still queued locally/globally at the end), never more than `
 queued, no nil G handed out, and Go's own throws (``runqputslow: queue is not full``,
 ``runqsteal: runq overflow``).
 
-Variants (``Variant`` flags) reproduce seeded bugs and the hotfix write-up's designs.
+Variants (``Variant`` flags) reproduce seeded bugs, the hotfix write-up's designs, and one
+deviation that turns out harmless (runqgrab without its inconsistent-indices retry).
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ class Variant:
     relaxed_tail_load: bool = False  # runqgrab: plain load of runqtail (Go: LoadAcq)
     runnext_plain_store: bool = False  # runqgrab takes runnext with a plain store (Go: CAS)
     putslow_plain_head: bool = False  # runqputslow moves runqhead with a plain store (Go: CAS)
+    no_bound_recheck: bool = False  # runqgrab drops its "n > len/2: inconsistent" retry
     hotfix_steal: bool = False  # the write-up's XCHG + CAS "lock-free steal"
     hotfix_runqget: bool = False  # the other threads run the write-up's runqget on P0
 
@@ -219,7 +221,7 @@ class RunqModel:
                         yield store(batch[batchHead % cap], next)
                         return 1
                 return 0
-            if n > cap // 2:  # read inconsistent h and t
+            if n > cap // 2 and not self.v.no_bound_recheck:  # read inconsistent h and t
                 continue
             if not self.v.slot_after_cas:
                 i = 0
