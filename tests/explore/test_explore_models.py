@@ -91,3 +91,26 @@ def test_runqgrab_inconsistent_branch_is_reached() -> None:
         if code.co_name == "runqgrab"
     }
     assert 3 in ns  # n = (t-h) - (t-h)/2 = 3 > 4/2 for t - h = 5 > capacity
+
+
+def test_acquirep_arm_counterexample_whole_history() -> None:
+    # Go's wirep uses plain stores; under the ARM-like model p.status may become visible
+    # before p.m. The shortest counterexample, step by step:
+    out = explore(_build("acquirep"), Config(memory="arm"))
+    rep = replay(_build("acquirep"), "arm", out.violation.path)
+    assert [(s.thread, s.func, s.text) for s in rep.steps] == [
+        (0, "wirep", "load m1.p -> 0"),
+        (0, "wirep", "load p0.m -> 0"),
+        (0, "wirep", "load p0.status -> 0"),
+        (0, "wirep", "store m1.p = 1"),
+        (0, "wirep", "store p0.m = 1  [store buffered]"),
+        (0, "wirep", "store p0.status = 1  [store buffered]"),
+        (0, "(memory)", "made visible p0.status = 1"),
+        (1, "reader", "load p0.status -> 1"),
+        (1, "reader", "load p0.m -> 0"),
+    ]
+    assert rep.violation == (
+        "assertion",
+        "thread 1 (reader): p0.status == _Prunning but p0.m == nil",
+    )
+    assert token_of(out) == "arm::0,0,0,0,0,0,F0.1,1.1,1"

@@ -66,6 +66,7 @@ def test_fixture_matches_shared_reference() -> None:
     assert list(t.window) == tot["window_ns"]
     assert t.state_totals() == {int(g): v for g, v in tot["per_goroutine"].items()}
     assert t.generations == ref["generations"] == 2
+    assert t.frequency == ref["frequency_ticks_per_second"] == 15_625_000
     assert t.wire_counts["GoCreate"] == 16 and t.wire_counts["GoStart"] == 131
 
 

@@ -164,3 +164,11 @@ def test_mutations_raise_only_trace_parse_error(tmp_path: Path, src: int, kind: 
     else:  # survived: the result must still be self-consistent
         gi = t.goroutine_intervals
         assert (gi["end_ns"] >= gi["start_ns"]).all()
+
+
+def test_implausible_frequency_and_timestamps(tmp_path: Path) -> None:
+    e = _err(tmp_path, S.header() + S.freq_batch(1, freq=3))
+    assert "expected 1e3..1e12 ticks per second, found 3" in e.what
+    blk = S.ev(13, 1 << 45, 0, 1)
+    e = _err(tmp_path, S.header() + S.batch(1, 1, 10, blk) + S.freq_batch(1))
+    assert "implausible timestamp" in e.what and e.offset == 30

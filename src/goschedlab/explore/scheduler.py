@@ -69,7 +69,14 @@ class Config:
 
 @dataclass(frozen=True)
 class Statistics:
-    """Immutable record of one exploration."""
+    """Immutable record of one exploration.
+
+    ``states``: distinct states visited (hashed); ``transitions``: moves executed;
+    ``executions``: maximal paths explored (ending in a final state, a violation or an already
+    visited state); ``final_states``: visits of states where every thread finished;
+    ``reduced_states``: states expanded with a persistent singleton; ``complete``: the search
+    was exhaustive (no bound, no random mode, no violation cut it short).
+    """
 
     states: int
     transitions: int

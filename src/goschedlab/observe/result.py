@@ -116,6 +116,11 @@ CUMULATIVE: frozenset[str] = frozenset(
 )
 
 UNKNOWABLE_TOP_LEVEL: frozenset[str] = frozenset({"rusage_phase", "rusage_end", "host_cpu_phase"})
+
+MODEL_ONLY_TOP_LEVEL: frozenset[str] = frozenset({"model_counters"})
+"""Keys a simulated result has and a real one cannot: ``model_counters`` holds what the model
+knows and Go does not export (steal attempts / successes / Gs stolen, steal latency, time Ms
+spent spinning, scheduler CPU, migrations local / remote; ``runtime.RuntimeStats``)."""
 """Top-level keys always ``null`` in a simulated result (OS accounting of a real process)."""
 
 UNKNOWABLE_METRICS: frozenset[str] = frozenset(
@@ -207,6 +212,7 @@ def build_result(
     fields: dict[str, Any],
     env_godebug: str = "",
     gogc: int = 100,
+    model_counters: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     """Assemble the result object with the refcorpus keys (see the module docstring)."""
     out: dict[str, Any] = {
@@ -230,6 +236,8 @@ def build_result(
         "hist_summary": hist_summary_json(start, end),
         "latency": latency,
     }
+    if model_counters is not None:
+        out["model_counters"] = dict(model_counters)
     for k, v in fields.items():
         out[k] = v
     return out

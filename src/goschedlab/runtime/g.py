@@ -157,12 +157,17 @@ class G:
         return waitReasonStrings[self.waitreason]
 
 
-def casgstatus(rt: Any, gp: G, oldval: int, newval: int, fn: str) -> None:
+def casgstatus(rt: Any, gp: G, oldval: int, newval: int, fn: str, now: int = -1) -> None:
     """Models proc.go: casgstatus - the one place a G's status changes.
 
     Raises :class:`Throw` (naming ``fn``, the G, from, to and the time) if the G is not in
     ``oldval`` or if ``oldval -> newval`` is not a transition Go performs.  Then updates the
     scheduling-latency sampling state and records into ``sched.timeToRun`` (spec 8.4).
+
+    ``now`` is the acting M's local time (``sim.now + mp.debt``: the nanotime() Go reads
+    inside casgstatus happens after the runtime work the M has done but not yet paid as
+    clock time); -1 means ``sim.now`` (no M, or no pending work).  Without it the runnable
+    time of a G misses the waker's and the scheduler's work (e.g. gopark + schedule).
     """
     if gp.atomicstatus != oldval or not LEGAL_G[oldval * _NST + newval]:
         raise Throw(
@@ -179,11 +184,13 @@ def casgstatus(rt: Any, gp: G, oldval: int, newval: int, fn: str) -> None:
         gp.trackingSeq = (gp.trackingSeq + 1) & 0xFF
     if not gp.tracking:
         return
+    if now < 0:
+        now = rt.sim.now
     if oldval == _Grunnable:
-        gp.runnableTime += rt.sim.now - gp.trackingStamp
+        gp.runnableTime += now - gp.trackingStamp
         gp.trackingStamp = 0
     if newval == _Grunnable:
-        gp.trackingStamp = rt.sim.now
+        gp.trackingStamp = now
     elif newval == _Grunning:
         gp.tracking = False
         rt.timeToRun.record(gp.runnableTime)

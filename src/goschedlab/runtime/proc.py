@@ -346,7 +346,7 @@ def newproc1(rt: Runtime, mp: M, pp: P, fn: Any, args: tuple, parent: G | None) 
     newg.trackingSeq = rt.cheaprand.getrandbits(8)
     newg.tracking = newg.trackingSeq % gTrackingPeriod == 0
     newg.runnableTime = 0
-    casgstatus(rt, newg, _Gdead, _Grunnable, "newproc1")
+    casgstatus(rt, newg, _Gdead, _Grunnable, "newproc1", rt.sim.now + mp.debt)
     rt.stats.goroutines_created += 1
     return newg
 
@@ -366,7 +366,7 @@ def ready(rt: Runtime, mp: M, gp: G, next: bool = True) -> None:
     readier's P (runnext), then wakep."""
     if gp.atomicstatus != _Gwaiting:
         raise Throw("ready", f"bad g->status in ready: {gp!r}", rt.sim.now)
-    casgstatus(rt, gp, _Gwaiting, _Grunnable, "ready")
+    casgstatus(rt, gp, _Gwaiting, _Grunnable, "ready", rt.sim.now + mp.debt)
     runqput(rt, mp.p, gp, next)  # type: ignore[arg-type]
     mp.debt += rt.costs.ready_ns
     wakep(rt)
@@ -387,7 +387,9 @@ def execute(rt: Runtime, mp: M, gp: G, inheritTime: bool) -> None:
         raise Throw("execute", f"{gp!r} is already running or queued (run twice)", rt.sim.now)
     mp.curg = gp
     gp.m = mp
-    casgstatus(rt, gp, _Grunnable, _Grunning, "execute")
+    # Go reads nanotime here, after schedule()/execute()'s work (schedule_ns) is done.
+    t = rt.sim.now + mp.debt + rt.costs.schedule_ns
+    casgstatus(rt, gp, _Grunnable, _Grunning, "execute", t)
     gp.waitsince = 0
     gp.preempt = False
     pp: P = mp.p  # type: ignore[assignment]
@@ -434,7 +436,7 @@ def goschedImpl(rt: Runtime, mp: M, gp: G, preempted: bool) -> bool:
     """Models proc.go: goschedImpl (Gosched, gopreempt_m) - to the global queue tail."""
     if gp.atomicstatus != _Grunning:
         raise Throw("goschedImpl", f"bad g status {gp!r}", rt.sim.now)
-    casgstatus(rt, gp, _Grunning, _Grunnable, "goschedImpl")
+    casgstatus(rt, gp, _Grunning, _Grunnable, "goschedImpl", rt.sim.now + mp.debt)
     dropg(mp, gp)
     globrunqput(rt, gp)
     if preempted:
@@ -451,7 +453,7 @@ def gopreempt_m(rt: Runtime, mp: M, gp: G) -> bool:
 
 def goyield(rt: Runtime, mp: M, gp: G) -> bool:
     """Models proc.go: goyield_m - running -> runnable at the tail of the local queue."""
-    casgstatus(rt, gp, _Grunning, _Grunnable, "goyield_m")
+    casgstatus(rt, gp, _Grunning, _Grunnable, "goyield_m", rt.sim.now + mp.debt)
     dropg(mp, gp)
     runqput(rt, mp.p, gp, False)  # type: ignore[arg-type]
     return schedule(rt, mp)

@@ -141,6 +141,7 @@ class Trace:
     type_counts: dict[str, int] = field(default_factory=dict)
     wire_counts: dict[str, int] = field(default_factory=dict)
     labels: dict[int, str] = field(default_factory=dict)
+    frequency: int = 0  # trace clock ticks per second (last generation's Frequency batch)
 
     def state_totals(self) -> dict[int, dict[str, int]]:
         """Per goroutine: total ns per state (Go's names: "Running", ...) within the window."""
@@ -158,6 +159,7 @@ class Trace:
         return {
             "path": self.path, "version": f"go1.{self.version}",
             "generations": self.generations, "window_ns": list(self.window),
+            "frequency": self.frequency,
             "events": int(sum(self.type_counts.values())),
             "goroutines": int(self.goroutine_intervals["goid"].nunique())
             if not self.goroutine_intervals.empty else 0,
@@ -228,7 +230,7 @@ def read(path: str | os.PathLike[str], *, events: bool = True) -> Trace:
             metrics=_df(b.metrics, ["time_ns", "name", "value"]),
             transition_counts=dict(b.transition_counts), kind_counts=dict(b.kind_counts),
             type_counts=dict(b.type_counts), wire_counts=_wire_counts(b, r.ordering),
-            labels=dict(b.labels),
+            labels=dict(b.labels), frequency=b.freq,
         )
 
 

@@ -89,6 +89,34 @@ def simulate_command(
     costs: Annotated[
         Path | None, typer.Option("--costs", help="TOML file overriding modelled costs (ns).")
     ] = None,
+    gogc: Annotated[
+        int | None,
+        typer.Option("--gogc", help="GOGC percent (default 100; -1 = off). Drives the GC pacer."),
+    ] = None,
+    gctrace: Annotated[
+        bool, typer.Option("--gctrace", help="Print GODEBUG=gctrace=1 lines (to stderr, as Go).")
+    ] = False,
+    numa: Annotated[
+        str | None,
+        typer.Option(
+            "--numa",
+            help="NUMA machine NODESxCORES, e.g. 2x8 (optional :d,d,.. SLIT distances); "
+            "remote migrations pay a distance-scaled penalty.",
+        ),
+    ] = None,
+    cpu_quota: Annotated[
+        float | None,
+        typer.Option(
+            "--cpu-quota",
+            help="cgroup CFS CPU quota of the process in CPUs per 100 ms period (e.g. 2.0).",
+        ),
+    ] = None,
+    max_threads: Annotated[
+        int | None,
+        typer.Option(
+            "--max-threads", help="debug.SetMaxThreads (default 10000); fatal if exceeded."
+        ),
+    ] = None,
 ) -> None:
     """Simulate WORKLOAD on the Go 1.23 scheduler model.
 
@@ -115,6 +143,12 @@ def simulate_command(
         scheddetail=scheddetail,
         costs=cost_model,
         line_sink=typer.echo,
+        gogc=gogc,
+        gctrace=gctrace,
+        gctrace_sink=lambda line: typer.echo(line, err=True),
+        numa=numa,
+        cpu_quota=cpu_quota,
+        max_threads=max_threads,
     )
     if json_out is not None:
         write_json_atomic(json_out, out.result)
@@ -123,6 +157,16 @@ def simulate_command(
         console.print(t)
     if json_out is not None:
         console.print(f"JSON result written to {json_out}")
+
+
+RUNTIME_FLAGS: tuple[tuple[str, str], ...] = (
+    ("--gogc N", "GOGC percent for the GC pacer (default 100, -1 = off)"),
+    ("--gctrace", "print GODEBUG=gctrace=1 lines (stderr)"),
+    ("--numa AxB[:d,..]", "A NUMA nodes of B cores, SLIT distances (default 20 remote)"),
+    ("--cpu-quota CPUS", "cgroup CFS quota in CPUs per 100 ms period, e.g. 2.0"),
+    ("--max-threads N", "debug.SetMaxThreads (default 10000; exceeding it is fatal)"),
+    ("--gomaxprocs N / --ncpu N", "Ps / machine cores"),
+)
 
 
 def workloads_command() -> None:
@@ -138,3 +182,6 @@ def workloads_command() -> None:
         if sc.notes:
             typer.echo(f"  note: {sc.notes}")
         typer.echo("")
+    typer.echo("runtime options of `goschedlab simulate` (any workload):")
+    for flag, text in RUNTIME_FLAGS:
+        typer.echo(f"    {flag:<26} {text}")

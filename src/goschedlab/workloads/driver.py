@@ -60,6 +60,8 @@ class SimOutput:
     """The runtime model after the run (for inspection/statistics)."""
     run: Any
     """The runtime's :class:`~goschedlab.runtime.Result` (stats, events, exit code)."""
+    gctrace: list[str] = dataclasses.field(default_factory=list)
+    """GODEBUG=gctrace=1 lines (empty unless ``gctrace``)."""
 
 
 def _make_config(cfg_cls: Any, values: dict[str, Any]) -> Any:
@@ -84,6 +86,12 @@ def simulate(
     registry: Registry | None = None,
     line_sink: Callable[[str], None] | None = None,
     config_extra: Mapping[str, Any] | None = None,
+    gogc: int | None = None,
+    gctrace: bool = False,
+    gctrace_sink: Callable[[str], None] | None = None,
+    numa: str | None = None,
+    cpu_quota: float | None = None,
+    max_threads: int | None = None,
 ) -> SimOutput:
     """Simulate ``workload`` (a name in ``registry`` or a :class:`Scenario`) once.
 
@@ -91,12 +99,17 @@ def simulate(
     (``["g=10", ...]`` or ``{"g": 10}``).  ``gomaxprocs`` defaults to 2, Go's default on the
     2-CPU reference machine; ``ncpu`` defaults to ``gomaxprocs``.  ``line_sink`` receives every
     schedtrace line as it is produced.
+    Runtime-breadth options (each validated with a one-line UserInputError): ``gogc`` (the
+    GOGC environment; gc-churn's own ``gogc`` parameter is debug.SetGCPercent and wins),
+    ``gctrace`` (GODEBUG=gctrace=1 lines into ``SimOutput.gctrace`` and ``gctrace_sink``),
+    ``numa`` ("AxB[:distances]": A nodes of B cores; ncpu defaults to A*B), ``cpu_quota``
+    (CFS quota in CPUs per 100 ms period), ``max_threads`` (debug.SetMaxThreads).
     Raises :class:`UserInputError` for an unknown workload/setting/parameter and
     :class:`SimulatedProgramDied` (a UserInputError) if the program dies as Go would (deadlock,
     thread limit).
     """
-    sc = workload if isinstance(workload, Scenario) else (registry or model_registry()).get(
-        workload
+    sc = (
+        workload if isinstance(workload, Scenario) else (registry or model_registry()).get(workload)
     )
     params = sc.resolve(setting, overrides)
     if gomaxprocs < 1:
@@ -105,6 +118,12 @@ def simulate(
         raise UserInputError(f"--ncpu: expected an integer >= 1, got {ncpu}")
     if schedtrace_ms < 0:
         raise UserInputError(f"--schedtrace: expected milliseconds >= 0, got {schedtrace_ms}")
+    breadth = _breadth_config(gomaxprocs, ncpu, gogc, gctrace, numa, cpu_quota, max_threads)
+    if "ncpu" in breadth:
+        ncpu = breadth.pop("ncpu")
+    env_gogc = 100 if gogc is None else gogc
+    run_gogc = int(params.get("gogc", env_gogc)) if sc.name == "gc-churn" else env_gogc
+    breadth["gogc"] = run_gogc
     from goschedlab.runtime import Config, Runtime
 
     values: dict[str, Any] = {
@@ -115,16 +134,18 @@ def simulate(
         "schedtrace_ms": schedtrace_ms,
         "scheddetail": scheddetail,
     }
+    values.update(breadth)
     if config_extra:
         values.update(config_extra)
     cfg = _make_config(Config, values)
     rt = Runtime(cfg)
+    if gctrace and hasattr(rt, "gc"):
+        rt.gc.trace_sink = gctrace_sink
     tracer = SchedTrace(rt, detailed=scheddetail, sink=line_sink)
     if schedtrace_ms > 0:
         rt.schedtrace_cb = tracer  # sysmon calls it with the virtual time (proc.go: schedtrace)
-    gogc = int(params.get("gogc", 100)) if sc.name == "gc-churn" else 100
     rep = Report(
-        probe=lambda: probe_runtime(rt, gogc),
+        probe=lambda: probe_runtime(rt, run_gogc),
         threads=lambda: mcount(rt),
         gomaxprocs=gomaxprocs,
         costs=getattr(rt, "costs", costs),
@@ -139,6 +160,8 @@ def simulate(
         godebug.append(f"schedtrace={schedtrace_ms}")
         if scheddetail:
             godebug.append("scheddetail=1")
+    if gctrace:
+        godebug.append("gctrace=1")
     result = build_result(
         workload=sc.name,
         params={**sc.extra_params, **params},
@@ -152,6 +175,47 @@ def simulate(
         latency=rep.latency_json(),
         fields=rep.fields,
         env_godebug=",".join(godebug),
-        gogc=gogc,
+        gogc=env_gogc,
+        model_counters=res.stats.as_dict(),
     )
-    return SimOutput(sc, params, result, tracer.lines, rep, rt, res)
+    out = SimOutput(sc, params, result, tracer.lines, rep, rt, res)
+    if hasattr(rt, "gc"):
+        out.gctrace = list(rt.gc.trace_lines)
+    return out
+
+
+def _breadth_config(
+    gomaxprocs: int,
+    ncpu: int | None,
+    gogc: int | None,
+    gctrace: bool,
+    numa: str | None,
+    cpu_quota: float | None,
+    max_threads: int | None,
+) -> dict[str, Any]:
+    """Validate the runtime-breadth options; the Config fields they set (and maybe ncpu)."""
+    out: dict[str, Any] = {"gctrace": bool(gctrace)}
+    if gogc is not None and gogc < -1:
+        raise UserInputError(f"--gogc: expected a percent >= 0 or -1 (off), got {gogc}")
+    if numa is not None:
+        from goschedlab.runtime.numa import parse_numa
+
+        topo = parse_numa(numa)
+        if ncpu is not None and ncpu != topo.ncpu:
+            raise UserInputError(f"--numa {numa}: describes {topo.ncpu} cores but --ncpu is {ncpu}")
+        if topo.nodes > gomaxprocs:
+            raise UserInputError(
+                f"--numa {numa}: {topo.nodes} nodes need --gomaxprocs >= {topo.nodes}"
+            )
+        out["ncpu"] = topo.ncpu
+        out["numa_nodes"] = topo.nodes
+        out["numa_distance"] = topo.distance
+    if cpu_quota is not None and not cpu_quota > 0:
+        raise UserInputError(f"--cpu-quota: expected CPUs > 0 (e.g. 2.0), got {cpu_quota}")
+    if cpu_quota is not None:
+        out["cpu_quota"] = float(cpu_quota)
+    if max_threads is not None:
+        if max_threads < 1:
+            raise UserInputError(f"--max-threads: expected an integer >= 1, got {max_threads}")
+        out["maxmcount"] = max_threads
+    return out
