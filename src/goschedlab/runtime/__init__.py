@@ -14,7 +14,8 @@ Main objects
     findRunnable, stealWork, wakep, startm, handoffp, stopm, execute, ready, newproc, gopark,
     goschedImpl, goyield, goexit0, checkdead), ``runq`` (runqput ... globrunqget),
     ``syscall``, ``sysmon`` (retake, preemptone), ``timers``, ``chan``, ``sema``; the
-    op interpreter ``interp.run_g``; ``machine`` (cores), ``histogram`` (timeHistogram).
+    op interpreter ``interp.run_g``; ``machine`` (cores), ``histogram`` (timeHistogram);
+    ``gc``, ``netpoll``, ``quota``, ``numa`` (below).
 
 Configuration and extension points
     ``Config`` (frozen): gomaxprocs, ncpu, seed, costs, maxmcount, schedtrace_ms, asyncpreempt,
@@ -53,8 +54,13 @@ Rejected alternatives
       timing model with atomic steps is what makes 100,000-goroutine runs feasible.
     * Time slices of fixed length: Go has none; preemption is sysmon's 10 ms schedtick rule.
 
-Not modelled yet (issue 3): GC and stop-the-world, the network poller (NetRead),
-LockOSThread, NUMA, CPU quota, system goroutines (goids of user Gs start at 2).
+Runtime breadth (issue 3; each module has its own design docstring): ``gc`` (allocation, the
+GOGC pacer, stop-the-world, mark workers and assists; gctrace via ``observe.gctrace``),
+``netpoll`` (connections with open arrivals, NetRead, netpoll at steps K/R, sysmon, STW),
+``quota`` (cgroup CFS bandwidth), ``numa`` (nodes, distance-scaled migration penalty).
+
+Not modelled: LockOSThread, system goroutines other than GC mark workers (goids of user Gs
+start at 2), sweeping/scavenging, runtime.GC().
 """
 
 from goschedlab.runtime.costs import Costs, load_costs
