@@ -197,7 +197,8 @@ def test_simulated_gctrace_has_go_format() -> None:
     assert len(lines) == out.runtime.gc.numgc >= 2
     for i, line in enumerate(lines, 1):
         rec = parse_gctrace_line(line)
-        assert rec.n == i and rec.maxprocs == 2 and not rec.forced
+        assert rec.n == i and rec.maxprocs == 2
+        assert rec.forced == (i == 2)  # gc-churn calls runtime.GC() before T0
         assert format_gctrace(out.runtime.gc.cycles[i - 1]) == line
         assert rec.heap0 <= rec.heap1 and rec.heap2 <= rec.heap1
     assert lines[0].startswith("gc 1 @0.0")
@@ -232,3 +233,25 @@ def test_gc_churn_default_cycle_count_near_real(gmp: int) -> None:
     assert pauses == total
     assert 2 * sim - 1 <= pauses["total"] <= 2 * sim + 1
     assert out.result["metrics_end"]["/gc/cycles/total:gc-cycles"] >= sim
+
+
+def test_gc_churn_pause_distribution_near_real() -> None:
+    """GMP=1: nothing to stop (stopping < 1 us), pauses are the two STW work modes inside
+    the real 3.6-25 us buckets; GMP=2 light: the p99 bucket inside the real runs' range."""
+    out = simulate("gc-churn", gomaxprocs=1, overrides={"iters": 3000})
+    d = out.result["metrics_phase_delta"]
+    bounds = out.result["metrics_end"]["/gc/pauses:seconds"]["boundaries"]
+    used = [float(bounds[i]) for i, n in enumerate(d["/gc/pauses:seconds"]["counts"]) if n]
+    assert used and 3e-6 <= min(used) and max(used) < 25e-6
+    stop = [
+        float(bounds[i])
+        for i, n in enumerate(d["/sched/pauses/stopping/gc:seconds"]["counts"])
+        if n
+    ]
+    assert stop and max(stop) < 1e-6
+    real = [
+        r["hist_summary"]["/gc/pauses:seconds"]["phase"]["p99_upper_s"] for r in _real("light", 2)
+    ]
+    sim = simulate("gc-churn", setting="light", gomaxprocs=2).result
+    p99 = sim["hist_summary"]["/gc/pauses:seconds"]["phase"]["p99_upper_s"]
+    assert min(real) <= p99 <= max(real), (p99, real)

@@ -72,7 +72,8 @@ def test_fanout_default_makespan(gmp: int) -> None:
     res = Runtime(Config(gomaxprocs=gmp)).run(fanout(1000, 200_000))
     med, lo, hi = real("fanout-cpu", "default", gmp, "makespan_ms")
     assert res.main_result / 1e6 == pytest.approx(med, rel=0.03)
-    assert res.threads + 1 == real("fanout-cpu", "default", gmp, "threads_end")[0]
+    # m0, sysmon, the idle Ms runtime init leaves (Runtime._runtime_init_end_state), P owners
+    assert res.threads == real("fanout-cpu", "default", gmp, "threads_end")[0]
 
 
 @pytest.mark.parametrize("gmp", [1, 2])

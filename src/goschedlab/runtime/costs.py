@@ -85,16 +85,18 @@ class Costs:
     gc_scan_ns_per_kib: int = 600
     """Mark (scan) CPU per KiB of reachable heap: gc-churn gctrace, ~14 ms of assist +
     background mark CPU per cycle for ~23 MiB marked -> ~0.6 ns/B."""
-    gc_sweepterm_ns: int = 10_000
+    gc_sweepterm_ns: int = 18_000
     """Work done with the world stopped at sweep termination (finishsweep_m, clearpools,
-    startCycle, root preparation): assumed; gctrace c1 minimum 13 us."""
-    gc_markterm_ns: int = 5_000
-    """Work done with the world stopped at mark termination: gctrace c3 minimum 5 us."""
+    startCycle, root preparation): gc-churn GMP=1 /gc/pauses:seconds, where stopping takes
+    < 1 us, has a mode at the 16.4-24.6 us buckets (one per cycle)."""
+    gc_markterm_ns: int = 4_000
+    """Work done with the world stopped at mark termination: the other GMP=1 mode, 3.6-6 us."""
     netread_ns: int = 500
     """A non-blocking read(2) on a socket plus the pollDesc checks of NetRead: assumed."""
-    stopnote_wake_ns: int = 3_000
-    """The last P to stop wakes the stopping thread (notewakeup(&sched.stopnote)); its vCPU
-    is not halted (it just ran): assumed."""
+    stopnote_wake_ns: int = 20_000
+    """The last P to stop wakes the stopping thread sleeping in notetsleep(&sched.stopnote):
+    gc-churn default GMP=2 /sched/pauses/stopping/gc:seconds spans 16-98 us (median bucket
+    ~25 us) = SIGURG + reaching gcstopm (costs.preempt_signal_ns) + this futex wake-up."""
 
 
 def load_costs(path: str | Path, base: Costs | None = None) -> Costs:

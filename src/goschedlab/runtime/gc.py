@@ -57,8 +57,11 @@ Rejected alternatives
       keeps the P the initiator holds and the stopping delays of the other Ps exact.
     * Simulating objects: the scheduler only needs bytes, scan time and the pacer's goal.
 
-Not modelled: sweeping (free), the scavenger, GOMEMLIMIT, the cons/mark trigger estimate,
-periodic forced GC (2 min), runtime.GC().
+runtime.GC() is the ``GC`` op (:func:`gcForce`): it waits for a running cycle, runs a forced
+one (printed with " (forced)") and blocks until its mark termination.
+
+Not modelled: sweeping (frees at mark termination), the scavenger, GOMEMLIMIT, the cons/mark
+trigger estimate, periodic forced GC (2 min).
 """
 
 from __future__ import annotations
@@ -90,6 +93,7 @@ triggerRatioMin = 0.7  # mgcpacer.go: minTrigger = heapMarked + 0.7 * runway
 stwGCSweepTerm = "GC sweep termination"
 stwGCMarkTerm = "GC mark termination"
 waitReasonGCWorkerIdle = 26
+waitReasonWaitForGCCycle = 25
 STW_REPREEMPT_NS = 100_000  # stopTheWorldWithSema: notetsleep(&sched.stopnote, 100*1000)
 DEDICATED_CHUNK_NS = 100_000
 IDLE_CHUNK_NS = 100_000
@@ -182,6 +186,7 @@ class gcState:
         "stwStoppingTimeOther", "stwTotalTimeGC", "stwTotalTimeOther", "cycles", "gctrace",
         "trace_lines", "trace_sink", "stwprocs", "mark_ns_per_kib", "malloc_ns_per_kib",
         "ev_stw_timeout", "ev_stw_stopped", "ev_after_work", "world_stopped", "stw_log",
+        "userForced", "waiters",
     )  # fmt: skip
 
     def __init__(self, rt: Runtime, gcpercent: int, gctrace: bool) -> None:
@@ -234,6 +239,8 @@ class gcState:
         self.ev_stw_stopped = lambda mp: _stwStopped(rt, mp)
         self.ev_after_work = lambda mp: _stwAfterWork(rt, mp)
         self.world_stopped = False
+        self.userForced = False
+        self.waiters: list[G] = []
         self.stw_log: list[tuple[str, int, int, int]] = []
         """(reason, stop requested, all Ps stopped, world restarted) per stop-the-world."""
         self.commit()
@@ -320,17 +327,51 @@ def mallocgc(rt: Runtime, mp: M, gp: G, nbytes: int, live: int) -> None:
 # ---------------------------------------------------------------- cycle
 
 
-def gcStart(rt: Runtime, mp: M) -> bool:
+def gcStart(rt: Runtime, mp: M, forced: bool = False) -> bool:
     """Models mgc.go: gcStart - sweep termination: stop the world, start the mark phase."""
     gc = rt.gc
     gc.startPending = False
-    if gc.phase != _GCoff or rt.sched.gcwaiting or gc.heapLive < gc.trigger:
+    if gc.phase != _GCoff or rt.sched.gcwaiting or (gc.heapLive < gc.trigger and not forced):
         return True
+    gc.userForced = forced
     now = rt.sim.now
     gc.tSweepTerm = now
     gc.heap0 = gc.heapLive
     gc.assistTime = gc.dedicatedMarkTime = gc.fractionalMarkTime = gc.idleMarkTime = 0
     return stopTheWorldWithSema(rt, mp, stwGCSweepTerm, _gcStartWorldStopped)
+
+
+class _GCWaitFor(_RtOp):
+    """gcWaitOnMark(n): park until ``n`` cycles completed (runtime.GC's waits)."""
+
+    __slots__ = ("n",)
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def rt_exec(self, rt: Runtime, mp: M, gp: G) -> bool:
+        from goschedlab.runtime.proc import gopark
+
+        gc = rt.gc
+        if gc.numgc >= self.n:
+            return True
+        gp.retry_op = self
+        gc.waiters.append(gp)
+        return gopark(rt, mp, gp, waitReasonWaitForGCCycle)
+
+
+def gcForce(rt: Runtime, mp: M, gp: G, op: Any) -> bool:
+    """Models mgc.go: GC (runtime.GC) - wait for a running cycle, then run a full forced
+    cycle (gcStart with gcTriggerCycle) and block until its mark termination."""
+    gc = rt.gc
+    if gc.phase != _GCoff or rt.sched.gcwaiting or gc.stw is not None:
+        from goschedlab.runtime.proc import gopark
+
+        gp.retry_op = op  # start our own cycle once this one is over
+        gc.waiters.append(gp)
+        return gopark(rt, mp, gp, waitReasonWaitForGCCycle)
+    gp.retry_op = _GCWaitFor(gc.numgc + 1)
+    return gcStart(rt, mp, forced=True)
 
 
 def _gcStartWorldStopped(rt: Runtime, mp: M) -> int:
@@ -383,6 +424,17 @@ def _gcMarkTermination(rt: Runtime, mp: M) -> int:
     gc = rt.gc
     gc.phase = _GCmarktermination
     gc.heap1 = gc.heapLive
+    now = rt.sim.now
+    for i, mode in enumerate(gc.mode):  # workers stopped for the STW: account their time
+        if mode != gcMarkWorkerNotWorker:
+            d = now - gc.workerStart[i]
+            gc.workerStart[i] = now
+            if mode == gcMarkWorkerDedicatedMode:
+                gc.dedicatedMarkTime += d
+            elif mode == gcMarkWorkerFractionalMode:
+                gc.fractionalMarkTime += d
+            else:
+                gc.idleMarkTime += d
     heap2 = gc.reachable + gc.markedDuringMark
     if heap2 > gc.heapLive:
         heap2 = gc.heapLive
@@ -394,7 +446,7 @@ def _gcMarkTermination(rt: Runtime, mp: M) -> int:
             stwprocs=gc.stwprocs, assistTime=gc.assistTime,
             dedicatedFractionalTime=gc.dedicatedMarkTime + gc.fractionalMarkTime,
             idleTime=gc.idleMarkTime, heap0=gc.heap0, heap1=gc.heap1, heap2=heap2,
-            goal=gc.heapGoal, maxprocs=rt.sched.gomaxprocs, forced=False,
+            goal=gc.heapGoal, maxprocs=rt.sched.gomaxprocs, forced=gc.userForced,
         )
     )  # fmt: skip
     gc.commit()
@@ -535,7 +587,13 @@ def _stwAfterWork(rt: Runtime, mp: M) -> None:
         c = gc.cycles[-1]
         c.tMark = gc.tMark
         c.tEnd = now
+        gc.userForced = False
         _finishCycle(rt, c)
+        if gc.waiters:  # runtime.GC callers waiting for this cycle (gcWaitOnMark)
+            from goschedlab.runtime.proc import injectglist
+
+            waiters, gc.waiters = gc.waiters, []
+            injectglist(rt, mp, waiters)
     # The initiator's G carries on (mallocgc / the mark worker returns).
     mp.state = M_RUNNING
     from goschedlab.runtime.interp import run_g

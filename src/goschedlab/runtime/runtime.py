@@ -262,6 +262,41 @@ class Runtime:
         sm.state = M_SYSMON
         self.allm.append(sm)
         self.sysmon_m = sm
+        self._runtime_init_end_state()
+
+    def _runtime_init_end_state(self) -> None:
+        """The scheduler state runtime.main's initialisation leaves before main.main runs.
+
+        Models proc.go: main -> doInit(runtime_inittasks) (``go forcegchelper``) and
+        mgc.go: gcenable (``go bgsweep(c); go bgscavenge(c); <-c; <-c``) with the main
+        goroutine locked to m0 (runtime.main calls lockOSThread during init):
+
+        * each time main blocks in gcenable's ``<-c``, m0 must keep it (stoplockedm) and
+          hands P0 to another thread (handoffp -> startm -> newm); that M parks in
+          ``sched.midle`` (stopm) once main gets P0 back (startlockedm).  With
+          GOMAXPROCS > 1 the first ``go`` of init (mainStarted is already true) also runs
+          wakep, which starts a second new M for an idle P; it parks too.  So real
+          programs start main.main with 1 (GOMAXPROCS=1) or 2 idle Ms: threads=3 / 4
+          (refcorpus threads_end; captures/...-scheddetail: M2, M3 idle, G2-G5 system Gs).
+          For GOMAXPROCS > 2 more spinning Ms may cascade in Go; the model keeps 2.
+        * P0 has executed, from its local queue (schedtick + 1 each; runnext ones inherit
+          the time slice): main twice (stoplockedm -> execute(lockedg, inheritTime=false)
+          after each ``<-c``), forcegchelper and bgsweep (from the run queue; bgscavenge
+          came from runnext).  So P0.schedtick is 4, not 0, when main.main starts: the
+          ``schedtick % 61 == 0`` fairness check does not fire on main's first schedule.
+
+        The system goroutines themselves (forcegchelper, bgsweep, bgscavenge, runfinq;
+        parked for the whole run) are not modelled, so user goids still start at 2.
+        """
+        sched = self.sched
+        for _ in range(1 if sched.gomaxprocs == 1 else 2):
+            mp = M(sched.mnext)
+            sched.mnext += 1
+            self.allm.append(mp)
+            mp.state = M_IDLE
+            mp.blocked = True
+            sched.midle.append(mp)  # mput without checkdead: m0 is running main
+        self.allp[0].schedtick = 4
 
     @staticmethod
     def epoll_wait_ns(delay: int) -> int:

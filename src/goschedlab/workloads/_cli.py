@@ -91,7 +91,11 @@ def simulate_command(
     ] = None,
     gogc: Annotated[
         int | None,
-        typer.Option("--gogc", help="GOGC percent (default 100; -1 = off). Drives the GC pacer."),
+        typer.Option(
+            "--gogc",
+            help="GOGC percent (default 100; -1 = off) for the GC pacer. gc-churn calls "
+            "SetGCPercent itself: use --set gogc=N there.",
+        ),
     ] = None,
     gctrace: Annotated[
         bool, typer.Option("--gctrace", help="Print GODEBUG=gctrace=1 lines (to stderr, as Go).")

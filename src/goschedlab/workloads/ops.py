@@ -226,6 +226,18 @@ class Unlock(Op):
         self.mu = mu
 
 
+class GC(Op):
+    """``runtime.GC()``: run a full forced GC cycle and block until it has marked."""
+
+    __slots__ = ()
+
+    def rt_exec(self, rt: Any, mp: Any, gp: Any) -> bool:
+        """Executed by the runtime model (runtime.gc.gcForce)."""
+        from goschedlab.runtime.gc import gcForce
+
+        return gcForce(rt, mp, gp, self)
+
+
 class SetMaxThreads(Op):
     """``debug.SetMaxThreads(n)``: resumes with the old limit; dies with Go's "thread
     exhaustion" at once if more than ``n`` threads exist (nothing shrinks)."""

@@ -6,6 +6,7 @@ from typing import Any
 
 from goschedlab.workloads.corpus._common import spin_ns, us_to_ns
 from goschedlab.workloads.ops import (
+    GC,
     Alloc,
     Go,
     GoroutineBody,
@@ -31,6 +32,7 @@ def main(rep: Report, p: dict[str, Any]) -> GoroutineBody:
     wg = WaitGroup()
     yield WgAdd(wg, g)
     yield Alloc(n_live * 64, n_live * 64)  # the long-lived list built before T0
+    yield GC()  # runtime.GC() before T0, as the Go program
 
     def worker(k: int) -> GoroutineBody:
         for i in range(iters):
@@ -71,6 +73,6 @@ SCENARIO = Scenario(
     },
     primary="iteration",
     main=main,
-    notes="Needs the Alloc op; the GC (pacer, stop-the-world) is the runtime-breadth issue (#3): "
-    "until the runtime models it, allocation costs nothing and no GC cycle runs.",
+    notes="Allocation drives the runtime model's GC (runtime/gc.py: GOGC pacer, stop-the-world, "
+    "mark workers, assists); try --gctrace.",
 )
