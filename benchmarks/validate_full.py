@@ -27,7 +27,7 @@ from goschedlab.validate.sources import load_simulator
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--real", default=None, help="'run' or a results tree (default: corpus)")
+    ap.add_argument("--real", default="corpus", help="'corpus' (default), 'run' or a results tree")
     ap.add_argument("--sim", default=None, help="results tree instead of the simulator")
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--seeds", type=int, default=3)

@@ -30,7 +30,7 @@ def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
 def test_validate_sim_dir_json_and_html(tmp_path: Path, capsys) -> None:
     js, page = tmp_path / "out" / "v.json", tmp_path / "v.html"
     code, out, _ = run_cli(
-        ["validate", "--sim", str(SIM), "--workloads", "fanout-cpu,timer-storm",
+        ["validate", "--real", "corpus", "--sim", str(SIM), "--workloads", "fanout-cpu,timer-storm",
          "--reps", "5", "--json", str(js), "--html", str(page)], capsys)
     assert code == 0
     data = json.loads(js.read_text())
@@ -58,7 +58,7 @@ def test_validate_sim_dir_json_and_html(tmp_path: Path, capsys) -> None:
     (["--reps", "0"], "--reps and --seeds must be at least 1"),
 ])
 def test_validate_user_errors_exit_2_one_line(args: list[str], needle: str, capsys) -> None:
-    code, _, err = run_cli(["validate", "--sim", str(SIM), *args], capsys)
+    code, _, err = run_cli(["validate", "--real", "corpus", "--sim", str(SIM), *args], capsys)
     assert code == 2
     assert err.count("\n") == 1 and needle in err and err.startswith("goschedlab: error:")
 
@@ -151,3 +151,9 @@ def test_refine_with_the_real_simulator_reproduces_the_round_trip() -> None:
     src = next(f.source for f in fit if f.name == "chanop_ns")
     now = float(src.rsplit("simulated now ", 1)[1])
     assert now == pytest.approx(503, rel=0.02)  # corpus: 503 ns per round trip, GMP=1
+
+
+def test_validate_real_corpus_unknown_release_is_one_line(capsys) -> None:
+    code, _, err = run_cli(["validate", "--go", "1.19.13", "--real", "corpus"], capsys)
+    assert code == 2 and err.count("\n") == 1
+    assert "no shipped reference corpus for go1.19.13" in err

@@ -8,6 +8,7 @@ one point, and the reference value must fall in that bracket widened by the 5 % 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -54,6 +55,11 @@ def test_fanout_default_gmp1_real_vs_simulated(tmp_path) -> None:
     v = run_validation(go="1.23.1", workloads="fanout-cpu/default", reps=1, gomaxprocs=[1],
                        real="run", seeds=1, strict=True, save_real=tmp_path)
     assert v.meta["sim"].startswith("goschedlab simulator")
+    # real runs made here are simulated with this machine's fitted costs (cached TOML)
+    costs_note = str(v.meta["costs"])
+    assert costs_note.startswith("fitted on this machine: ")
+    toml = Path(costs_note.split(": ", 1)[1])
+    assert toml.is_file() and "[costs]" in toml.read_text()
     run = json.loads((tmp_path / "fanout-cpu" / "default-gmp1-rep1.json").read_text())
     mk = next(r for r in v.rows if r.metric == "makespan")
     assert len(mk.real) == 1 and len(mk.sim) == 1 and mk.sim_median is not None

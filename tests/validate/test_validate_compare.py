@@ -286,7 +286,7 @@ def test_default_real_side_is_the_shipped_corpus_of_that_release() -> None:
         return runs(SIM, workload, "default", gmp)[seed - 1]
 
     v = run_validation(go="1.22.10", workloads="timer-storm", reps=2, gomaxprocs=[2],
-                       simulate=fake, seeds=3)
+                       real="corpus", simulate=fake, seeds=3)
     assert v.meta["real"] == f"results tree {SIM}"
     assert seen == [("timer-storm", 2)] * 3  # go1.22.10 has only the default setting
     mk = next(r for r in v.rows if r.metric == "makespan")

@@ -50,6 +50,7 @@ from goschedlab.explore.path import FLUSH, STEP, Transition
 _WRITES = {1, 2, 3, 4, 6, 7}  # STORE, CAS, XCHG, XADD, LOCK, UNLOCK
 _TIME = -1  # pseudo-location: the ARM-like model's global commit order
 _EMPTY: frozenset = frozenset()
+REDUCTIONS = ("dpor", "static", "none")
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,13 @@ class Config:
     max_states: int = 20_000_000
     shortest: bool = True
     bfs_limit: int = 100_000
-    por: bool = True
+    por: bool = True  # False = reduction "none" (kept for callers of the first version)
+    reduction: str = "static"  # "dpor" (source-DPOR, stateless), "static" or "none"
+
+    @property
+    def effective_reduction(self) -> str:
+        """The reduction actually used: ``por=False`` forces "none"."""
+        return self.reduction if self.por else "none"
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,10 @@ class Explorer:
     def __init__(self, inst: Instance, config: Config) -> None:
         if config.memory not in MEMORY_MODELS:
             raise ValueError(f"unknown memory model {config.memory!r}")
+        if config.reduction not in REDUCTIONS:
+            raise ValueError(
+                f"unknown reduction {config.reduction!r} (expected {', '.join(REDUCTIONS)})"
+            )
         self.inst = inst
         self.cfg = config
         self.locs = inst.layout.locations
@@ -314,7 +325,7 @@ class Explorer:
         """
         t0 = time.perf_counter()
         init = self.initial()
-        reduce = self.cfg.por
+        reduce = self.cfg.effective_reduction != "none"
         use_sleep = reduce and self.pb is None
         visited: dict[tuple, frozenset] = {init: frozenset()}
         on_stack: dict[tuple, int] = {init: 1}  # a state may be on the stack twice
@@ -425,7 +436,7 @@ class Explorer:
         queue = deque([init])
         while queue:
             st = queue.popleft()
-            mv, _ = self.successors(st, self.cfg.por)
+            mv, _ = self.successors(st, self.cfg.effective_reduction != "none")
             bad = self.check_state(st, mv)
             if bad:
                 path = []
@@ -531,6 +542,10 @@ def explore(inst: Instance, config: Config | None = None) -> Outcome:
     finals: set[tuple] = set()
     if cfg.random_walks:
         v, stats = ex.random_walks()
+    elif cfg.effective_reduction == "dpor" and cfg.preemption_bound is None:
+        from goschedlab.explore.dpor import SourceDPOR
+
+        v, stats, finals = SourceDPOR(ex).run()
     else:
         v, stats, finals = ex.dfs()
     dfs_len = len(v.path) if v else None

@@ -54,6 +54,12 @@ class Costs:
     creation plus a halted-vCPU wakeup, a little above mwake_ns."""
     netpoll_break_ns: int = 50_000
     """netpollBreak (eventfd write) until the M blocked in epoll runs: as mwake_ns."""
+    futexwakeup_ns: int = 3_000
+    """The WAKER's cost of waking a parked thread (notewakeup -> futexwakeup, netpollBreak's
+    eventfd write, newm's clone): a syscall plus the reschedule IPI to a halted vCPU, which
+    traps to the hypervisor.  pingpong spin: 48.7 us/round trip at GMP=2 vs 42.0 at GMP=1
+    (the woken side's P is idle on every hop), i.e. ~3 us per modelled wake-up; the
+    refcorpus go_statement_ns 2737 (GMP=2) vs 611 (GMP=1) is the same cost amortised."""
     netpoll_overshoot_ns: int = 87_000
     """Extra time after an epoll_pwait timeout before the M runs: sleep_actual_ns.1ms GMP=1
     p50 1087 us (and 1.09 ms for any 1 us..1 ms sleep) minus the 1 ms timeout."""

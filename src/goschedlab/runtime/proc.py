@@ -165,8 +165,14 @@ def newm(rt: Runtime, pp: P | None, spinning: bool, id: int) -> M:
     return mp
 
 
-def startm(rt: Runtime, pp: P | None, spinning: bool) -> None:
-    """Models proc.go: startm - run ``pp`` (or an idle P) on an idle or new M."""
+def startm(rt: Runtime, pp: P | None, spinning: bool, waker: M | None = None) -> None:
+    """Models proc.go: startm - run ``pp`` (or an idle P) on an idle or new M.
+
+    ``waker`` is the M executing startm (None: sysmon or no M): it pays
+    ``costs.futexwakeup_ns`` for notewakeup(&nmp.park) (futexwakeup: a futex(FUTEX_WAKE)
+    syscall whose reschedule IPI to the halted vCPU traps to the hypervisor) or for
+    newm's clone, before it goes on with its own work.
+    """
     if pp is None:
         if spinning:
             raise Throw("startm", "P required for spinning=true", rt.sim.now)
@@ -174,6 +180,8 @@ def startm(rt: Runtime, pp: P | None, spinning: bool) -> None:
         if pp is None:
             return
     nmp = mget(rt)
+    if waker is not None:
+        waker.debt += rt.costs.futexwakeup_ns
     if nmp is None:
         id = mReserveID(rt)
         newm(rt, pp, spinning, id)
@@ -239,8 +247,9 @@ def handoffp(rt: Runtime, pp: P) -> None:
         wakeNetPoller(rt, when)
 
 
-def wakep(rt: Runtime) -> None:
-    """Models proc.go: wakep - start one spinning M on an idle P if none is spinning."""
+def wakep(rt: Runtime, waker: M | None = None) -> None:
+    """Models proc.go: wakep - start one spinning M on an idle P if none is spinning
+    (``waker``: the M calling it, charged for the wake-up; see startm)."""
     sched = rt.sched
     if sched.nmspinning != 0:
         return
@@ -249,22 +258,23 @@ def wakep(rt: Runtime) -> None:
     if pp is None:
         sched.nmspinning -= 1
         return
-    startm(rt, pp, True)
+    startm(rt, pp, True, waker)
 
 
-def wakeNetPoller(rt: Runtime, when: int) -> None:
+def wakeNetPoller(rt: Runtime, when: int, waker: M | None = None) -> None:
     """Models proc.go: wakeNetPoller - make sure someone wakes for a timer at ``when``."""
     sched = rt.sched
     if sched.lastpoll == 0:
         pollerPollUntil = sched.pollUntil
         if pollerPollUntil == 0 or pollerPollUntil > when:
-            netpollBreak(rt)
+            netpollBreak(rt, waker)
     else:
-        wakep(rt)
+        wakep(rt, waker)
 
 
-def netpollBreak(rt: Runtime) -> None:
-    """Models netpoll_epoll.go: netpollBreak - wake the M blocked in netpoll (deduplicated)."""
+def netpollBreak(rt: Runtime, waker: M | None = None) -> None:
+    """Models netpoll_epoll.go: netpollBreak - wake the M blocked in netpoll (deduplicated
+    by netpollWakeSig); ``waker`` pays the eventfd write that wakes it (as futexwakeup_ns)."""
     mp = rt.netpoll_m
     if mp is None or mp.state != M_NETPOLL:
         return
@@ -272,6 +282,8 @@ def netpollBreak(rt: Runtime) -> None:
     ev = mp.ev
     if ev is not None and ev[1] is not None and rt.sim.time_of(ev) <= t:
         return
+    if waker is not None:
+        waker.debt += rt.costs.futexwakeup_ns
     rt.sim.cancel(ev)
     mp.ev = rt.sim.at(t, rt._ev_netpoll_return, mp)
 
@@ -299,7 +311,7 @@ def resetspinning(rt: Runtime, mp: M) -> None:
     sched.nmspinning -= 1
     if sched.nmspinning < 0:
         raise Throw("resetspinning", "negative nmspinning", rt.sim.now)
-    wakep(rt)
+    wakep(rt, mp)
 
 
 # ---------------------------------------------------------------- G lifecycle
@@ -357,7 +369,7 @@ def newproc(rt: Runtime, mp: M, fn: Any, args: tuple) -> G:
     newg = newproc1(rt, mp, pp, fn, args, mp.curg)  # type: ignore[arg-type]
     runqput(rt, pp, newg, True)  # type: ignore[arg-type]
     if rt.mainStarted:
-        wakep(rt)
+        wakep(rt, mp)
     return newg
 
 
@@ -369,7 +381,7 @@ def ready(rt: Runtime, mp: M, gp: G, next: bool = True) -> None:
     casgstatus(rt, gp, _Gwaiting, _Grunnable, "ready", rt.sim.now + mp.debt)
     runqput(rt, mp.p, gp, next)  # type: ignore[arg-type]
     mp.debt += rt.costs.ready_ns
-    wakep(rt)
+    wakep(rt, mp)
 
 
 goready = ready
@@ -442,7 +454,7 @@ def goschedImpl(rt: Runtime, mp: M, gp: G, preempted: bool) -> bool:
     if preempted:
         rt.stats.preemptions += 1
     if rt.mainStarted:
-        wakep(rt)
+        wakep(rt, mp)
     return schedule(rt, mp)
 
 
@@ -502,7 +514,7 @@ def scheduleFound(rt: Runtime, mp: M, gp: G, inheritTime: bool, tryWakeP: bool) 
     if mp.spinning:
         resetspinning(rt, mp)
     if tryWakeP:
-        wakep(rt)
+        wakep(rt, mp)
     execute(rt, mp, gp, inheritTime)
     return True
 
@@ -826,7 +838,7 @@ def injectglist(rt: Runtime, mp: M | None, glist: list[G]) -> None:
     startIdle(n)
     if n < len(glist):
         runqputbatch(rt, pp, glist[n:])
-    wakep(rt)
+    wakep(rt, mp)
 
 
 # ---------------------------------------------------------------- deadlock

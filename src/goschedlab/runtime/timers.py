@@ -35,7 +35,7 @@ def resetForSleep(rt: Runtime, mp: M, gp: G) -> bool:
     pp.timerp = True  # type: ignore[union-attr]
     rt.netpollInited = True  # netpollGenericInit: timers use the netpoller to sleep
     if wt == 0 or when < wt:
-        wakeNetPoller(rt, when)
+        wakeNetPoller(rt, when, mp)
     return True
 
 

@@ -34,8 +34,8 @@ def validate_command(
     gomaxprocs: str = typer.Option("1,2", "--gomaxprocs", help="GOMAXPROCS values, e.g. 1,2."),
     real: str = typer.Option(
         "", "--real",
-        help="Results tree <workload>/<setting>-gmp<N>-rep<K>.json, or 'run' to run our Go "
-        "programs now (default: the shipped reference corpus of --go, else run).",
+        help="'run' (default): run our Go programs now; 'corpus': the shipped reference corpus "
+        "of --go; or a results tree <workload>/<setting>-gmp<N>-rep<K>.json.",
     ),
     sim: str = typer.Option(
         "", "--sim", help="Compare against this results tree instead of the simulator."
@@ -59,6 +59,11 @@ def validate_command(
         typer.Option("--costs", help="Costs TOML for the simulator (goschedlab calibrate)."),
     ] = None,
     misses: bool = typer.Option(False, "--misses", help="Table: show only cases out of tolerance."),
+    calibrate: bool = typer.Option(
+        True, "--calibrate/--no-calibrate",
+        help="With real runs made now and no --costs: simulate with the cost model fitted on "
+        "this machine (goschedlab calibrate, cached) instead of the shipped defaults.",
+    ),
 ) -> None:
     """Measure the simulator against real Go: per workload, setting, GOMAXPROCS and metric
     (makespan; /sched/latencies p50/p90/p99; request latency p50/p99; threads; GC pause count and
@@ -72,7 +77,7 @@ def validate_command(
     v = run_validation(
         go=go, workloads=workloads or None, reps=reps, gomaxprocs=_gmps(gomaxprocs),
         real=real or None, sim=sim or None, seeds=seeds, save_real=save_real,
-        attempts=attempts, costs=costs,
+        attempts=attempts, costs=costs, calibrate=calibrate,
         progress=lambda msg: console.log(msg),
     )
     print_report(v, only_misses=misses)

@@ -23,6 +23,49 @@ from goschedlab.validate.sources import (
 
 #: ``--real run``: measure now with our Go programs instead of reading a results tree.
 RUN = "run"
+#: ``--real corpus``: the shipped reference corpus measured for Go ``go``.
+CORPUS = "corpus"
+
+
+def machine_costs(tc: object, progress: Callable[[str], None] | None = None) -> tuple[object, Path]:
+    """The cost model fitted on THIS machine (``goschedlab calibrate``), cached per Go release
+    and CPU: real runs made here are compared with a simulator that has this machine's costs
+    (the shipped defaults describe the reference corpus's machine).  Returns (Costs, TOML path).
+    """
+    import hashlib
+    import os
+    import platform
+
+    from goschedlab.realgo import cache_dir
+    from goschedlab.runtime.costs import load_costs
+    from goschedlab.validate.calibrate import (
+        fit_costs,
+        refine_with_simulator,
+        run_calibration,
+        write_costs,
+    )
+
+    cpu = ""
+    try:
+        cpu = "".join(
+            ln for ln in Path("/proc/cpuinfo").read_text().splitlines()
+            if ln.startswith(("model name", "cpu family", "model\t", "stepping"))
+        )
+    except OSError:
+        pass
+    key = hashlib.sha256(f"{cpu}|{os.cpu_count()}|{platform.machine()}".encode()).hexdigest()[:12]
+    version = getattr(tc, "version", "?")
+    path = cache_dir() / "calibration" / f"go{version}-{key}.toml"
+    if not path.is_file():
+        if progress:
+            progress(f"calibrating the cost model on this machine (go{version}) -> {path}")
+        runs = run_calibration(tc, (1, 2))
+        fit = refine_with_simulator(fit_costs(runs), runs)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_costs(path, fit, [f"goschedlab validate: cost model fit for go{version} on "
+                                f"{platform.node()} (cpu key {key})"])
+    costs = load_costs(path)
+    return costs, path
 
 
 def run_validation(
@@ -39,13 +82,16 @@ def run_validation(
     strict: bool = False,
     attempts: int = 3,
     costs: Path | None = None,
+    calibrate: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> Validation:
     """Compare real Go with the simulator (or with another results tree).
 
-    ``real``: a results tree, ``"run"`` (run our Go programs now with Go ``go``, ``reps``
-    times, repeating a run on a busy host up to ``attempts`` runs), or None = the shipped
-    reference corpus of Go ``go`` when there is one, else run.
+    ``real``: ``"run"`` or None (run our Go programs now with Go ``go``, ``reps`` times,
+    repeating a run on a busy host up to ``attempts`` runs), ``"corpus"`` (the shipped
+    reference corpus of Go ``go``) or a results tree.  With real runs made now and no
+    ``costs``, the simulator uses the cost model fitted on this machine (:func:`machine_costs`;
+    ``calibrate=False``: the shipped defaults).
     ``sim``: a results tree to use instead of the simulator (only cases present on both sides
     are compared); otherwise ``simulate`` (default: the project's simulator) runs ``seeds``
     seeds per case on each real case's own params and GOMAXPROCS; a simulator exception fails
@@ -59,8 +105,12 @@ def run_validation(
         raise UserInputError("--gomaxprocs: expected a comma list of positive integers, e.g. 1,2")
     sel = parse_selection(workloads)
     if real is None:
+        real = RUN
+    elif str(real) == CORPUS:
         shipped = shipped_results(go)
-        real = shipped if shipped is not None else RUN
+        if shipped is None:
+            raise UserInputError(f"--real corpus: no shipped reference corpus for go{go}")
+        real = shipped
     meta: dict[str, object] = {
         "generated": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "gomaxprocs": list(gomaxprocs),
@@ -68,10 +118,14 @@ def run_validation(
         "workloads": workloads or "all",
     }
     real_group: Group
+    machine_cost_model = None
     if str(real) == RUN:
         from goschedlab.realgo import ensure_go
 
         tc = ensure_go(go)
+        if costs is None and sim is None and simulate is None and calibrate:
+            machine_cost_model, cpath = machine_costs(tc, progress)
+            meta["costs"] = f"fitted on this machine: {cpath}"
         real_group = run_real(tc, sel, gomaxprocs, reps, attempts=attempts, save_dir=save_real,
                               progress=progress)
         meta["real"] = f"our Go programs run now with go{tc.version}"
@@ -91,7 +145,7 @@ def run_validation(
         meta["cases_without_counterpart"] = len(dropped)
         sim_group = other
     else:
-        cost_model = None
+        cost_model = machine_cost_model
         if costs is not None:
             from goschedlab.runtime.costs import load_costs
 

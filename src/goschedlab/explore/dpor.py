@@ -1,0 +1,409 @@
+"""Source-DPOR with sleep sets: stateless dynamic partial-order reduction over the explorer.
+
+Algorithm: Abdulla, Aronis, Jonsson, Sagonas, "Optimal dynamic partial order reduction",
+POPL 2014, Algorithm 1 (source sets + sleep sets). The search is a depth-first walk of the
+execution tree (no visited-state cache). For every event executed, the races of the current
+execution are computed from its happens-before relation (vector clocks); for a race
+``e < e'`` the algorithm makes sure some *initial* of ``notdep(e, E).e'`` - a process that can
+start the reversed order - is in the backtrack set of the state before ``e``.
+
+Processes. A thread's own steps form one process (its id ``tid``). Memory-model events are
+processes of their own: under x86-TSO the FIFO store buffer of thread ``tid`` is the process
+``n + tid`` (its next event makes the oldest store visible); under the ARM-like model each
+(thread, location) lane of the store buffer is one (stores to one location commit in program
+order, to different ones in any order), ``n + tid * nloc + loc``. A value choice of the ARM-like
+model (a load returning an older version) is local nondeterminism of the step: when a process
+is explored from a state, all its choices are.
+
+Dependency (:func:`dependent`): two events of different processes conflict when one writes
+a location the other reads or writes. "Writes" means: makes a value visible to others - an SC
+store, a flush of a buffered store, a successful or failed read-modify-write, lock/unlock. A
+store entering the own buffer writes nothing (it only *enables* its flush: a happens-before
+edge store -> flush, never a race). Under the ARM-like model every commit also writes the
+global commit order (pseudo-location ``_TIME``: acquire views depend on it), and fences and
+read-modify-writes read every location. A flush of thread ``tid``'s buffer conflicts with the
+steps of ``tid`` that need that buffer empty or free of releases (TSO: fences, locked
+operations, Go's ``atomic.Store``; ARM: fences, read-modify-writes, acquire / SC loads).
+``tests/explore/test_explore_dpor.py`` checks on real models that every pair of events this
+relation calls independent commutes (same state in both orders) and neither disables the other.
+
+Loops (why this is finite). Without a state cache a spin loop is an infinite execution. A
+thread that comes back to a thread state (an interned node: program point + locals) it already
+had in this execution, having made no write in between (only loads, fences, failed CASes), is
+*spin-blocked* for the rest of the execution - the spin-assume transformation of GenMC
+(Kokologiannakis et al., "Model checking for weakly consistent libraries", PLDI 2019): such
+an iteration changed nothing other threads can see and only narrowed its own view, so every
+behaviour after it is a behaviour without it, and the executions in which the loop exits are
+reached by reversing the races of its loads. An execution ending with a spin-blocked thread is
+neither a final state nor a deadlock (as with state hashing, where the loop is a cycle).
+Executions longer than ``Config.max_steps`` are cut and the search reported not exhaustive.
+
+Rejected alternatives. Stateful DPOR (Yang, Chen, Gopalakrishnan, Kirby, SPIN 2008): cutting
+at a visited state loses the races of the cut subtree unless a summary of its events is kept
+per state; the summaries cost more memory than our states and the bookkeeping is easy to get
+wrong. Optimal DPOR with wakeup trees (same paper, Algorithm 2): fewer sleep-set-blocked
+executions, but more machinery; the sleep-blocked count is reported so the gap is visible.
+Persistent singletons on top (as the static reduction does): DPOR finds no races for those
+steps anyway.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from goschedlab.explore.atomics import AWAIT, CAS, FENCE, LOAD, RLX, SC, STORE
+from goschedlab.explore.execution import DONE, FAIL, RUN
+from goschedlab.explore.path import FLUSH, STEP, Transition
+
+if TYPE_CHECKING:
+    from goschedlab.explore.scheduler import Explorer, Statistics, Violation
+
+_TIME = -1  # pseudo-location: the ARM-like model's global commit order
+_EMPTY: frozenset = frozenset()
+
+# footprint: (proc, thread, reads, writes, reads_all, needs_empty_buffer, flush_of)
+Footprint = tuple[int, int, frozenset, frozenset, bool, bool, int]
+
+
+def dependent(a: Footprint, b: Footprint) -> bool:
+    """Do the events with footprints ``a`` and ``b`` conflict (see the module docstring)?"""
+    if a[0] == b[0]:
+        return True
+    if a[6] >= 0 and a[6] == b[1] and b[5]:
+        return True
+    if b[6] >= 0 and b[6] == a[1] and a[5]:
+        return True
+    wa, wb = a[3], b[3]
+    if (a[4] and wb) or (b[4] and wa):
+        return True
+    return bool(wa & b[2] or wa & wb or wb & a[2])
+
+
+class _Frame:
+    """One state of the current execution and the DPOR sets attached to it."""
+
+    __slots__ = (
+        "state",
+        "blocked",
+        "pure",
+        "pending",
+        "procs",
+        "backtrack",
+        "done",
+        "sleep",
+        "cur",
+        "moves",
+        "idx",
+        "fp",
+        "clock",
+        "seq",
+        "saved_last",
+        "trans",
+    )
+
+    def __init__(self, state: tuple, blocked: frozenset, pure: tuple, pending: tuple) -> None:
+        self.state = state
+        self.blocked = blocked
+        self.pure = pure  # per thread: nodes held since its last write (spin detection)
+        self.pending = pending  # per thread: event index that buffered each pending store
+        self.procs: dict[int, list] = {}
+        self.backtrack: set[int] = set()
+        self.done: set[int] = set()
+        self.sleep: dict[int, Footprint] = {}
+        self.cur = -1  # process whose event leaves this state (the event at this depth)
+        self.moves: list = []
+        self.idx = 0
+        self.fp: Footprint | None = None
+        self.clock: tuple = ()
+        self.seq = 0
+        self.saved_last = -1
+        self.trans: Transition | None = None
+
+
+class SourceDPOR:
+    """Stateless source-DPOR + sleep sets over one :class:`~.scheduler.Explorer`'s model."""
+
+    def __init__(self, ex: Explorer) -> None:
+        self.ex = ex
+        self.mm = ex.mm
+        self.nodes = ex.nodes
+        self.table = ex.table
+        self.n = ex.n
+        self.nloc = len(ex.locs)
+        self.mname = self.mm.name
+        self.nproc = self.n + (
+            self.n * self.nloc if self.mname == "arm" else self.n if self.mname == "tso" else 0
+        )
+        self.max_steps = ex.cfg.max_steps
+        self.max_transitions = ex.cfg.max_states
+
+    # -- processes, moves and footprints ----------------------------------------------------
+    def _lane(self, tid: int, loc: int) -> int:
+        return self.n + (tid * self.nloc + loc if self.mname == "arm" else tid)
+
+    def enabled(self, f: _Frame) -> None:
+        """Fill ``f.procs``: process -> list of (transition, next state, step value)."""
+        mem, nodes = f.state
+        mm = self.mm
+        procs = f.procs
+        for tid in range(self.n):
+            nid = nodes[tid]
+            node = self.nodes[nid]
+            if node.status == RUN and tid not in f.blocked:
+                mv = mm.moves(mem, tid, node.op)
+                if mv:
+                    out = []
+                    for choice, value, nm in mv:
+                        child = self.table.step(nid, value)
+                        if self.nodes[child].status == DONE:
+                            nm = mm.thread_done(nm, tid)
+                        nn = nodes[:tid] + (child,) + nodes[tid + 1 :]
+                        out.append(((tid, STEP, choice), (nm, nn), value))
+                    procs[tid] = out
+            if mm.buffered:
+                for choice, nm, (i, _v) in mm.flushes(mem, tid):
+                    procs.setdefault(self._lane(tid, i), []).append(
+                        ((tid, FLUSH, choice), (nm, nodes), None)
+                    )
+
+    def footprint(self, f: _Frame, p: int) -> Footprint:
+        """The footprint of process ``p``'s next event at ``f`` (the same for every choice)."""
+        mem, nodes = f.state
+        arm = self.mname == "arm"
+        if p >= self.n:
+            t = f.procs[p][0][0]
+            tid = t[0]
+            i = self.mm.pending(mem, tid)[t[2]][0]
+            w = frozenset((i, _TIME)) if arm else frozenset((i,))
+            return (p, -1, _EMPTY, w, False, False, tid)
+        op = self.nodes[nodes[p]].op
+        k, loc, order = op[0], op[1], op[2]
+        tso = self.mname == "tso"
+        if k == FENCE:
+            return (p, p, _EMPTY, _EMPTY, arm, arm or tso, -1)
+        i = loc.index
+        if k == LOAD or k == AWAIT:
+            return (p, p, frozenset((i,)), _EMPTY, False, arm and order != RLX, -1)
+        if k == STORE:
+            if loc.private is None and (arm or (tso and order != SC)):
+                return (p, p, _EMPTY, _EMPTY, False, False, -1)  # into the own store buffer
+            return (p, p, _EMPTY, frozenset((i,)), False, tso, -1)
+        w = frozenset((i, _TIME)) if arm else frozenset((i,))
+        return (p, p, frozenset((i,)), w, arm, arm or tso, -1)
+
+    # -- races ------------------------------------------------------------------------------
+    def _start_event(self, stack: list[_Frame], d: int, last: list[int]) -> list[int]:
+        """Make process ``stack[d].cur`` the event at depth ``d``: its clock, and its races.
+
+        Returns the depths of the events it is in a race with (``e < e'``: dependent,
+        different processes, no event in between ordered after ``e`` and before ``e'``).
+        """
+        f = stack[d]
+        p = f.cur
+        fp = f.fp
+        assert fp is not None
+        prev = last[p]
+        if prev >= 0:
+            clock = list(stack[prev].clock)
+            seq = stack[prev].seq + 1
+        else:
+            clock = [0] * self.nproc
+            seq = 1
+        if p >= self.n:  # a flush happens after the store that buffered it
+            t = f.moves[0][0]
+            origin = f.pending[t[0]][t[2]]
+            clock = list(map(max, clock, stack[origin].clock))
+        races = []
+        for k in range(d - 1, -1, -1):
+            g = stack[k]
+            q = g.cur
+            if q == p or clock[q] >= g.seq:
+                continue
+            gfp = g.fp
+            assert gfp is not None
+            if dependent(gfp, fp):
+                races.append(k)
+                clock = list(map(max, clock, g.clock))
+        clock[p] = seq
+        f.clock = tuple(clock)
+        f.seq = seq
+        f.saved_last = prev
+        last[p] = d
+        return races
+
+    def _reverse(self, stack: list[_Frame], k: int, d: int) -> None:
+        """Race ``stack[k]`` < event at ``d``: add an initial of notdep(e, E).e' at depth k."""
+        e = stack[k]
+        pe, se = e.cur, e.seq
+        v = [j for j in range(k + 1, d) if stack[j].clock[pe] < se]
+        v.append(d)
+        target = stack[k]
+        initials = []
+        first: dict[int, int] = {}  # process -> seq of its first event in v
+        for j in v:
+            g = stack[j]
+            q = g.cur
+            if q not in first:
+                cj = g.clock
+                if all(cj[r] < s for r, s in first.items()):
+                    if q in target.backtrack or q in target.sleep:
+                        return
+                    if q in target.procs:
+                        initials.append(q)
+                first[q] = g.seq
+        if initials:
+            target.backtrack.add(initials[0])
+        # no initial enabled at E': the race cannot be reversed (e.g. a flush that only the
+        # reversed one's earlier flush enables), nothing to explore
+
+    # -- the search -------------------------------------------------------------------------
+    def run(self) -> tuple[Violation | None, Statistics, set[tuple]]:
+        """Explore every Mazurkiewicz trace (modulo spin-blocking); first violation stops."""
+        from goschedlab.explore.scheduler import Statistics, Violation
+
+        t0 = time.perf_counter()
+        ex = self.ex
+        init = ex.initial()
+        nodes0 = init[1]
+        root = _Frame(
+            init,
+            frozenset(),
+            tuple(frozenset((nid,)) for nid in nodes0),
+            ((),) * self.n,
+        )
+        self.enabled(root)
+        stack: list[_Frame] = [root]
+        last = [-1] * self.nproc
+        seen: set[tuple] = {init}
+        transitions = executions = final_states = spin_blocked = sleep_blocked = 0
+        max_depth = 0
+        complete = True
+        violation: Violation | None = None
+        finals: set[tuple] = set()
+        dep = dependent
+
+        def terminal(f: _Frame) -> tuple[str, str, int | None] | None:
+            """Check a state without enabled processes; counts it."""
+            nonlocal executions, final_states, spin_blocked
+            executions += 1
+            nodes = f.state[1]
+            if all(self.nodes[nid].status == DONE for nid in nodes):
+                final_states += 1
+                if len(finals) < 10_000:
+                    finals.add(self.mm.values(f.state[0]))
+                return ex.check_state(f.state, [])
+            if f.blocked:
+                spin_blocked += 1
+                return None
+            return ex.check_state(f.state, [])
+
+        bad0 = None if root.procs else terminal(root)
+        if bad0:
+            stats = Statistics(1, 0, 1, 0, 0, 0, 0.0, True, "dpor")
+            return Violation(bad0[0], bad0[1], [], bad0[2]), stats, finals
+        if root.procs:
+            root.backtrack.add(min(root.procs))
+        while stack:
+            d = len(stack) - 1
+            f = stack[d]
+            if f.cur < 0 or f.idx >= len(f.moves):
+                if f.cur >= 0:  # every choice of f.cur explored: it goes to sleep here
+                    assert f.fp is not None
+                    f.sleep[f.cur] = f.fp
+                    f.done.add(f.cur)
+                    last[f.cur] = f.saved_last
+                    f.cur = -1
+                nxt = -1
+                for q in sorted(f.backtrack):
+                    if q not in f.done and q not in f.sleep and q in f.procs:
+                        nxt = q
+                        break
+                if nxt < 0:
+                    stack.pop()
+                    continue
+                f.cur = nxt
+                f.moves = f.procs[nxt]
+                f.idx = 0
+                f.fp = self.footprint(f, nxt)
+                for k in self._start_event(stack, d, last):
+                    self._reverse(stack, k, d)
+            t, nxt_state, value = f.moves[f.idx]
+            f.idx += 1
+            f.trans = t
+            transitions += 1
+            if transitions > self.max_transitions or d + 1 > self.max_steps:
+                complete = False
+                if transitions > self.max_transitions:
+                    break
+                continue
+            seen.add(nxt_state)
+            # successor bookkeeping: spin detection and store-buffer origins
+            p = f.cur
+            blocked, pure, pending = f.blocked, f.pure, f.pending
+            mem0 = f.state[0]
+            tid = t[0]
+            if t[1] == STEP:
+                nid = nxt_state[1][tid]
+                node = self.nodes[nid]
+                if node.status == FAIL:
+                    path = [g.trans for g in stack]
+                    bad = ex.check_state(nxt_state, [])
+                    assert bad is not None
+                    violation = Violation(bad[0], bad[1], path, bad[2])  # type: ignore[arg-type]
+                    executions += 1
+                    break
+                op = self.nodes[f.state[1][tid]].op
+                kind = op[0]
+                if kind in (LOAD, AWAIT, FENCE) or (kind == CAS and value is False):
+                    if nid in pure[tid]:
+                        blocked = blocked | {tid}
+                    else:
+                        pure = pure[:tid] + (pure[tid] | {nid},) + pure[tid + 1 :]
+                else:
+                    pure = pure[:tid] + (frozenset((nid,)),) + pure[tid + 1 :]
+                if self.mm.buffered and len(self.mm.pending(nxt_state[0], tid)) > len(
+                    self.mm.pending(mem0, tid)
+                ):
+                    pending = pending[:tid] + (pending[tid] + (d,),) + pending[tid + 1 :]
+            else:
+                j = t[2]
+                pending = pending[:tid] + (pending[tid][:j] + pending[tid][j + 1 :],) + pending[
+                    tid + 1 :
+                ]
+            child = _Frame(nxt_state, blocked, pure, pending)
+            fp = f.fp
+            assert fp is not None
+            child.sleep = {q: g for q, g in f.sleep.items() if not dep(g, fp)}
+            self.enabled(child)
+            if not child.procs:
+                bad = terminal(child)
+                if bad:
+                    path = [g.trans for g in stack]
+                    violation = Violation(bad[0], bad[1], path, bad[2])  # type: ignore[arg-type]
+                    break
+                continue
+            awake = [q for q in child.procs if q not in child.sleep]
+            if not awake:
+                sleep_blocked += 1
+                executions += 1
+                continue
+            # prefer continuing the same process (fewer context switches, fewer races)
+            child.backtrack.add(p if p in child.procs and p not in child.sleep else min(awake))
+            stack.append(child)
+            if len(stack) > max_depth:
+                max_depth = len(stack)
+        stats = Statistics(
+            states=len(seen),
+            transitions=transitions,
+            executions=executions,
+            final_states=final_states,
+            reduced_states=0,
+            max_depth=max_depth,
+            seconds=time.perf_counter() - t0,
+            complete=complete and violation is None,
+            mode="dpor+sleep",
+        )
+        self.spin_blocked = spin_blocked
+        self.sleep_blocked = sleep_blocked
+        return violation, stats, finals
