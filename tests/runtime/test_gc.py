@@ -150,7 +150,9 @@ def test_pauses_grow_when_a_goroutine_cannot_be_preempted() -> None:
     the STW waits for it (as in Go with asyncpreemptoff=1); with SIGURG it stops at once."""
     with_signal = _max_pause(True)
     without = _max_pause(False)
-    assert with_signal < 50_000
+    # SIGURG + the stopnote wake-up + at most one non-preemptible mallocgc of 16 KiB
+    # (allocation CPU and the first touch of new heap pages)
+    assert with_signal < 80_000
     assert without > 500_000
     assert without > 10 * with_signal
 

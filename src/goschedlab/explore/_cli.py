@@ -11,7 +11,7 @@ from goschedlab.explore.execution import Instance
 from goschedlab.explore.models import MODELS, ModelSpec
 from goschedlab.explore.path import decode_token
 from goschedlab.explore.report import format_outcome, format_table, outcome_json, replay, write_json
-from goschedlab.explore.scheduler import Config, explore
+from goschedlab.explore.scheduler import REDUCTIONS, Config, explore
 
 
 def _list() -> str:
@@ -63,6 +63,13 @@ def explore_command(
     preemption_bound: int = typer.Option(
         None, "--preemption-bound", help="Max preemptive context switches (default: unbounded)."
     ),
+    reduction: str = typer.Option(
+        None,
+        "--reduction",
+        help="Partial-order reduction: static (persistent + sleep sets over hashed states, "
+        "the default), dpor (source-DPOR + sleep sets with a state cache; with "
+        "--preemption-bound the static one is used) or none (full expansion).",
+    ),
     random_walks: int = typer.Option(0, "--random", help="Random walks instead of DFS."),
     seed: int = typer.Option(0, "--seed", help="Seed of --random."),
     json_file: str = typer.Option(None, "--json", help="Write verdict, stats, counterexample."),
@@ -103,6 +110,8 @@ def explore_command(
         raise typer.Exit(1)
     if preemption_bound is not None and preemption_bound < 0:
         raise UserInputError(f"--preemption-bound: expected >= 0, got {preemption_bound}")
+    if reduction is not None and reduction not in REDUCTIONS:
+        raise UserInputError(f"--reduction: expected {', '.join(REDUCTIONS)}, got {reduction!r}")
     if random_walks < 0:
         raise UserInputError(f"--random: expected >= 0, got {random_walks}")
     if json_file and not os.path.isdir(os.path.dirname(os.path.abspath(json_file))):
@@ -113,6 +122,7 @@ def explore_command(
         preemption_bound=preemption_bound,
         random_walks=random_walks,
         seed=seed,
+        reduction=reduction or Config.reduction,
     )
     out = explore(inst, cfg)
     print(format_outcome(out, model))

@@ -100,6 +100,8 @@ class _Frame:
         "seq",
         "saved_last",
         "trans",
+        "key",
+        "summary",
     )
 
     def __init__(self, state: tuple, blocked: frozenset, pure: tuple, pending: tuple) -> None:
@@ -119,13 +121,16 @@ class _Frame:
         self.seq = 0
         self.saved_last = -1
         self.trans: Transition | None = None
+        self.key: tuple | None = None  # visited-state cache key (stateful mode)
+        self.summary: set[Footprint] = set()  # footprints of the events explored below
 
 
 class SourceDPOR:
     """Stateless source-DPOR + sleep sets over one :class:`~.scheduler.Explorer`'s model."""
 
-    def __init__(self, ex: Explorer) -> None:
+    def __init__(self, ex: Explorer, stateful: bool = True) -> None:
         self.ex = ex
+        self.stateful = stateful
         self.mm = ex.mm
         self.nodes = ex.nodes
         self.table = ex.table
@@ -257,6 +262,65 @@ class SourceDPOR:
         # no initial enabled at E': the race cannot be reversed (e.g. a flush that only the
         # reversed one's earlier flush enables), nothing to explore
 
+    def _first(self, f: _Frame, awake: list[int], prev: int) -> int:
+        """The process explored first at a new state: one whose next event touches nothing
+        shared (it can race with nothing, so nothing else is explored here - the persistent
+        singleton of the static reduction, for free), else the previous process (fewer
+        context switches), else the smallest id."""
+        for q in awake:
+            if q < self.n:
+                fp = self.footprint(f, q)
+                if not (fp[2] or fp[3] or fp[4] or fp[5]) or self._private(f, q):
+                    return q
+        return prev if prev in awake else min(awake)
+
+    def _private(self, f: _Frame, q: int) -> bool:
+        op = self.nodes[f.state[1][q]].op
+        loc = op[1]
+        return loc is not None and (
+            loc.private == q
+            or (op[0] in (LOAD, AWAIT) and loc.writers is not None and loc.writers <= {q})
+        )
+
+    # -- state cache (stateful mode) --------------------------------------------------------
+    def _replay_summary(self, stack: list[_Frame], summary: set, last: list[int]) -> None:
+        """Cut at a visited state: add backtrack points for every race an event of its
+        explored subtree (``summary``: their distinct footprints) could have with the current
+        path. Happens-before is taken from the path only (the subtree's own ordering would
+        only remove races), so more races are found than exist: sound, not optimal."""
+        d = len(stack) - 1
+        nproc = self.nproc
+        for phi in summary:
+            q = phi[0]
+            lq = last[q]
+            clock = stack[lq].clock if lq >= 0 else (0,) * nproc
+            for k in range(d, -1, -1):
+                g = stack[k]
+                pk = g.cur
+                if pk == q or clock[pk] >= g.seq:
+                    continue
+                gfp = g.fp
+                assert gfp is not None
+                if not dependent(gfp, phi):
+                    continue
+                clock = tuple(map(max, clock, g.clock))
+                # the first event after e not ordered after it is an initial of the reversal
+                se = g.seq
+                j = k + 1
+                while j <= d and stack[j].clock[pk] >= se:
+                    j += 1
+                if j <= d:
+                    r = stack[j].cur
+                    if r not in g.backtrack and r not in g.sleep and r in g.procs:
+                        g.backtrack.add(r)
+                    continue
+                # every later event of the path is ordered after e: the initial is an event
+                # of the cut subtree - any of its processes enabled here may be it
+                later = {stack[m].cur for m in range(k + 1, d + 1)}
+                for r in {x[0] for x in summary}:
+                    if r != pk and r in g.procs and r not in g.sleep and r not in later:
+                        g.backtrack.add(r)
+
     # -- the search -------------------------------------------------------------------------
     def run(self) -> tuple[Violation | None, Statistics, set[tuple]]:
         """Explore every Mazurkiewicz trace (modulo spin-blocking); first violation stops."""
@@ -276,7 +340,10 @@ class SourceDPOR:
         stack: list[_Frame] = [root]
         last = [-1] * self.nproc
         seen: set[tuple] = {init}
-        transitions = executions = final_states = spin_blocked = sleep_blocked = 0
+        transitions = executions = final_states = spin_blocked = sleep_blocked = cuts = 0
+        stateful = self.stateful
+        # stateful mode: (state, blocked, pure) -> [sleep set, summary, closed]
+        cache: dict[tuple, list] = {}
         max_depth = 0
         complete = True
         violation: Violation | None = None
@@ -321,11 +388,22 @@ class SourceDPOR:
                         break
                 if nxt < 0:
                     stack.pop()
+                    if f.key is not None:
+                        entry = cache[f.key]
+                        if entry[1] is None:
+                            entry[1] = frozenset(f.summary)
+                        else:
+                            entry[1] = entry[1] | f.summary
+                        entry[2] = True
+                    if stack:
+                        stack[-1].summary |= f.summary
                     continue
                 f.cur = nxt
                 f.moves = f.procs[nxt]
                 f.idx = 0
                 f.fp = self.footprint(f, nxt)
+                if stateful:
+                    f.summary.add(f.fp)
                 for k in self._start_event(stack, d, last):
                     self._reverse(stack, k, d)
             t, nxt_state, value = f.moves[f.idx]
@@ -368,13 +446,32 @@ class SourceDPOR:
                     pending = pending[:tid] + (pending[tid] + (d,),) + pending[tid + 1 :]
             else:
                 j = t[2]
-                pending = pending[:tid] + (pending[tid][:j] + pending[tid][j + 1 :],) + pending[
-                    tid + 1 :
-                ]
+                pending = (
+                    pending[:tid] + (pending[tid][:j] + pending[tid][j + 1 :],) + pending[tid + 1 :]
+                )
             child = _Frame(nxt_state, blocked, pure, pending)
             fp = f.fp
             assert fp is not None
             child.sleep = {q: g for q, g in f.sleep.items() if not dep(g, fp)}
+            if stateful:
+                key = (nxt_state, blocked, pure)
+                entry = cache.get(key)
+                if entry is None:
+                    cache[key] = [frozenset(child.sleep), None, False]
+                    child.key = key
+                elif entry[2]:
+                    if entry[0] <= child.sleep.keys():
+                        # explored before with no more asleep: reuse, replaying its races
+                        cuts += 1
+                        executions += 1
+                        assert entry[1] is not None
+                        self._replay_summary(stack, entry[1], last)
+                        f.summary |= entry[1]
+                        continue
+                    entry[0] = entry[0] & child.sleep.keys()  # shrinks: this terminates
+                    entry[2] = False
+                    child.key = key
+                # else: the state is on the current path (a cycle): explore it again
             self.enabled(child)
             if not child.procs:
                 bad = terminal(child)
@@ -388,8 +485,7 @@ class SourceDPOR:
                 sleep_blocked += 1
                 executions += 1
                 continue
-            # prefer continuing the same process (fewer context switches, fewer races)
-            child.backtrack.add(p if p in child.procs and p not in child.sleep else min(awake))
+            child.backtrack.add(self._first(child, awake, p))
             stack.append(child)
             if len(stack) > max_depth:
                 max_depth = len(stack)
@@ -402,8 +498,12 @@ class SourceDPOR:
             max_depth=max_depth,
             seconds=time.perf_counter() - t0,
             complete=complete and violation is None,
-            mode="dpor+sleep",
+            mode="dpor+sleep" + ("+cache" if stateful else ""),
+            spin_blocked=spin_blocked,
+            sleep_blocked=sleep_blocked,
+            cache_hits=cuts,
         )
+        self.cuts = cuts
         self.spin_blocked = spin_blocked
         self.sleep_blocked = sleep_blocked
         return violation, stats, finals

@@ -229,6 +229,12 @@ def format_outcome(out: Outcome, model: str) -> str:
         f"executions, {st.final_states} final states, {st.reduced_states} reduced, max depth "
         f"{st.max_depth}, {st.seconds:.2f} s, {st.mode}" + (", exhaustive" if st.complete else "")
     )
+    if st.mode.startswith("dpor"):
+        lines.append(
+            f"dpor: {st.cache_hits} cut at explored states, {st.sleep_blocked} sleep-blocked, "
+            f"{st.spin_blocked} spin-blocked executions"
+            + ("" if st.complete or out.violation else "; a search bound was hit")
+        )
     return "\n".join(lines)
 
 

@@ -61,12 +61,13 @@ class Config:
     preemption_bound: int | None = None
     random_walks: int = 0
     seed: int = 0
-    max_steps: int = 10_000  # per random walk
+    max_steps: int = 10_000  # per random walk / per DPOR execution
     max_states: int = 20_000_000
     shortest: bool = True
     bfs_limit: int = 100_000
     por: bool = True  # False = reduction "none" (kept for callers of the first version)
-    reduction: str = "static"  # "dpor" (source-DPOR, stateless), "static" or "none"
+    reduction: str = "static"  # "dpor" (source-DPOR + sleep sets), "static" or "none"
+    dpor_cache: bool = True  # DPOR: cut at explored states, replaying their races
 
     @property
     def effective_reduction(self) -> str:
@@ -82,7 +83,10 @@ class Statistics:
     ``executions``: maximal paths explored (ending in a final state, a violation or an already
     visited state); ``final_states``: visits of states where every thread finished;
     ``reduced_states``: states expanded with a persistent singleton; ``complete``: the search
-    was exhaustive (no bound, no random mode, no violation cut it short).
+    was exhaustive (no bound, no random mode, no violation cut it short). DPOR only:
+    ``spin_blocked`` executions ending with a thread spin-blocked (a read-only loop iteration
+    that changed nothing), ``sleep_blocked`` executions cut because every enabled process was
+    asleep, ``cache_hits`` executions cut at an already explored state (stateful mode).
     """
 
     states: int
@@ -94,6 +98,9 @@ class Statistics:
     seconds: float
     complete: bool
     mode: str
+    spin_blocked: int = 0
+    sleep_blocked: int = 0
+    cache_hits: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -545,7 +552,7 @@ def explore(inst: Instance, config: Config | None = None) -> Outcome:
     elif cfg.effective_reduction == "dpor" and cfg.preemption_bound is None:
         from goschedlab.explore.dpor import SourceDPOR
 
-        v, stats, finals = SourceDPOR(ex).run()
+        v, stats, finals = SourceDPOR(ex, stateful=cfg.dpor_cache).run()
     else:
         v, stats, finals = ex.dfs()
     dfs_len = len(v.path) if v else None

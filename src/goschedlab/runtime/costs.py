@@ -54,12 +54,24 @@ class Costs:
     creation plus a halted-vCPU wakeup, a little above mwake_ns."""
     netpoll_break_ns: int = 50_000
     """netpollBreak (eventfd write) until the M blocked in epoll runs: as mwake_ns."""
-    futexwakeup_ns: int = 3_000
+    wake_jitter_ns: int = 15_000
+    """Spread of thread wake-ups (mwake_ns, newm_ns, netpoll_break_ns; Runtime.os_delay):
+    mean of the exponential tail.  idle_p_wakeup_buffered_ns p50 109 / p99 177 us: the
+    p99 - p50 gap of 68 us = tail * (ln 100 - ln 2)."""
+    usleep_jitter_ns: int = 6_700
+    """Spread of the timer slack of usleep/nanosleep (usleep_slack_ns): nanosleep(1ns)
+    p50 57.8 / p99 83.9 us (GMP=1) -> tail (83.9 - 57.8) / 3.91."""
+    netpoll_jitter_ns: int = 13_300
+    """Spread of the epoll_pwait timeout overshoot (netpoll_overshoot_ns):
+    sleep_actual_ns.1ms p50 1087 / p99 1139 us -> tail 52 / 3.91."""
+    futexwakeup_ns: int = 9_000
     """The WAKER's cost of waking a parked thread (notewakeup -> futexwakeup, netpollBreak's
     eventfd write, newm's clone): a syscall plus the reschedule IPI to a halted vCPU, which
-    traps to the hypervisor.  pingpong spin: 48.7 us/round trip at GMP=2 vs 42.0 at GMP=1
-    (the woken side's P is idle on every hop), i.e. ~3 us per modelled wake-up; the
-    refcorpus go_statement_ns 2737 (GMP=2) vs 611 (GMP=1) is the same cost amortised."""
+    traps to the hypervisor.  open-loop-server light GMP=2: main's timer wake-up (goready ->
+    wakep -> startm -> futexwakeup, then schedule) is the typical /sched/latencies sample,
+    p50 bucket (8.2, 10.2] us; pingpong spin 48.7 us/round trip at GMP=2 vs 42.0 at GMP=1,
+    with ~0.7 modelled wake-ups per round trip -> ~9.6 us each.  go_statement_ns 2737
+    (GMP=2) vs 611 (GMP=1) is the same cost amortised over the ``go`` statements."""
     netpoll_overshoot_ns: int = 87_000
     """Extra time after an epoll_pwait timeout before the M runs: sleep_actual_ns.1ms GMP=1
     p50 1087 us (and 1.09 ms for any 1 us..1 ms sleep) minus the 1 ms timeout."""
@@ -103,6 +115,16 @@ class Costs:
     """The last P to stop wakes the stopping thread sleeping in notetsleep(&sched.stopnote):
     gc-churn default GMP=2 /sched/pauses/stopping/gc:seconds spans 16-98 us (median bucket
     ~25 us) = SIGURG + reaching gcstopm (costs.preempt_signal_ns) + this futex wake-up."""
+    gc_sweep_span_ns: int = 4_300
+    """Sweeping one 8 KiB span that is still fully live (mspan.sweep finds no free slot):
+    gc-churn default GMP=1 iteration histogram has ~19 iterations per GC cycle of 370-624 us
+    (~450 us vs the 18 us mode) = mcentral.cacheSpan's spanBudget of 100 such spans swept in
+    one refill (the 16 MiB list is 2048 spans = ~20 refills): (450 - 18) us / 100."""
+    fresh_memory_ns_per_kib: int = 450
+    """First touch of memory the process never used (page faults of new heap / stack pages):
+    fanout-cpu tiny GMP=1 rusage stime 48.6 ms for ~100 MB of new g structs + 2 KiB stacks
+    (~41k fresh goroutines); also goroutine_burst_create_run_exit_ns 1757 (GMP=1, all fresh)
+    vs 256 (GMP=2, reused) ns."""
 
 
 def load_costs(path: str | Path, base: Costs | None = None) -> Costs:

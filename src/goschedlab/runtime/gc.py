@@ -93,6 +93,8 @@ triggerRatioMin = 0.7  # mgcpacer.go: minTrigger = heapMarked + 0.7 * runway
 stwGCSweepTerm = "GC sweep termination"
 stwGCMarkTerm = "GC mark termination"
 waitReasonGCWorkerIdle = 26
+waitReasonGCAssistWait = 11
+ASSIST_PARK_MIN_NS = 1_000
 waitReasonWaitForGCCycle = 25
 STW_REPREEMPT_NS = 100_000  # stopTheWorldWithSema: notetsleep(&sched.stopnote, 100*1000)
 DEDICATED_CHUNK_NS = 100_000
@@ -186,7 +188,10 @@ class gcState:
         "stwStoppingTimeOther", "stwTotalTimeGC", "stwTotalTimeOther", "cycles", "gctrace",
         "trace_lines", "trace_sink", "stwprocs", "mark_ns_per_kib", "malloc_ns_per_kib",
         "ev_stw_timeout", "ev_stw_stopped", "ev_after_work", "world_stopped", "stw_log",
-        "userForced", "waiters",
+        "userForced", "waiters", "sweepPagesPerByte", "sweepHeapLiveBasis", "sweepPagesLeft",
+        "sweepPagesTotal", "sweep_span_ns", "sweepTime", "sweepTimeTotal", "fresh_ns_per_kib",
+        "heapHighWater", "freshTime", "markChainFree", "assistWaitTime", "assistParks",
+        "assistParked",
     )  # fmt: skip
 
     def __init__(self, rt: Runtime, gcpercent: int, gctrace: bool) -> None:
@@ -243,6 +248,27 @@ class gcState:
         self.waiters: list[G] = []
         self.stw_log: list[tuple[str, int, int, int]] = []
         """(reason, stop requested, all Ps stopped, world restarted) per stop-the-world."""
+        # Proportional sweep (mgcsweep.go: gcPaceSweeper / deductSweepCredit).
+        self.sweepPagesPerByte = 0.0
+        self.sweepHeapLiveBasis = 0
+        self.sweepPagesTotal = 0
+        self.sweepPagesLeft = 0
+        """Fully live spans still unswept this cycle (the ones whose sweep finds no space)."""
+        self.sweep_span_ns = rt.costs.gc_sweep_span_ns
+        self.sweepTime = 0
+        """Mutator CPU spent sweeping since the last mark termination (ns)."""
+        self.sweepTimeTotal = 0
+        self.fresh_ns_per_kib = rt.costs.fresh_memory_ns_per_kib
+        self.heapHighWater = 0
+        """Largest heapLive so far: memory above it is touched for the first time."""
+        self.freshTime = 0
+        self.markChainFree = 0
+        """Mark work is one chain of grey objects (serial): the time until which the marker
+        holding it (an assist or a worker chunk) keeps it; others find no work till then."""
+        self.assistWaitTime = 0
+        self.assistParks = 0
+        self.assistParked = 0
+        """Assists parked with a wake-up pending (checkdead must not call that a deadlock)."""
         self.commit()
 
     # ------------------------------------------------------------------ pacer
@@ -290,13 +316,40 @@ def mallocgc(rt: Runtime, mp: M, gp: G, nbytes: int, live: int) -> None:
     """
     gc = rt.gc
     mp.debt += nbytes * gc.malloc_ns_per_kib >> 10
-    gc.heapLive += nbytes
-    gc.allocs_bytes += nbytes
     goid = gp.goid
     old = gc.live_by_goid.get(goid, 0)
     if live != old:
         gc.live_by_goid[goid] = live
         gc.reachable += live - old
+    _heapAlloc(rt, gc, mp, gp, nbytes)
+
+
+def _heapAlloc(rt: Runtime, gc: gcState, mp: M, gp: G, nbytes: int) -> None:
+    """The part of mallocgc every heap allocation shares: heapLive, first touch of new heap
+    memory, proportional sweep (mcentral.go: cacheSpan -> mgcsweep.go: deductSweepCredit),
+    assists and the trigger test."""
+    gc.heapLive += nbytes
+    gc.allocs_bytes += nbytes
+    if gc.heapLive > gc.heapHighWater:
+        # The heap grows into never-touched pages: the page faults of their first use
+        # (sysUsed memory is demand-paged; Go does not pre-fault).
+        fresh = (gc.heapLive - gc.heapHighWater) * gc.fresh_ns_per_kib >> 10
+        gc.heapHighWater = gc.heapLive
+        mp.debt += fresh
+        gc.freshTime += fresh
+    if gc.sweepPagesLeft > 0:
+        # deductSweepCredit: sweep sweepPagesPerByte * (heapLive - basis) pages by now.
+        target = int(gc.sweepPagesPerByte * (gc.heapLive - gc.sweepHeapLiveBasis))
+        done = gc.sweepPagesTotal - gc.sweepPagesLeft
+        if target > done:
+            n = target - done
+            if n > gc.sweepPagesLeft:
+                n = gc.sweepPagesLeft
+            gc.sweepPagesLeft -= n
+            ns = n * gc.sweep_span_ns
+            gp.cpu_left += ns  # preemptible between spans, as sweepone calls
+            gc.sweepTime += ns
+            gc.sweepTimeTotal += ns
     if gc.blackenEnabled:
         gc.markedDuringMark += nbytes
         if gc.work_left > 0:
@@ -309,8 +362,16 @@ def mallocgc(rt: Runtime, mp: M, gp: G, nbytes: int, live: int) -> None:
             if w > 0:
                 gc.work_left -= w
                 ns = w * gc.mark_ns_per_kib >> 10
-                gp.cpu_left += ns
                 gc.assistTime += ns
+                # The grey chain is serial: if another marker holds it, this assist finds
+                # no work and parks (gcParkAssist) until the chain is free, then scans.
+                now = rt.sim.now + mp.debt
+                start = gc.markChainFree if gc.markChainFree > now else now
+                gc.markChainFree = start + ns
+                if start - now >= ASSIST_PARK_MIN_NS and gp.retry_op is None:
+                    gp.retry_op = _AssistPark(start, ns)
+                else:
+                    gp.cpu_left += ns
         if gc.work_left <= 0 and not gc.markDonePending and gp.retry_op is None:
             gc.markDonePending = True
             gp.retry_op = GCMARKDONE
@@ -324,6 +385,133 @@ def mallocgc(rt: Runtime, mp: M, gp: G, nbytes: int, live: int) -> None:
         gp.retry_op = GCSTART
 
 
+gSizeBytes = 448
+"""new(g) on linux/amd64 Go 1.23: runtime.g is ~440 bytes -> the 448-byte size class."""
+goClosureBytes = 32
+"""The closure a ``go f(x)`` statement allocates for f and its arguments (funcval + args,
+24-32 bytes -> one small object)."""
+stackMinBytes = 2048
+"""stack.go: fixedStack / _StackMin - the stack of a new goroutine."""
+
+
+class _ResumeWith(_RtOp):
+    """Run ``op`` and resume the goroutine with ``value`` (the go statement's result when its
+    allocation starts a cycle or ends the mark phase)."""
+
+    __slots__ = ("op", "value")
+
+    def __init__(self, op: _RtOp, value: Any) -> None:
+        self.op = op
+        self.value = value
+
+    def rt_exec(self, rt: Runtime, mp: M, gp: G) -> bool:
+        gp.param = self.value
+        return self.op.rt_exec(rt, mp, gp)
+
+
+class _AssistPark(_RtOp):
+    """gcAssistAlloc -> gcParkAssist: the grey chain is held by another marker, so the
+    assist finds no work; park on the assist queue until ``start`` (when that marker is
+    done and the chain is free: gcFlushBgCredit / the next grey object readies us), then do
+    the ``ns`` of scan work as CPU of this G."""
+
+    __slots__ = ("start", "ns")
+
+    def __init__(self, start: int, ns: int) -> None:
+        self.start = start
+        self.ns = ns
+
+    def rt_exec(self, rt: Runtime, mp: M, gp: G) -> bool:
+        from goschedlab.runtime.proc import gopark
+
+        now = rt.sim.now
+        if now >= self.start:
+            gp.cpu_left += self.ns
+            return True
+        gc = rt.gc
+        gc.assistParks += 1
+        gc.assistParked += 1
+        gc.assistWaitTime += self.start - now
+        gp.retry_op = self  # resumes here: then scans
+        rt.sim.at(self.start, _assistWake, (rt, gp))
+        return gopark(rt, mp, gp, waitReasonGCAssistWait)
+
+
+def _assistWake(arg: tuple[Runtime, G]) -> None:
+    """The parked assist is runnable again (ready from the marker that freed the chain; here
+    without a P of its own: global queue and idle Ps started, as injectglist does)."""
+    from goschedlab.runtime.proc import injectglist
+
+    rt, gp = arg
+    rt.gc.assistParked -= 1
+    if gp.atomicstatus == _Gwaiting and gp.waitreason == waitReasonGCAssistWait:
+        injectglist(rt, None, [gp])
+
+
+def newprocAlloc(rt: Runtime, mp: M, gp: G, fresh: bool) -> None:
+    """The heap allocations of a ``go`` statement by ``gp`` (proc.go: newproc1; malg ->
+    new(g) + stackalloc when no dead G is reused): the closure (garbage once the goroutine
+    started), and for a fresh G its g struct (reachable for ever through allgs) and its 2 KiB
+    stack, both first-touched memory.  The g and closure count toward heapLive, so mass
+    goroutine creation triggers GC cycles as in Go.  Their allocation CPU is in
+    ``costs.newproc_ns`` / ``costs.malg_ns``.  Keeps the go statement's result (``gp.param``)
+    when a cycle must start."""
+    gc = rt.gc
+    nbytes = goClosureBytes
+    if fresh:
+        nbytes += gSizeBytes
+        gc.reachable += gSizeBytes
+        ns = stackMinBytes * gc.fresh_ns_per_kib >> 10  # a new stack: never touched
+        mp.debt += ns
+        gc.freshTime += ns
+    had = gp.retry_op
+    _heapAlloc(rt, gc, mp, gp, nbytes)
+    op = gp.retry_op
+    if op is not had and op is not None:
+        gp.retry_op = _ResumeWith(op, gp.param)
+
+
+def gcPaceSweeper(gc: gcState) -> None:
+    """Models mgcsweep.go: gcPaceSweeper (called from gcMarkTermination with the new trigger)
+    - the sweep work of this cycle spread over the allocation up to the trigger minus 1 MiB.
+
+    Sweep work modelled: the spans that are still fully live (the reachable heap at mark
+    start, in 8 KiB spans): a mutator's cacheSpan sweeps them and finds no free slot, so they
+    cost time without giving memory.  The sweep of spans that become free is part of the
+    allocation cost (costs.mallocgc_ns_per_kib, one span swept per refill)."""
+    pages = (gc.work_total + spanBytes - 1) // spanBytes
+    gc.sweepTime = 0
+    gc.sweepPagesTotal = pages
+    gc.sweepPagesLeft = pages
+    if pages <= 0:
+        gc.sweepPagesPerByte = 0.0
+        return
+    heapDistance = gc.trigger - gc.heapLive - (1 << 20)
+    if heapDistance < spanBytes:
+        heapDistance = spanBytes
+    gc.sweepPagesPerByte = pages / heapDistance
+    gc.sweepHeapLiveBasis = gc.heapLive
+
+
+def finishsweep(rt: Runtime, mp: M) -> None:
+    """gcStart's ``for trigger.test() && sweepone() != ^uintptr(0) {}``: the initiator
+    sweeps what proportional sweep left (normally nothing: the pacing ends 1 MiB before the
+    trigger).  Simplification: charged as CPU of the initiating G after the STW, not before."""
+    gc = rt.gc
+    if gc.sweepPagesLeft > 0:
+        ns = gc.sweepPagesLeft * gc.sweep_span_ns
+        gc.sweepPagesLeft = 0
+        gc.sweepTime += ns
+        gc.sweepTimeTotal += ns
+        gp = mp.curg
+        if gp is not None:
+            gp.cpu_left += ns
+
+
+spanBytes = 8192
+"""_PageSize; the 64-byte size class uses one-page spans of 128 objects."""
+
+
 # ---------------------------------------------------------------- cycle
 
 
@@ -334,6 +522,7 @@ def gcStart(rt: Runtime, mp: M, forced: bool = False) -> bool:
     if gc.phase != _GCoff or rt.sched.gcwaiting or (gc.heapLive < gc.trigger and not forced):
         return True
     gc.userForced = forced
+    finishsweep(rt, mp)
     now = rt.sim.now
     gc.tSweepTerm = now
     gc.heap0 = gc.heapLive
@@ -386,6 +575,7 @@ def _gcStartWorldStopped(rt: Runtime, mp: M) -> int:
     gc.markedDuringMark = 0
     gc.work_total = gc.reachable
     gc.work_left = gc.reachable
+    gc.markChainFree = 0
     return work_ns
 
 
@@ -450,8 +640,10 @@ def _gcMarkTermination(rt: Runtime, mp: M) -> int:
         )
     )  # fmt: skip
     gc.commit()
-    # Sweeping frees everything unmarked (the model sweeps at once): heapLive = marked.
+    # gcSweep: the sweep phase starts; unmarked objects are free from now on (heapLive =
+    # marked, gcControllerState.resetLive); the spans are swept by the allocators.
     gc.heapLive = heap2
+    gcPaceSweeper(gc)
     gc.phase = _GCoff
     return rt.costs.gc_markterm_ns
 
@@ -721,7 +913,7 @@ def _workerG(rt: Runtime) -> G:
 def gcMarkWorkAvailable(rt: Runtime) -> bool:
     """Models mgc.go: gcMarkWorkAvailable (global view: scan work left)."""
     gc = rt.gc
-    return gc.blackenEnabled and gc.work_left > 0
+    return gc.blackenEnabled and gc.work_left > 0 and gc.markChainFree <= rt.sim.now
 
 
 def findRunnableGCWorker(rt: Runtime, pp: P, now: int) -> G | None:
@@ -770,6 +962,9 @@ def gcDrain(rt: Runtime, mp: M, gp: G) -> bool:
     mode = gc.mode[pp.id]
     now = rt.sim.now
     mp.locks = 0  # the previous chunk (if any) is over
+    if gc.work_left > 0 and gc.markChainFree > now and not rt.sched.gcwaiting:
+        gp.param = False  # another marker holds the grey chain: no work for this worker
+        return True
     if gc.work_left <= 0 or not gc.blackenEnabled or rt.sched.gcwaiting:
         gp.param = False
         if gc.phase == _GCmark and gc.work_left <= 0 and not gc.markDonePending:
@@ -807,6 +1002,7 @@ def gcDrain(rt: Runtime, mp: M, gp: G) -> bool:
         work = gc.work_left
         chunk = work * gc.mark_ns_per_kib >> 10
     gc.work_left -= work
+    gc.markChainFree = now + chunk
     gp.cpu_left = max(1, chunk)
     mp.locks = 1  # gcDrain runs on the system stack: not preemptible
     gp.param = True

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from goschedlab.runtime.chan import chanrecv, chansend, closechan
 from goschedlab.runtime.g import waitReasonIOWait, waitReasonSleep
-from goschedlab.runtime.gc import assertWorldRunning, mallocgc
+from goschedlab.runtime.gc import assertWorldRunning, mallocgc, newprocAlloc
 from goschedlab.runtime.m import M_RUNNING, M
 from goschedlab.runtime.netpoll import netread
 from goschedlab.runtime.proc import (
@@ -33,6 +33,7 @@ from goschedlab.runtime.proc import (
 from goschedlab.runtime.sema import mutexLock, mutexUnlock, wgAdd, wgWait
 from goschedlab.runtime.syscall import entersyscall, entersyscallblock
 from goschedlab.runtime.timers import resetForSleep
+from goschedlab.sim.engine import KEY_SHIFT
 from goschedlab.workloads import ops as _ops
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ def run_g(rt: Runtime, mp: M) -> None:
     the clock to the local time, so it happens at its exact simulated time.
     """
     sim = rt.sim
-    advance = sim.try_advance
+    heap = sim.heap  # read-only: Simulation.try_advance inlined below (hot path)
     at = sim.at
     costs = rt.costs
     clock_read_ns = costs.clock_read_ns
@@ -109,7 +110,9 @@ def run_g(rt: Runtime, mp: M) -> None:
                 mp.debt = 0
                 mp.inburst = True
                 mp.burst_start = sim.now
-                if advance(end):
+                if not heap or (heap[0][0] >> KEY_SHIFT) > end:  # sim.try_advance(end)
+                    sim.now = end
+                    sim.inline_advances += 1
                     mp.inburst = False
                     gp.spin_until = 0
                 else:
@@ -124,7 +127,9 @@ def run_g(rt: Runtime, mp: M) -> None:
             mp.debt = 0
             mp.inburst = True
             mp.burst_start = sim.now
-            if advance(end):
+            if not heap or (heap[0][0] >> KEY_SHIFT) > end:  # sim.try_advance(end)
+                sim.now = end
+                sim.inline_advances += 1
                 mp.inburst = False
                 gp.cpu_left = 0
             else:
@@ -163,7 +168,10 @@ def run_g(rt: Runtime, mp: M) -> None:
         if mp.debt:
             t = sim.now + mp.debt
             mp.debt = 0
-            if not advance(t):
+            if not heap or (heap[0][0] >> KEY_SHIFT) > t:  # sim.try_advance(t)
+                sim.now = t
+                sim.inline_advances += 1
+            else:
                 gp.retry_op = op
                 gp.param = "__woken__" if woken else None
                 mp.ev = at(t, ev_run_g, mp)
@@ -187,7 +195,10 @@ def run_g(rt: Runtime, mp: M) -> None:
                 return
         elif cls is Go:
             mp.debt += newproc_ns
+            nallgs = len(rt.allgs)
             gp.param = newproc(rt, mp, op.fn, op.args).goid
+            # gc.py: the g (when malg ran), stack and closure count toward the heap goal.
+            newprocAlloc(rt, mp, gp, len(rt.allgs) != nallgs)
         elif cls is WgDone:
             wgAdd(rt, mp, gp, op.wg, -1)
         elif cls is WgAdd:

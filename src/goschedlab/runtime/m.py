@@ -54,6 +54,7 @@ class M:
         "inburst",
         "burst_start",
         "pause_victim",
+        "pause_next",
     )
 
     def __init__(self, id: int) -> None:
@@ -82,6 +83,7 @@ class M:
         self.inburst = False
         self.burst_start = 0
         self.pause_victim: P | None = None
+        self.pause_next: G | None = None  # the runnext G runqgrab will CAS after usleep(3)
 
     def __repr__(self) -> str:
         return f"M{self.id}({M_STATE_NAMES[self.state]})"

@@ -161,7 +161,8 @@ def newm(rt: Runtime, pp: P | None, spinning: bool, id: int) -> M:
     mp.spinning = spinning  # mspinning: set in the new thread before schedule
     mp.state = M_SCHED
     rt.stats.threads_created += 1
-    mp.ev = rt.sim.after(rt.costs.newm_ns, rt._ev_mstart, mp)
+    d = rt.os_delay(rt.costs.newm_ns, rt.costs.wake_jitter_ns)
+    mp.ev = rt.sim.after(d, rt._ev_mstart, mp)
     return mp
 
 
@@ -196,7 +197,8 @@ def startm(rt: Runtime, pp: P | None, spinning: bool, waker: M | None = None) ->
     nmp.nextp = pp
     nmp.state = M_SCHED  # off midle, waking up
     # notewakeup(&nmp.park): the parked thread runs mwake_ns later.
-    nmp.ev = rt.sim.after(rt.costs.mwake_ns, rt._ev_mwake, nmp)
+    d = rt.os_delay(rt.costs.mwake_ns, rt.costs.wake_jitter_ns)
+    nmp.ev = rt.sim.after(d, rt._ev_mwake, nmp)
 
 
 def stopm(rt: Runtime, mp: M) -> bool:
@@ -278,7 +280,7 @@ def netpollBreak(rt: Runtime, waker: M | None = None) -> None:
     mp = rt.netpoll_m
     if mp is None or mp.state != M_NETPOLL:
         return
-    t = rt.sim.now + rt.costs.netpoll_break_ns
+    t = rt.sim.now + rt.os_delay(rt.costs.netpoll_break_ns, rt.costs.wake_jitter_ns)
     ev = mp.ev
     if ev is not None and ev[1] is not None and rt.sim.time_of(ev) <= t:
         return
@@ -340,7 +342,8 @@ def newproc1(rt: Runtime, mp: M, pp: P, fn: Any, args: tuple, parent: G | None) 
     gen = fn(*args)
     if type(gen) is not GeneratorType and not hasattr(gen, "send"):
         raise TypeError(f"go {getattr(fn, '__name__', fn)}: a goroutine must be a generator")
-    newg = gfget(rt, pp)
+    gFree = pp.gFree
+    newg = gFree.pop() if gFree else gfget(rt, pp)  # gfget's fast path inlined
     if newg is None:
         newg = G(0)  # malg
         casgstatus(rt, newg, _Gidle, _Gdead, "newproc1")
@@ -474,7 +477,8 @@ def goyield(rt: Runtime, mp: M, gp: G) -> bool:
 def goexit0(rt: Runtime, mp: M, gp: G) -> bool:
     """Models proc.go: goexit0/gdestroy - running -> dead, cache the G, schedule."""
     casgstatus(rt, gp, _Grunning, _Gdead, "gdestroy")
-    dropg(mp, gp)
+    mp.curg = None  # dropg
+    gp.m = None
     gp.gen = None
     gp.param = None
     gp.waitreason = 0
@@ -506,7 +510,13 @@ def schedule(rt: Runtime, mp: M) -> bool:
     r = findRunnable(rt, mp)
     if r is None:
         return False
-    return scheduleFound(rt, mp, r[0], r[1], r[2])
+    # scheduleFound inlined (hot path; same steps in the same order).
+    if mp.spinning:
+        resetspinning(rt, mp)
+    if r[2]:
+        wakep(rt, mp)
+    execute(rt, mp, r[0], r[1])
+    return True
 
 
 def scheduleFound(rt: Runtime, mp: M, gp: G, inheritTime: bool, tryWakeP: bool) -> bool:
@@ -573,15 +583,18 @@ def findRunnable(rt: Runtime, mp: M) -> tuple[G, bool, bool] | None:
                 casgstatus(rt, gp, _Gwaiting, _Grunnable, "findRunnable")
                 return gp, False, False
         # L: steal, if spinning or below the spinning cap.
-        if mp.spinning or policy.spinning_allowed(sched.nmspinning, sched.gomaxprocs, sched.npidle):
+        if mp.spinning or (
+            policy.spinning_allowed(sched.nmspinning, sched.gomaxprocs, sched.npidle)
+            if rt.spinning_allowed_hook
+            else 2 * sched.nmspinning < sched.gomaxprocs - sched.npidle  # Go's spinning cap
+        ):
             if not mp.spinning:
                 becomeSpinning(rt, mp)
             r = stealWork(rt, mp, now)
             if r is PAUSE:
                 # usleep(3) before taking a running victim's runnext.
-                mp.ev = rt.sim.after(
-                    mp.debt + 3_000 + rt.costs.usleep_slack_ns, rt._ev_steal_pause, mp
-                )
+                slack = rt.os_delay(rt.costs.usleep_slack_ns, rt.costs.usleep_jitter_ns)
+                mp.ev = rt.sim.after(mp.debt + 3_000 + slack, rt._ev_steal_pause, mp)
                 mp.debt = 0
                 return None
             gp, inheritTime, now, w, newWork = r  # type: ignore[misc]
@@ -623,17 +636,27 @@ def stealWork(rt: Runtime, mp: M, now: int) -> Any:
     nprocs = len(allp)
     coprimes = rt.coprimes
     rng = rt.cheaprand
+    steal_orders = rt.steal_orders
+    extra_hook = rt.steal_extra_hook
+    backoff_hook = rt.after_failed_steal_hook
     for i in range(stealTries):
         stealTimersOrRunNextG = i == stealTries - 1
         if rt.go_steal_order:
-            # Go's randomOrder.start inlined (same draws as Policy.steal_order).
+            # Go's randomOrder.start inlined (same draws as Policy.steal_order); the visit
+            # order only depends on (start, coprime index), cached per run when nprocs <= 32.
             r = rng.getrandbits(32)
             pos = r % nprocs
-            inc = coprimes[(r // nprocs) % len(coprimes)]
-            order = []
-            for _ in range(nprocs):
-                order.append(pos)
-                pos = (pos + inc) % nprocs
+            ci = (r // nprocs) % len(coprimes)
+            key = ci * nprocs + pos
+            order = steal_orders.get(key)  # type: ignore[assignment]
+            if order is None:
+                inc = coprimes[ci]
+                order = []
+                for _ in range(nprocs):
+                    order.append(pos)
+                    pos = (pos + inc) % nprocs
+                if nprocs <= 32:
+                    steal_orders[key] = tuple(order)
         else:
             order = policy.steal_order(rng, nprocs, coprimes)
         for idx in order:
@@ -654,17 +677,22 @@ def stealWork(rt: Runtime, mp: M, now: int) -> Any:
                     ranTimer = True
             if not p2.idle:
                 stats.steal_attempts += 1
-                c = costs.steal_probe_ns + policy.steal_extra_cost_ns(pp, p2, 0)
+                c = costs.steal_probe_ns
+                if extra_hook:
+                    c += policy.steal_extra_cost_ns(pp, p2, 0)
                 mp.debt += c
                 stats.steal_ns += c
                 stats.sched_ns += c
                 gp = runqsteal(rt, pp, p2, stealTimersOrRunNextG)  # type: ignore[arg-type]
                 if gp is PAUSE:
                     mp.pause_victim = p2  # type: ignore[attr-defined]
+                    mp.pause_next = p2.runnext
                     return PAUSE
                 if gp is not None:
                     stats.steal_successes += 1
                     return gp, False, now, pollUntil, ranTimer
+        if not backoff_hook:  # base Policy.after_failed_steal: always 0
+            continue
         backoff = policy.after_failed_steal(mp, i + 1)
         if backoff < 0:
             stats.backoff_parks += 1
@@ -676,22 +704,40 @@ def stealWork(rt: Runtime, mp: M, now: int) -> Any:
 
 
 def stealRunnextAfterPause(rt: Runtime, mp: M) -> bool:
-    """The thief's side of runqgrab after its usleep(3): take the victim's runnext if it is
-    still there, else restart findRunnable.  (Go would continue its steal pass; the model
-    restarts at ``top``, an approximation of a few hundred ns of probing.)"""
+    """The thief's side of proc.go: runqgrab after its usleep(3).
+
+    runqgrab then does ``pp.runnext.cas(next, 0)`` with the G it saw BEFORE sleeping: it
+    steals only if runnext still holds that same G.  If the CAS fails it loops: the ring
+    still empty and runnext holding another G (the owner readied a new one) means another
+    usleep(3) when the victim is running, so a thief stays spinning (nmspinning held, no
+    wakep by the owner) as long as the victim keeps handing off through runnext - the
+    ping-pong case.  Runnext empty: runqgrab returns 0; a non-empty ring: it would grab
+    half of it.  In those two cases the model restarts findRunnable at ``top`` (Go would
+    continue its steal pass; a few hundred ns of probing).
+    """
     p2: P = mp.pause_victim  # type: ignore[attr-defined]
+    nxt = mp.pause_next
     mp.pause_victim = None  # type: ignore[attr-defined]
+    mp.pause_next = None
     pp = mp.p
     if rt.sched.gcwaiting:  # stealWork returns at once when a stop-the-world is pending
         return schedule(rt, mp)
-    if p2.runnext is not None and (p2.runqhead == p2.runqtail):
-        gp = p2.runnext
+    cur = p2.runnext
+    if cur is not None and p2.runqhead == p2.runqtail:
+        if cur is not nxt and p2.status == _Prunning:
+            # CAS failed; runqgrab loops and sleeps again on the new runnext.
+            mp.pause_victim = p2
+            mp.pause_next = cur
+            slack = rt.os_delay(rt.costs.usleep_slack_ns, rt.costs.usleep_jitter_ns)
+            mp.ev = rt.sim.after(mp.debt + 3_000 + slack, rt._ev_steal_pause, mp)
+            mp.debt = 0
+            return False
         p2.runnext = None  # CAS runnext -> 0 succeeded
-        gp.queued = False
+        cur.queued = False
         rt.stats.gs_stolen += 1
         rt.stats.steal_successes += 1
         rt.stats.runnext_steals += 1
-        return scheduleFound(rt, mp, gp, False, False)
+        return scheduleFound(rt, mp, cur, False, False)
     pp.preempt = False  # type: ignore[union-attr]
     r = findRunnable(rt, mp)
     if r is None:
@@ -772,7 +818,10 @@ def findRunnableIdle(rt: Runtime, mp: M) -> bool:
             if delay <= 0:
                 wait = 0
             else:
-                wait = rt.epoll_wait_ns(delay) + rt.costs.netpoll_overshoot_ns
+                costs = rt.costs
+                wait = rt.epoll_wait_ns(delay) + rt.os_delay(
+                    costs.netpoll_overshoot_ns, costs.netpoll_jitter_ns
+                )
             mp.ev = rt.sim.at(now + wait, rt._ev_netpoll_return, mp)
         return False
     elif pollUntil != 0 and rt.netpollInited:
@@ -861,6 +910,8 @@ def checkdead(rt: Runtime) -> None:
             raise Throw("checkdead", f"runnable g {gp!r} with no running M", rt.sim.now)
     if not waiting:
         raise GoFatal(["fatal error: no goroutines (main called runtime.Goexit) - deadlock!"])
+    if rt.gc.assistParked:  # gc.py: parked assists are readied by a pending wake-up
+        return
     for pp in rt.allp:
         if pp.timers:
             return

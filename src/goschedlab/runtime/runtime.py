@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc as _gc
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -178,6 +179,7 @@ class Runtime:
         self.schedtrace_ns = cfg.schedtrace_ms * 1_000_000
         self.schedtrace_cb = schedtrace
         self.cheaprand = self.sim.rng("cheaprand")
+        self.osrng = self.sim.rng("os")  # kernel/VM timing variance (Runtime.os_delay)
         self.stats = RuntimeStats()
         self.timeToRun = timeHistogram()
         self.sched = schedt(cfg.gomaxprocs, cfg.maxmcount)
@@ -219,6 +221,21 @@ class Runtime:
         self.policy = cfg.policy.bind(self)
         self.locks_runq = bool(self.policy.locks_runq)
         self.go_steal_order = type(self.policy).steal_order is Policy.steal_order
+        # Hot-path helpers of proc.stealWork (speed only): cached Go steal orders keyed by
+        # (start, coprime index) for small GOMAXPROCS, and whether the policy's per-attempt
+        # steal cost hook is the base one (always 0, so the call can be skipped).
+        self.steal_orders: dict[int, tuple[int, ...]] = {}
+        self.steal_extra_hook = (
+            type(self.policy).steal_extra_cost_ns is not Policy.steal_extra_cost_ns
+        )
+        # Likewise for the back-off hook (base: 0 = no back-off) and the spinning cap
+        # (base: Go's 2*nmspinning < gomaxprocs-npidle, evaluated inline by findRunnable).
+        self.after_failed_steal_hook = (
+            type(self.policy).after_failed_steal is not Policy.after_failed_steal
+        )
+        self.spinning_allowed_hook = (
+            type(self.policy).spinning_allowed is not Policy.spinning_allowed
+        )
         self.machine = Machine(self, cfg.ncpu if cfg.ncpu is not None else cfg.gomaxprocs)
         # numa.py: ns charged to a G resumed on node j after node i (proc.execute).
         topo = NumaTopology(cfg.numa_nodes, 1, cfg.numa_distance)
@@ -297,6 +314,21 @@ class Runtime:
             mp.blocked = True
             sched.midle.append(mp)  # mput without checkdead: m0 is running main
         self.allp[0].schedtick = 4
+
+    def os_delay(self, median: int, tail: int) -> int:
+        """A kernel/VM latency (thread wake-up, timer slack, epoll timeout overshoot) drawn
+        as ``median - tail*ln2 + Exp(mean=tail)``: its median is ``median`` (the calibrated
+        cost) and its upper tail the measured one (e.g. nanosleep(1ns) p50 57.8 / p99 83.9 us;
+        idle-P wake-up p50 109 / p99 177 us).  Real wake-ups and timer expiries vary by
+        tens of us (hrtimer slack and coalescing, halted-vCPU wake, host scheduling); with
+        exact figures, Ms that sleep and wake phase-lock to each other (every syscall of
+        syscall-block returning just after sysmon's retake; a woken thief always probing
+        pingpong's P when runnext is empty), which real threads never sustain.
+        ``tail`` 0 gives exactly ``median``."""
+        if tail <= 0:
+            return median
+        d = median - int(tail * 0.6931471805599453) + int(self.osrng.expovariate(1.0 / tail))
+        return d if d > 0 else 0
 
     @staticmethod
     def epoll_wait_ns(delay: int) -> int:
@@ -453,10 +485,20 @@ class Runtime:
         self.mainStarted = True
         sysmonStart(self)
         self.sim.at(0, lambda mp: self._continue(mp, schedule(self, mp)), m0)
+        # Speed: Python's cyclic GC is paused while the event loop runs.  The loop keeps
+        # up to millions of live objects (Gs, generators) that the collector would scan
+        # over and over; the model's per-event garbage is acyclic (freed by refcount), so
+        # pausing it changes no output and little memory.  Restored on every exit path.
+        gc_was_enabled = _gc.isenabled()
+        if gc_was_enabled:
+            _gc.disable()
         try:
             self.sim.run(until_ns)
         except GoFatal as e:
             self._exit = (e.exit_code, tuple(e.lines), None)
+        finally:
+            if gc_was_enabled:
+                _gc.enable()
         if self._exit is None:
             if until_ns is None or self.sim.next_time() is None:
                 self._exit = (2, ("fatal error: all goroutines are asleep - deadlock!",), None)

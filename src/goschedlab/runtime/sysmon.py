@@ -51,7 +51,8 @@ def _sysmonSleep(rt: Runtime, st: SysmonState) -> None:
         st.delay *= 2
     if st.delay > 10_000:
         st.delay = 10_000
-    st.ev = rt.sim.after(st.delay * 1000 + rt.costs.usleep_slack_ns, rt._ev_sysmon, None, prio=4)
+    slack = rt.os_delay(rt.costs.usleep_slack_ns, rt.costs.usleep_jitter_ns)
+    st.ev = rt.sim.after(st.delay * 1000 + slack, rt._ev_sysmon, None, prio=4)
 
 
 def sysmonTick(rt: Runtime) -> None:
@@ -92,7 +93,8 @@ def sysmonwake(rt: Runtime) -> None:
         return
     rt.sched.sysmonwait = False
     rt.sim.cancel(st.ev)
-    st.ev = rt.sim.after(rt.costs.mwake_ns, rt._ev_sysmon_deep, True, prio=4)
+    d = rt.os_delay(rt.costs.mwake_ns, rt.costs.wake_jitter_ns)
+    st.ev = rt.sim.after(d, rt._ev_sysmon_deep, True, prio=4)
 
 
 def sysmonBody(rt: Runtime, st: SysmonState, now: int) -> None:

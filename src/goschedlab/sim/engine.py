@@ -14,6 +14,8 @@ _PRIO_BITS = 4
 _SHIFT = _SEQ_BITS + _PRIO_BITS
 _SEQ_MASK = (1 << _SEQ_BITS) - 1
 MAX_PRIO = (1 << _PRIO_BITS) - 1
+KEY_SHIFT = _SHIFT
+"""An event's time is ``heap[i][0] >> KEY_SHIFT`` (for hot loops that inline try_advance)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,13 +34,16 @@ class Simulation:
     """Virtual clock + event heap + seeded RNG streams.  Single-threaded; not re-entrant.
 
     An event is a list ``[key, fn, arg]``; ``cancel`` sets ``fn`` to ``None``.  The handle
-    returned by :meth:`at` is that list (opaque to callers).
+    returned by :meth:`at` is that list (opaque to callers).  ``heap`` is the event heap,
+    exposed READ-ONLY so a hot loop can inline :meth:`try_advance` (``not heap or
+    heap[0][0] >> KEY_SHIFT > t`` then ``now = t; inline_advances += 1``).
     """
 
     __slots__ = (
         "now",
         "seed",
         "_heap",
+        "heap",
         "_seq",
         "_stopped",
         "_rngs",
@@ -51,6 +56,7 @@ class Simulation:
         self.now = 0
         self.seed = seed
         self._heap: list[list[Any]] = []
+        self.heap = self._heap  # the same list, read-only for callers
         self._seq = 0
         self._stopped = False
         self._rngs: dict[str, random.Random] = {}
@@ -121,15 +127,29 @@ class Simulation:
         pop = heappop
         shift = _SHIFT
         self._stopped = False
-        limit = None if until is None else (until + 1) << shift
         n = 0
+        if until is None:  # the common case: no time limit check per event
+            while heap:
+                ev = pop(heap)
+                fn = ev[1]
+                if fn is None:
+                    continue
+                self.now = ev[0] >> shift
+                ev[1] = None
+                n += 1
+                fn(ev[2])
+                if self._stopped:
+                    break
+            self.events += n
+            return n
+        limit = (until + 1) << shift
         while heap:
             ev = pop(heap)
             fn = ev[1]
             if fn is None:
                 continue
             key = ev[0]
-            if limit is not None and key >= limit:
+            if key >= limit:
                 heappush(heap, ev)
                 self.now = max(self.now, until)  # type: ignore[type-var]
                 break

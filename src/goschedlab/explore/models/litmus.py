@@ -167,12 +167,12 @@ def litmus(name: str) -> Instance:
     return inst
 
 
-def outcomes(name: str, memory: str) -> set[tuple[int, ...]]:
+def outcomes(name: str, memory: str, reduction: str = "static") -> set[tuple[int, ...]]:
     """All reachable register outcomes of litmus test ``name`` under ``memory``."""
     from goschedlab.explore.scheduler import Config, explore
 
     inst = litmus(name)
-    out = explore(inst, Config(memory=memory, shortest=False))
+    out = explore(inst, Config(memory=memory, shortest=False, reduction=reduction))
     if out.violation is not None or not out.stats.complete:
         raise RuntimeError(f"litmus {name}: exploration did not complete: {out.violation}")
     regs = inst.registers
