@@ -1,69 +1,57 @@
-"""End-to-end simulation speed of `goschedlab simulate`, as a ratio to a bare heapq loop.
+"""End-to-end speed of `goschedlab simulate`, as a ratio to a bare heapq loop (prints only).
 
-Prints (does not assert) for fanout-cpu `tiny` (100000 goroutines x 1 us) and the open-arrival
-workload open-loop-server `default` (10114 requests over 2 s), at GOMAXPROCS 1 and 2:
-simulated events/s and schedule() calls/s of the whole `simulate()` call (scenario setup,
-runtime model, result assembly), and the same events/s divided by the rate of a bare
-`heapq` push/pop loop with a callback (the pure-CPython ceiling of any event-driven
-simulator), measured in the same process just before.  Target (issue 2): >= 0.30.
+Times the whole ``simulate()`` call (scenario setup, runtime model, result assembly: the
+latency summaries and the refcorpus-style JSON) for fanout-cpu ``tiny`` (G=100000 x 1 us)
+and the open-arrival workload open-loop-server ``default`` (Poisson 5000 req/s for 2 s) at
+GOMAXPROCS 1 and 2.  Per case: simulated events/s (``Result.events``: goroutine ops + engine
+heap events) and schedule() calls/s, each divided by the rate of a bare ``heapq`` push/pop
+loop measured in the same process just before (``bare``; the pure-CPython ceiling), and
+events/s also divided by a pop+callback+push loop (``loop``).  Target (issue 2): events/s
+>= 0.30 x bare.  benchmarks/sim_engine.py times the event loop alone (and memory).
 
     .venv/bin/python benchmarks/sim_speed.py [--quick]
 """
 
 from __future__ import annotations
 
-import heapq
 import sys
 import time
+from pathlib import Path
 
-from goschedlab.workloads import simulate
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from sim_engine import bare_heapq_rate, callback_loop_rate  # noqa: E402
 
-def bare_heapq_rate(n: int = 1_000_000) -> float:
-    """Events/s of a minimal event loop: heappush/heappop of (time, seq, fn, arg) + call."""
-    h: list[tuple[int, int, object, object]] = []
-    push, pop = heapq.heappush, heapq.heappop
-    count = [0]
-
-    def cb(x: object) -> None:
-        count[0] += 1
-
-    # a standing population of 64 pending events, like a few Ms / timers
-    for i in range(64):
-        push(h, (i, i, cb, None))
-    seq = 64
-    t0 = time.perf_counter()
-    for _ in range(n):
-        t, _s, fn, arg = pop(h)
-        fn(arg)  # type: ignore[operator]
-        seq += 1
-        push(h, (t + 100 + (seq & 63), seq, cb, None))
-    dt = time.perf_counter() - t0
-    return n / dt
+from goschedlab.workloads import simulate  # noqa: E402
 
 
 def main() -> None:
     quick = "--quick" in sys.argv
-    base = bare_heapq_rate(300_000 if quick else 1_000_000)
-    print(f"bare heapq loop: {base / 1e6:.2f} M events/s (ceiling)")
-    cases = [("fanout-cpu", "tiny", []), ("open-loop-server", "default", [])]
+    n_bare = 300_000 if quick else 1_000_000
+    cases: list[tuple[str, str, list[str]]] = [
+        ("fanout-cpu", "tiny", []),
+        ("open-loop-server", "default", []),
+    ]
     if quick:
         cases = [("fanout-cpu", "tiny", ["g=20000"]), ("open-loop-server", "default", ["d=0.5"])]
     print(
-        f"{'workload':<28} {'GMP':>3} {'wall s':>7} {'events':>9} {'events/s':>10} "
-        f"{'ratio':>6} {'schedule/s':>10} {'sim ms':>8}"
+        f"{'workload':<28} {'GMP':>3} {'wall s':>7} {'events':>8} {'events/s':>9} "
+        f"{'x bare':>6} {'x loop':>6} {'sched/s':>8} {'x bare':>6} {'bare M/s':>8} {'sim ms':>7}"
     )
     for name, setting, sets in cases:
         for gmp in (1, 2):
+            bare = bare_heapq_rate(n_bare)
+            loop = callback_loop_rate(n_bare // 2)
             t0 = time.perf_counter()
             out = simulate(name, setting=setting, overrides=sets, gomaxprocs=gmp)
             dt = time.perf_counter() - t0
-            ev = out.run.events
-            sch = out.run.stats.schedules
+            ev = out.run.events / dt
+            sch = out.run.stats.schedules / dt
             label = f"{name} {setting}" + (" " + " ".join(sets) if sets else "")
             print(
-                f"{label:<28} {gmp:>3} {dt:>7.2f} {ev:>9} {ev / dt:>10.0f} "
-                f"{ev / dt / base:>6.2f} {sch / dt:>10.0f} {out.result['makespan_ns'] / 1e6:>8.1f}"
+                f"{label:<28} {gmp:>3} {dt:>7.2f} {out.run.events:>8} {ev:>9.0f} "
+                f"{ev / bare:>6.2f} {ev / loop:>6.2f} {sch:>8.0f} {sch / bare:>6.3f} "
+                f"{bare / 1e6:>8.2f} {out.result['makespan_ns'] / 1e6:>7.1f}"
             )
 
 

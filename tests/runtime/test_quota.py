@@ -60,24 +60,25 @@ def test_no_quota_and_quota_above_gomaxprocs_are_unthrottled() -> None:
 
 
 def test_gomaxprocs_above_quota_raises_tail_latency() -> None:
-    """gc-churn with 2 goroutines on an 8-core host with a 2-CPU quota: at GOMAXPROCS=8
-    the 2 goroutines plus 2 dedicated mark workers burn the quota early in the period and
-    stall until it refills (throttled); at GOMAXPROCS=2 (what automaxprocs sets) the process
-    can never use more than its quota.  Same work, longer tail."""
+    """gc-churn with 8 goroutines on an 8-core host with a 2-CPU quota: at GOMAXPROCS=8 the
+    goroutines burn the quota early in the period and stall until it refills (throttled); at
+    GOMAXPROCS=2 (what automaxprocs sets) the process can never use more than its quota.
+    Same work, longer tail.  (With 2 goroutines the GC's mark workers used to push
+    GOMAXPROCS=8 over the quota; gc-churn's heap is one linked list, so its mark is serial
+    and idle workers find no work - gc.py - hence 8 goroutines here.)"""
     res = {}
     for gmp in (2, 8):
         out = simulate(
             "gc-churn",
             gomaxprocs=gmp,
             ncpu=8,
-            overrides={"g": 2},
+            overrides={"g": 8, "iters": 3000},
             config_extra={"cpu_quota": 2.0},
         )
         res[gmp] = (out.result["latency"]["iteration"], out.runtime.quota.throttles)
     assert res[2][1] == 0
     assert res[8][1] > 0
-    assert res[8][0]["max_ns"] > 3 * res[2][0]["max_ns"]
-    assert res[8][0]["p999_ns"] > res[2][0]["p999_ns"]
+    assert res[8][0]["p99_ns"] > 2 * res[2][0]["p99_ns"]
 
 
 def test_quota_config_validation() -> None:

@@ -2,9 +2,8 @@
 copied into data/go1231_summary_extract.json).  The workloads are re-expressed with ops here
 (the full scenarios live in goschedlab.workloads); tolerances are stated per figure.
 
-Known offset: a real go1.23.1 process of the corpus ends with one more thread than the model
-creates (setup syscalls and init before T0 start a third M); thread counts compare as
-``model + 1``.
+Thread counts compare directly: the model starts main.main with the idle Ms runtime init
+leaves behind (Runtime._runtime_init_end_state), as the real process.
 """
 
 from __future__ import annotations
@@ -141,7 +140,8 @@ def test_syscall_block_thread_growth(gmp: int) -> None:
     assert lo - 1 <= res.threads <= hi + 1
     mk, _, _ = real("syscall-block", "default", gmp, "makespan_ms")
     assert res.main_result / 1e6 == pytest.approx(mk, rel=0.25)
-    # sysmon retakes the P from a good share of the 1600 blocking syscalls (the others
-    # return while the P is still _Psyscall and take the exitsyscall fast path)
-    assert res.stats.syscall_retakes > 1600 // 4
+    # Ms beyond the startup ones exist only because sysmon retook Ps from syscalls and
+    # handoffp found no idle M; most syscalls return while the P is still _Psyscall
+    # (another goroutine's syscall) and take the exitsyscall fast path.
+    assert res.stats.syscall_retakes >= res.stats.threads_created > 0
     assert res.stats.exitsyscall_fast > 1600 // 4

@@ -1,11 +1,11 @@
-"""Source-DPOR with sleep sets: stateless dynamic partial-order reduction over the explorer.
+"""Source-DPOR with sleep sets and a state cache: ``Config(reduction="dpor")``.
 
 Algorithm: Abdulla, Aronis, Jonsson, Sagonas, "Optimal dynamic partial order reduction",
 POPL 2014, Algorithm 1 (source sets + sleep sets). The search is a depth-first walk of the
-execution tree (no visited-state cache). For every event executed, the races of the current
-execution are computed from its happens-before relation (vector clocks); for a race
-``e < e'`` the algorithm makes sure some *initial* of ``notdep(e, E).e'`` - a process that can
-start the reversed order - is in the backtrack set of the state before ``e``.
+execution tree. For every event executed, its races with the current execution are computed
+from the execution's happens-before relation (vector clocks); for a race ``e < e'`` the
+algorithm makes sure some *initial* of ``notdep(e, E).e'`` - a process that can start the
+reversed order - is in the backtrack set of the state before ``e``.
 
 Processes. A thread's own steps form one process (its id ``tid``). Memory-model events are
 processes of their own: under x86-TSO the FIFO store buffer of thread ``tid`` is the process
@@ -17,7 +17,7 @@ is explored from a state, all its choices are.
 
 Dependency (:func:`dependent`): two events of different processes conflict when one writes
 a location the other reads or writes. "Writes" means: makes a value visible to others - an SC
-store, a flush of a buffered store, a successful or failed read-modify-write, lock/unlock. A
+store, a flush of a buffered store, a read-modify-write (even a failed CAS), lock/unlock. A
 store entering the own buffer writes nothing (it only *enables* its flush: a happens-before
 edge store -> flush, never a race). Under the ARM-like model every commit also writes the
 global commit order (pseudo-location ``_TIME``: acquire views depend on it), and fences and
@@ -25,26 +25,52 @@ read-modify-writes read every location. A flush of thread ``tid``'s buffer confl
 steps of ``tid`` that need that buffer empty or free of releases (TSO: fences, locked
 operations, Go's ``atomic.Store``; ARM: fences, read-modify-writes, acquire / SC loads).
 ``tests/explore/test_explore_dpor.py`` checks on real models that every pair of events this
-relation calls independent commutes (same state in both orders) and neither disables the other.
+relation calls independent commutes (same states in both orders) and neither disables the
+other.
 
-Loops (why this is finite). Without a state cache a spin loop is an infinite execution. A
-thread that comes back to a thread state (an interned node: program point + locals) it already
-had in this execution, having made no write in between (only loads, fences, failed CASes), is
-*spin-blocked* for the rest of the execution - the spin-assume transformation of GenMC
-(Kokologiannakis et al., "Model checking for weakly consistent libraries", PLDI 2019): such
-an iteration changed nothing other threads can see and only narrowed its own view, so every
-behaviour after it is a behaviour without it, and the executions in which the loop exits are
-reached by reversing the races of its loads. An execution ending with a spin-blocked thread is
-neither a final state nor a deadlock (as with state hashing, where the loop is a cycle).
-Executions longer than ``Config.max_steps`` are cut and the search reported not exhaustive.
+Loops. Without a state cache a spin loop is an infinite execution. A thread that comes back
+to a thread state (an interned node: program point + locals) it already had in this execution,
+having made no write in between (only loads, fences, failed CASes), is *spin-blocked* for the
+rest of the execution - GenMC's spin-assume idea (Kokologiannakis et al., "Dynamic partial
+order reductions for spinloops", FMCAD 2021): such an iteration changed nothing
+other threads can see and only narrowed its own view, so every behaviour after it is a
+behaviour without it, and executions in which the loop exits are reached by reversing the
+races of its loads. An execution ending with a spin-blocked thread is neither a final state
+nor a deadlock (as with state hashing, where the loop is a cycle). An execution longer than
+``Config.max_steps`` is cut and the search reported not exhaustive.
 
-Rejected alternatives. Stateful DPOR (Yang, Chen, Gopalakrishnan, Kirby, SPIN 2008): cutting
-at a visited state loses the races of the cut subtree unless a summary of its events is kept
-per state; the summaries cost more memory than our states and the bookkeeping is easy to get
-wrong. Optimal DPOR with wakeup trees (same paper, Algorithm 2): fewer sleep-set-blocked
-executions, but more machinery; the sleep-blocked count is reported so the gap is visible.
-Persistent singletons on top (as the static reduction does): DPOR finds no races for those
-steps anyway.
+State cache (``Config.dpor_cache``, on by default; Yang, Chen, Gopalakrishnan, Kirby,
+"Efficient stateful dynamic partial order reduction", SPIN 2008, simplified). Key: global
+state + spin-blocked threads + each thread's nodes since its last write (the spin detector's
+memory, which decides the future). When a state is left, its entry records the sleep set it
+was explored with and the *summary* of its subtree: the distinct footprints of every event
+explored below it (cut subtrees included). A later visit is cut when the entry is closed and
+its sleep set is a subset of the current one (the subtree then covers every trace needed
+here: source-DPOR's guarantee for a subtree depends only on races inside it and on its sleep
+set); otherwise the state is explored again with the smaller sleep set (stored as the
+intersection, so this terminates). At a cut, the races between the current path and the
+summary are replayed: for each summarised footprint, every path event dependent with it and
+not ordered before it by the path's own happens-before is treated as a race (ignoring the
+subtree's ordering only adds races), and an initial of the reversal is added - the first later
+path event not ordered after the racing one, or, when every later path event is, each process
+of the summary enabled there. States on the current path are never cut (their summary is not
+complete yet). Sound, not optimal: the conservative replay adds backtracking.
+
+Measured (benchmarks/explore_vs_spin.py, runq capacity 4, 3 threads, 5 ops): under SC and TSO
+DPOR visits about half the states of the static reduction (4,474 vs 9,258; 5,666 vs 10,174);
+under the ARM-like model it visits more (53,595 vs 42,264) and is ~6x slower, because every
+commit conflicts with every other through the commit order, which the static reduction's
+state hashing absorbs. So the default reduction stays "static". Stateless (no cache) source-
+DPOR does not finish the ARM acceptance command in minutes (stopped after 3 million
+transitions and 436,000 executions over only ~8,400 distinct states); it stays selectable
+(``dpor_cache=False``) as the reference the cached search is tested against.
+
+Rejected alternatives. Exact stateful DPOR summaries (a visible-operation dependency graph per
+state): more memory and bookkeeping than our states, for fewer backtracks. Optimal DPOR with
+wakeup trees (same POPL paper, Algorithm 2): fewer sleep-set-blocked executions, but they are
+already rare here (they are counted). Persistent singletons on top, as the static reduction
+has: an event touching nothing shared races with nothing, so starting with it (which
+:meth:`SourceDPOR._first` does) already explores it alone.
 """
 
 from __future__ import annotations
@@ -283,18 +309,55 @@ class SourceDPOR:
         )
 
     # -- state cache (stateful mode) --------------------------------------------------------
-    def _replay_summary(self, stack: list[_Frame], summary: set, last: list[int]) -> None:
+    @staticmethod
+    def _aggregate(summary: frozenset) -> tuple:
+        """(reads, writes, reads all, threads needing an empty buffer, threads flushed): the
+        union of a summary, to skip path events independent of all of it at once."""
+        r: set = set()
+        w: set = set()
+        alla = False
+        empty: set[int] = set()
+        flushed: set[int] = set()
+        for fp in summary:
+            r |= fp[2]
+            w |= fp[3]
+            alla = alla or fp[4]
+            if fp[5]:
+                empty.add(fp[1])
+            if fp[6] >= 0:
+                flushed.add(fp[6])
+        return frozenset(r), frozenset(w), alla, frozenset(empty), frozenset(flushed)
+
+    @staticmethod
+    def _dependent_any(a: Footprint, agg: tuple) -> bool:
+        """Could ``a`` be dependent with some footprint of the aggregated summary?"""
+        r, w, alla, empty, flushed = agg
+        if (a[4] and w) or (alla and a[3]):
+            return True
+        if (a[6] >= 0 and a[6] in empty) or (a[5] and a[1] in flushed):
+            return True
+        return bool(a[3] & r or a[3] & w or w & a[2])
+
+    def _replay_summary(self, stack: list[_Frame], entry: list, last: list[int]) -> None:
         """Cut at a visited state: add backtrack points for every race an event of its
-        explored subtree (``summary``: their distinct footprints) could have with the current
+        explored subtree (``entry[1]``: their distinct footprints) could have with the current
         path. Happens-before is taken from the path only (the subtree's own ordering would
         only remove races), so more races are found than exist: sound, not optimal."""
+        summary = entry[1]
+        if entry[3] is None:
+            entry[3] = self._aggregate(summary)
+        agg = entry[3]
         d = len(stack) - 1
+        dep_any = self._dependent_any
+        cand = [k for k in range(d, -1, -1) if dep_any(stack[k].fp, agg)]  # type: ignore[arg-type]
+        if not cand:
+            return
         nproc = self.nproc
         for phi in summary:
             q = phi[0]
             lq = last[q]
             clock = stack[lq].clock if lq >= 0 else (0,) * nproc
-            for k in range(d, -1, -1):
+            for k in cand:
                 g = stack[k]
                 pk = g.cur
                 if pk == q or clock[pk] >= g.seq:
@@ -342,7 +405,7 @@ class SourceDPOR:
         seen: set[tuple] = {init}
         transitions = executions = final_states = spin_blocked = sleep_blocked = cuts = 0
         stateful = self.stateful
-        # stateful mode: (state, blocked, pure) -> [sleep set, summary, closed]
+        # stateful mode: (state, blocked, pure) -> [sleep set, summary, closed, aggregate]
         cache: dict[tuple, list] = {}
         max_depth = 0
         complete = True
@@ -394,6 +457,7 @@ class SourceDPOR:
                             entry[1] = frozenset(f.summary)
                         else:
                             entry[1] = entry[1] | f.summary
+                        entry[3] = None
                         entry[2] = True
                     if stack:
                         stack[-1].summary |= f.summary
@@ -457,7 +521,7 @@ class SourceDPOR:
                 key = (nxt_state, blocked, pure)
                 entry = cache.get(key)
                 if entry is None:
-                    cache[key] = [frozenset(child.sleep), None, False]
+                    cache[key] = [frozenset(child.sleep), None, False, None]
                     child.key = key
                 elif entry[2]:
                     if entry[0] <= child.sleep.keys():
@@ -465,7 +529,7 @@ class SourceDPOR:
                         cuts += 1
                         executions += 1
                         assert entry[1] is not None
-                        self._replay_summary(stack, entry[1], last)
+                        self._replay_summary(stack, entry, last)
                         f.summary |= entry[1]
                         continue
                     entry[0] = entry[0] & child.sleep.keys()  # shrinks: this terminates
@@ -473,17 +537,22 @@ class SourceDPOR:
                     child.key = key
                 # else: the state is on the current path (a cycle): explore it again
             self.enabled(child)
-            if not child.procs:
-                bad = terminal(child)
-                if bad:
-                    path = [g.trans for g in stack]
-                    violation = Violation(bad[0], bad[1], path, bad[2])  # type: ignore[arg-type]
-                    break
-                continue
             awake = [q for q in child.procs if q not in child.sleep]
             if not awake:
-                sleep_blocked += 1
-                executions += 1
+                if child.procs:
+                    sleep_blocked += 1
+                    executions += 1
+                else:
+                    bad = terminal(child)
+                    if bad:
+                        path = [g.trans for g in stack]
+                        violation = Violation(bad[0], bad[1], path, bad[2])  # type: ignore[arg-type]
+                        break
+                if child.key is not None:  # nothing explored below: an empty summary
+                    entry = cache[child.key]
+                    if entry[1] is None:
+                        entry[1] = frozenset()
+                    entry[2] = True
                 continue
             child.backtrack.add(self._first(child, awake, p))
             stack.append(child)

@@ -71,4 +71,7 @@ def probe_runtime(rt: Any, gogc: int = 100) -> MetricsSnapshot:
         "/sched/goroutines:goroutines": gcount(rt),
         "/sync/mutex/wait/total:seconds": float(getattr(rt, "mutex_wait_total_s", 0.0) or 0.0),
     }
+    gc_scalars = getattr(getattr(rt, "gc", None), "metric_scalars", None)
+    if gc_scalars is not None:  # runtime/gc.py: heap, scan and GC CPU-class metrics
+        scalars.update(gc_scalars())
     return MetricsSnapshot(hists, scalars)

@@ -8,10 +8,11 @@ Keys the model cannot know are present with value ``null`` so that key sets comp
 (:data:`UNKNOWABLE_TOP_LEVEL`, :data:`UNKNOWABLE_METRICS`):
 
 * ``rusage_phase``, ``rusage_end``, ``host_cpu_phase``: OS accounting of a real process.
-* ``/memory/classes/...``, ``/gc/heap/...``, ``/gc/scan/...``, ``/gc/limiter/...``:
-  the model has no heap or allocator (the GC is a later issue).
-* ``/cpu/classes/...``: the runtime updates these only at GC cycles from its own CPU
-  accounting; not modelled.
+* ``/memory/classes/...``, object counts (``/gc/heap/*:objects``), ``/gc/scan/...``: no
+  allocator / object-layout model.
+* ``/cpu/classes/{user,idle,total,scavenge/...}``: OS-level CPU accounting, not modelled.
+  The GC's own (``/gc/heap/*:bytes``, ``/cpu/classes/gc/...``) come from
+  runtime/gc.py (:data:`GC_MODEL_METRICS`).
 
 Everything is written with Go's ``encoding/json`` conventions (map keys sorted, float64 in
 Go's shortest format, integral floats without a fraction) via :func:`dumps_go`, and files are
@@ -123,12 +124,30 @@ knows and Go does not export (steal attempts / successes / Gs stolen, steal late
 spent spinning, scheduler CPU, migrations local / remote; ``runtime.RuntimeStats``)."""
 """Top-level keys always ``null`` in a simulated result (OS accounting of a real process)."""
 
+GC_MODEL_METRICS: frozenset[str] = frozenset(
+    {
+        "/cpu/classes/gc/mark/assist:cpu-seconds",
+        "/cpu/classes/gc/mark/dedicated:cpu-seconds",
+        "/cpu/classes/gc/mark/idle:cpu-seconds",
+        "/cpu/classes/gc/pause:cpu-seconds",
+        "/cpu/classes/gc/total:cpu-seconds",
+        "/gc/heap/allocs:bytes",
+        "/gc/heap/frees:bytes",
+        "/gc/heap/goal:bytes",
+        "/gc/heap/live:bytes",
+        "/gc/limiter/last-enabled:gc-cycle",
+    }
+)
+"""Heap / scan / GC CPU-class metrics the GC model fills (runtime/gc.py: gcState.metric_scalars)."""
+
 UNKNOWABLE_METRICS: frozenset[str] = frozenset(
     m
     for m in ALL_METRICS
     if m.startswith(("/memory/classes/", "/gc/heap/", "/gc/scan/", "/gc/limiter/", "/cpu/classes/"))
+    and m not in GC_MODEL_METRICS
 )
-"""runtime/metrics names whose value is ``null`` in a simulated result (no heap/CPU-class model)."""
+"""runtime/metrics names whose value is ``null`` in a simulated result: memory classes, object
+counts, the scavenger and the non-GC CPU classes (no allocator / OS CPU accounting model)."""
 
 MAX_INT64 = (1 << 63) - 1
 

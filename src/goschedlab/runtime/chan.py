@@ -25,9 +25,23 @@ def _panic(msg: str, gp: G) -> GoFatal:
     return GoFatal([f"panic: {msg}", "", f"goroutine {gp.goid} [running]:"])
 
 
+def _chanlines(rt: Runtime, mp: M, c: Chan) -> None:
+    """The hchan's lock word and fields were last written by another P's core: lock(&c.lock)
+    and the field accesses pull 2 cache lines over (costs.cacheline_transfer_ns each)."""
+    pp = mp.p
+    lp = c.lastp
+    if lp is not pp:
+        if lp is not None:
+            mp.debt += 2 * rt.costs.cacheline_transfer_ns
+        c.lastp = pp
+
+
 def chansend(rt: Runtime, mp: M, gp: G, c: Chan, ep: Any) -> bool:
-    """Models chan.go: chansend (blocking)."""
+    """Models chan.go: chansend (blocking); a channel last used on another P first pays
+    the transfer of its cache lines (:func:`_chanlines`)."""
     mp.debt += rt.costs.chanop_ns
+    if c.lastp is not mp.p:
+        _chanlines(rt, mp, c)
     if c.closed:
         raise _panic("send on closed channel", gp)
     rq = c.recvq
@@ -54,8 +68,11 @@ def chansend(rt: Runtime, mp: M, gp: G, c: Chan, ep: Any) -> bool:
 
 
 def chanrecv(rt: Runtime, mp: M, gp: G, c: Chan) -> bool:
-    """Models chan.go: chanrecv (blocking); the result ``(v, ok)`` is left in ``gp.param``."""
+    """Models chan.go: chanrecv (blocking); the result ``(v, ok)`` is left in ``gp.param``
+    (cache-line transfer as in chansend)."""
     mp.debt += rt.costs.chanop_ns
+    if c.lastp is not mp.p:
+        _chanlines(rt, mp, c)
     buf = c.buf
     if c.closed and not buf:
         gp.param = (None, False)

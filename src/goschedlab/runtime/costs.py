@@ -64,6 +64,17 @@ class Costs:
     netpoll_jitter_ns: int = 13_300
     """Spread of the epoll_pwait timeout overshoot (netpoll_overshoot_ns):
     sleep_actual_ns.1ms p50 1087 / p99 1139 us -> tail 52 / 3.91."""
+    haltpoll_ns: int = 200_000
+    """How long an idle vCPU polls before it halts: Linux cpuidle-haltpoll's
+    guest_halt_poll_ns default (200 us).  Waking a thread parked less than this ago is
+    cheap (futexwakeup_polling_ns, mwake_polling_ns): proc.wakeCosts."""
+    futexwakeup_polling_ns: int = 3_500
+    """The waker's cost when the target vCPU is still polling (no IPI, a futex syscall and
+    the woken thread's start competing briefly): pingpong spin GMP=2 /sched/latencies p50
+    4.1 us per hop, each hop waking the other P's M that parked < 40 us earlier."""
+    mwake_polling_ns: int = 5_000
+    """Wake-up latency of a thread on a polling vCPU: assumed (a context switch on a vCPU
+    that is running its idle loop; no host involvement)."""
     futexwakeup_ns: int = 9_000
     """The WAKER's cost of waking a parked thread (notewakeup -> futexwakeup, netpollBreak's
     eventfd write, newm's clone): a syscall plus the reschedule IPI to a halted vCPU, which

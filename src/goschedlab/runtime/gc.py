@@ -40,10 +40,41 @@ Mark workers (simplified but stated)
     Work is credited when a chunk starts.
 
 Assists (simplified but stated)
-    During marking each allocation of n bytes pays n * (remaining scan work / remaining heap
-    runway) bytes of scan work at once, as extra CPU of the allocating goroutine (Go keeps a
-    per-G credit and can steal background credit; not modelled).  The goroutine whose work
+    During marking each allocation of n bytes owes n * (remaining scan work / remaining heap
+    runway) bytes of scan work, paid at once as extra CPU of the allocating goroutine (Go
+    keeps a per-G credit; the model settles each allocation).  The goroutine whose work
     (assist or worker chunk) finds no work left runs gcMarkDone.
+
+The grey chain (serial mark; mgcmark.go: gcDrainN, gcParkAssist, gcFlushBgCredit)
+    The reachable heap is marked as one chain of grey objects - exact for a linked list
+    (gc-churn's 16 MiB list: each node's scan greys the next) and the reason Go's mark of
+    such a heap does not parallelise.  The first marker of a cycle takes the chain into its
+    P's gcw (``chainP``); only markers on that P find work (gcMarkWorkAvailable(p)).  An
+    assist on another P finds none and parks on ``assistQueue`` ("GC assist wait") until a
+    background worker's scan work pays its debt (gcFlushBgCredit, queue order; the rest is
+    ``bgScanCredit``, which later assists steal) or mark termination (gcWakeAllAssists).
+    Workers on other Ps find no work and park.  At GOMAXPROCS=2 this idles one P for much
+    of each mark phase, as the real runs show (gc-churn default: 1.01 s of CPU over a
+    627 ms makespan on 2 CPUs).  Rejected: per-object grey sets (parallel mark) - it made
+    the GMP=2 makespan 18 % short of real Go; the chain is what a list-shaped heap is.
+
+Sweeping (mgcsweep.go: gcPaceSweeper, deductSweepCredit; mcentral.go: cacheSpan)
+    Unmarked bytes are free at mark termination (heapLive = heap2).  Sweep work counted: the
+    spans still fully live (the reachable heap at mark start / 8 KiB); sweeping such a span
+    finds no free slot (``costs.gc_sweep_span_ns``).  Spans that become free are swept by
+    the refill that reuses them (inside ``costs.mallocgc_ns_per_kib``).  As Go paces it, the
+    work is spread over the allocation up to the next trigger minus 1 MiB and paid by the
+    allocating goroutine (preemptible CPU, as sweepone between spans); gcStart sweeps the
+    rest (finishsweep; charged after the STW - simplification).  Not modelled: the burst
+    shape (cacheSpan sweeps up to 100 full spans in one refill; real gc-churn shows ~19
+    iterations of ~450 us per cycle) and the low-priority bgsweep goroutine on idle Ps.
+
+Memory first touch
+    Heap growth above its high-water mark and each new goroutine's 2 KiB stack cost
+    ``costs.fresh_memory_ns_per_kib`` (page faults of never-used memory).  A ``go``
+    statement allocates a 32-byte closure and, when no dead G is reused (malg), a 448-byte g
+    (reachable for ever through allgs): :func:`newprocAlloc`, so mass goroutine creation
+    starts GC cycles as in Go (fanout-cpu tiny: 3, real 2-3).
 
 Invariants (asserted)
     * While the world is stopped (``gcwaiting`` and ``stopwait == 0``) no goroutine other
@@ -60,8 +91,13 @@ Rejected alternatives
 runtime.GC() is the ``GC`` op (:func:`gcForce`): it waits for a running cycle, runs a forced
 one (printed with " (forced)") and blocks until its mark termination.
 
-Not modelled: sweeping (frees at mark termination), the scavenger, GOMEMLIMIT, the cons/mark
-trigger estimate, periodic forced GC (2 min).
+Metrics: :meth:`gcState.metric_scalars` fills /gc/heap/{allocs,frees}:bytes, goal, live,
+/gc/cycles/*, /cpu/classes/gc/* (at mark termination, as Go publishes them).
+
+Not modelled: object counts and layouts (/gc/scan/*, *:objects), the scavenger, GOMEMLIMIT,
+the cons/mark trigger estimate, periodic forced GC (2 min), stacks and globals as scan work
+and in the goal (gc-churn's real gctrace prints 0 MB for both), the STW tail at GOMAXPROCS>1.
+Calibration and before/after figures: docs/gc.md.
 """
 
 from __future__ import annotations
@@ -94,7 +130,6 @@ stwGCSweepTerm = "GC sweep termination"
 stwGCMarkTerm = "GC mark termination"
 waitReasonGCWorkerIdle = 26
 waitReasonGCAssistWait = 11
-ASSIST_PARK_MIN_NS = 1_000
 waitReasonWaitForGCCycle = 25
 STW_REPREEMPT_NS = 100_000  # stopTheWorldWithSema: notetsleep(&sched.stopnote, 100*1000)
 DEDICATED_CHUNK_NS = 100_000
@@ -190,8 +225,8 @@ class gcState:
         "ev_stw_timeout", "ev_stw_stopped", "ev_after_work", "world_stopped", "stw_log",
         "userForced", "waiters", "sweepPagesPerByte", "sweepHeapLiveBasis", "sweepPagesLeft",
         "sweepPagesTotal", "sweep_span_ns", "sweepTime", "sweepTimeTotal", "fresh_ns_per_kib",
-        "heapHighWater", "freshTime", "markChainFree", "assistWaitTime", "assistParks",
-        "assistParked",
+        "heapHighWater", "freshTime", "chainP", "assistWaitTime", "assistParks",
+        "assistQueue", "bgScanCredit",
     )  # fmt: skip
 
     def __init__(self, rt: Runtime, gcpercent: int, gctrace: bool) -> None:
@@ -262,13 +297,14 @@ class gcState:
         self.heapHighWater = 0
         """Largest heapLive so far: memory above it is touched for the first time."""
         self.freshTime = 0
-        self.markChainFree = 0
-        """Mark work is one chain of grey objects (serial): the time until which the marker
-        holding it (an assist or a worker chunk) keeps it; others find no work till then."""
+        self.chainP = -1
+        """The P whose gcw holds the grey chain (the live heap is one linked list of grey
+        objects: only markers on that P find work; -1 = not taken yet this cycle)."""
         self.assistWaitTime = 0
         self.assistParks = 0
-        self.assistParked = 0
-        """Assists parked with a wake-up pending (checkdead must not call that a deadlock)."""
+        self.assistQueue: list[tuple[G, int, int]] = []
+        """work.assistQueue: (G, scan-work debt in bytes, park time)."""
+        self.bgScanCredit = 0
         self.commit()
 
     # ------------------------------------------------------------------ pacer
@@ -293,6 +329,34 @@ class gcState:
             "/sched/pauses/stopping/gc:seconds": self.stwStoppingTimeGC,
             "/sched/pauses/total/other:seconds": self.stwTotalTimeOther,
             "/sched/pauses/stopping/other:seconds": self.stwStoppingTimeOther,
+        }
+
+    def metric_scalars(self) -> dict[str, int | float]:
+        """The runtime/metrics scalars the GC model defines (metrics.go readers): heap bytes,
+        goal and live now; the GC CPU classes as Go publishes them, summed over completed
+        cycles (they are updated at mark termination).  Object counts, /gc/scan/* (Go counts
+        bytes up to each object's last pointer: the model has no object layouts), the
+        scavenger and the non-GC CPU classes are not modelled (left null)."""
+        cycles = self.cycles
+        assist = sum(c.assistTime for c in cycles)
+        dedicated = sum(c.dedicatedFractionalTime for c in cycles)
+        idle = sum(c.idleTime for c in cycles)
+        pause = sum(c.stwprocs * c.pause_ns for c in cycles if c.tEnd)
+        forced = sum(1 for c in cycles if c.forced)
+        return {
+            "/cpu/classes/gc/mark/assist:cpu-seconds": assist / 1e9,
+            "/cpu/classes/gc/mark/dedicated:cpu-seconds": dedicated / 1e9,
+            "/cpu/classes/gc/mark/idle:cpu-seconds": idle / 1e9,
+            "/cpu/classes/gc/pause:cpu-seconds": pause / 1e9,
+            "/cpu/classes/gc/total:cpu-seconds": (assist + dedicated + idle + pause) / 1e9,
+            "/gc/cycles/automatic:gc-cycles": self.numgc - forced,
+            "/gc/cycles/forced:gc-cycles": forced,
+            "/gc/cycles/total:gc-cycles": self.numgc,
+            "/gc/heap/allocs:bytes": self.allocs_bytes,
+            "/gc/heap/frees:bytes": self.allocs_bytes - self.heapLive,
+            "/gc/heap/goal:bytes": self.heapGoal,
+            "/gc/heap/live:bytes": self.heapMarked,
+            "/gc/limiter/last-enabled:gc-cycle": 0,
         }
 
     def pause_samples_ns(self) -> list[int]:
@@ -360,18 +424,19 @@ def _heapAlloc(rt: Runtime, gc: gcState, mp: M, gp: G, nbytes: int) -> None:
             if w > gc.work_left:
                 w = gc.work_left
             if w > 0:
-                gc.work_left -= w
-                ns = w * gc.mark_ns_per_kib >> 10
-                gc.assistTime += ns
-                # The grey chain is serial: if another marker holds it, this assist finds
-                # no work and parks (gcParkAssist) until the chain is free, then scans.
-                now = rt.sim.now + mp.debt
-                start = gc.markChainFree if gc.markChainFree > now else now
-                gc.markChainFree = start + ns
-                if start - now >= ASSIST_PARK_MIN_NS and gp.retry_op is None:
-                    gp.retry_op = _AssistPark(start, ns)
-                else:
+                pid = mp.p.id  # type: ignore[union-attr]
+                if gc.chainP < 0:
+                    gc.chainP = pid  # the first marker takes the grey object into its gcw
+                if pid == gc.chainP:
+                    gc.work_left -= w
+                    ns = w * gc.mark_ns_per_kib >> 10
+                    gc.assistTime += ns
                     gp.cpu_left += ns
+                elif gp.retry_op is None:
+                    # The grey work sits in another P's gcw: no work here, so gcAssistAlloc
+                    # parks the G on the assist queue (gcParkAssist) until background
+                    # credit pays its debt (gcFlushBgCredit) or mark termination.
+                    gp.retry_op = _AssistPark(w)
         if gc.work_left <= 0 and not gc.markDonePending and gp.retry_op is None:
             gc.markDonePending = True
             gp.retry_op = GCMARKDONE
@@ -410,42 +475,67 @@ class _ResumeWith(_RtOp):
 
 
 class _AssistPark(_RtOp):
-    """gcAssistAlloc -> gcParkAssist: the grey chain is held by another marker, so the
-    assist finds no work; park on the assist queue until ``start`` (when that marker is
-    done and the chain is free: gcFlushBgCredit / the next grey object readies us), then do
-    the ``ns`` of scan work as CPU of this G."""
+    """mgcmark.go: gcParkAssist - queue on work.assistQueue with ``debt`` bytes of scan
+    work owed and park ("GC assist wait"); gcFlushBgCredit readies it once background
+    workers' scan work covers the debt, gcWakeAllAssists at mark termination."""
 
-    __slots__ = ("start", "ns")
+    __slots__ = ("debt",)
 
-    def __init__(self, start: int, ns: int) -> None:
-        self.start = start
-        self.ns = ns
+    def __init__(self, debt: int) -> None:
+        self.debt = debt
 
     def rt_exec(self, rt: Runtime, mp: M, gp: G) -> bool:
         from goschedlab.runtime.proc import gopark
 
-        now = rt.sim.now
-        if now >= self.start:
-            gp.cpu_left += self.ns
-            return True
         gc = rt.gc
+        if not gc.blackenEnabled or gc.work_left <= 0:
+            return True
+        if gc.bgScanCredit >= self.debt:  # steal background credit instead of parking
+            gc.bgScanCredit -= self.debt
+            return True
         gc.assistParks += 1
-        gc.assistParked += 1
-        gc.assistWaitTime += self.start - now
-        gp.retry_op = self  # resumes here: then scans
-        rt.sim.at(self.start, _assistWake, (rt, gp))
+        gc.assistQueue.append((gp, self.debt, rt.sim.now))
         return gopark(rt, mp, gp, waitReasonGCAssistWait)
 
 
-def _assistWake(arg: tuple[Runtime, G]) -> None:
-    """The parked assist is runnable again (ready from the marker that freed the chain; here
-    without a P of its own: global queue and idle Ps started, as injectglist does)."""
+def gcFlushBgCredit(rt: Runtime, mp: M | None, scanWork: int) -> None:
+    """Models mgcmark.go: gcFlushBgCredit - a background worker's scan work pays the debts
+    of parked assists in queue order (readying them); the rest becomes bgScanCredit."""
+    gc = rt.gc
+    credit = gc.bgScanCredit + scanWork
+    woken: list[G] = []
+    q = gc.assistQueue
+    while q and q[0][1] <= credit:
+        gp, debt, t = q.pop(0)
+        credit -= debt
+        gc.assistWaitTime += rt.sim.now - t
+        woken.append(gp)
+    if q and credit > 0:  # partial payment of the head's debt
+        gp, debt, t = q[0]
+        q[0] = (gp, debt - credit, t)
+        credit = 0
+    gc.bgScanCredit = credit
+    if woken:
+        _readyAssists(rt, mp, woken)
+
+
+def gcWakeAllAssists(rt: Runtime, mp: M | None) -> None:
+    """Models mgcmark.go: gcWakeAllAssists (mark done: every queued assist is released)."""
+    gc = rt.gc
+    if gc.assistQueue:
+        now = rt.sim.now
+        woken = [gp for gp, _d, t in gc.assistQueue]
+        gc.assistWaitTime += sum(now - t for _g, _d, t in gc.assistQueue)
+        gc.assistQueue.clear()
+        _readyAssists(rt, mp, woken)
+
+
+def _readyAssists(rt: Runtime, mp: M | None, gs: list[G]) -> None:
     from goschedlab.runtime.proc import injectglist
 
-    rt, gp = arg
-    rt.gc.assistParked -= 1
-    if gp.atomicstatus == _Gwaiting and gp.waitreason == waitReasonGCAssistWait:
-        injectglist(rt, None, [gp])
+    gs = [gp for gp in gs if gp.atomicstatus == _Gwaiting]
+    if gs:
+        injectglist(rt, mp if mp is not None and mp.p is not None else None, gs)
 
 
 def newprocAlloc(rt: Runtime, mp: M, gp: G, fresh: bool) -> None:
@@ -575,7 +665,8 @@ def _gcStartWorldStopped(rt: Runtime, mp: M) -> int:
     gc.markedDuringMark = 0
     gc.work_total = gc.reachable
     gc.work_left = gc.reachable
-    gc.markChainFree = 0
+    gc.chainP = -1
+    gc.bgScanCredit = 0
     return work_ns
 
 
@@ -613,6 +704,7 @@ def _gcMarkTermination(rt: Runtime, mp: M) -> int:
     """Models mgc.go: gcMarkTermination (world stopped) - heap2, commit the next goal."""
     gc = rt.gc
     gc.phase = _GCmarktermination
+    gcWakeAllAssists(rt, mp)  # gcMarkDone wakes the blocked assists with the world stopped
     gc.heap1 = gc.heapLive
     now = rt.sim.now
     for i, mode in enumerate(gc.mode):  # workers stopped for the STW: account their time
@@ -625,6 +717,9 @@ def _gcMarkTermination(rt: Runtime, mp: M) -> int:
                 gc.fractionalMarkTime += d
             else:
                 gc.idleMarkTime += d
+            # its time is accounted: a worker still queued parks later without adding
+            # to the next cycle (its per-cycle counters are reset by startCycle)
+            gc.mode[i] = gcMarkWorkerNotWorker
     heap2 = gc.reachable + gc.markedDuringMark
     if heap2 > gc.heapLive:
         heap2 = gc.heapLive
@@ -910,16 +1005,19 @@ def _workerG(rt: Runtime) -> G:
     return gp
 
 
-def gcMarkWorkAvailable(rt: Runtime) -> bool:
-    """Models mgc.go: gcMarkWorkAvailable (global view: scan work left)."""
+def gcMarkWorkAvailable(rt: Runtime, pp: P | None = None) -> bool:
+    """Models mgc.go: gcMarkWorkAvailable(p) - scan work left that ``pp`` can get: its own
+    gcw holds the grey chain, or nobody took it yet (the global queue)."""
     gc = rt.gc
-    return gc.blackenEnabled and gc.work_left > 0 and gc.markChainFree <= rt.sim.now
+    if not gc.blackenEnabled or gc.work_left <= 0:
+        return False
+    return pp is None or gc.chainP < 0 or gc.chainP == pp.id
 
 
 def findRunnableGCWorker(rt: Runtime, pp: P, now: int) -> G | None:
     """Models mgcpacer.go: findRunnableGCWorker (findRunnable step E)."""
     gc = rt.gc
-    if not gcMarkWorkAvailable(rt):
+    if not gcMarkWorkAvailable(rt, pp):
         return None
     if gc.dedicatedMarkWorkersNeeded > 0:
         gc.dedicatedMarkWorkersNeeded -= 1
@@ -938,7 +1036,7 @@ def findRunnableIdleGCWorker(rt: Runtime, pp: P, now: int) -> G | None:
     """findRunnable step M: an idle mark worker if work exists and an idle slot is free
     (mgcpacer.go: addIdleMarkWorker)."""
     gc = rt.gc
-    if not gcMarkWorkAvailable(rt) or gc.idleMarkWorkers >= gc.maxIdleMarkWorkers:
+    if not gcMarkWorkAvailable(rt, pp) or gc.idleMarkWorkers >= gc.maxIdleMarkWorkers:
         return None
     gc.idleMarkWorkers += 1
     return _handOut(rt, pp, gcMarkWorkerIdleMode, now)
@@ -962,8 +1060,8 @@ def gcDrain(rt: Runtime, mp: M, gp: G) -> bool:
     mode = gc.mode[pp.id]
     now = rt.sim.now
     mp.locks = 0  # the previous chunk (if any) is over
-    if gc.work_left > 0 and gc.markChainFree > now and not rt.sched.gcwaiting:
-        gp.param = False  # another marker holds the grey chain: no work for this worker
+    if gc.work_left > 0 and 0 <= gc.chainP != pp.id and not rt.sched.gcwaiting:
+        gp.param = False  # another P's gcw holds the grey chain: no work for this worker
         return True
     if gc.work_left <= 0 or not gc.blackenEnabled or rt.sched.gcwaiting:
         gp.param = False
@@ -1002,7 +1100,9 @@ def gcDrain(rt: Runtime, mp: M, gp: G) -> bool:
         work = gc.work_left
         chunk = work * gc.mark_ns_per_kib >> 10
     gc.work_left -= work
-    gc.markChainFree = now + chunk
+    if gc.chainP < 0:
+        gc.chainP = pp.id
+    gcFlushBgCredit(rt, mp, work)  # credited when the chunk starts (see module doc)
     gp.cpu_left = max(1, chunk)
     mp.locks = 1  # gcDrain runs on the system stack: not preemptible
     gp.param = True

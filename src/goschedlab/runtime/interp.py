@@ -152,13 +152,26 @@ def run_g(rt: Runtime, mp: M) -> None:
         stats.ops += 1
         cls = op.__class__
         # Local ops: no clock advance needed.
+        if cls is Now:
+            # Now changes nothing the loop top checks (no clock advance, burst or preemption
+            # request; gp.param is None), so the ops after it are fetched here directly.
+            while True:
+                param = sim.now + mp.debt
+                mp.debt += clock_read_ns
+                try:
+                    op = gp.gen.send(param)
+                except StopIteration as stop:
+                    if gp is rt.main_g:
+                        rt.main_value = stop.value
+                    op = _EXIT
+                stats.ops += 1
+                cls = op.__class__
+                if cls is not Now:
+                    break
+            woken = False
         if cls is Spin:
             if op.ns > 0:
                 gp.spin_until = sim.now + mp.debt + op.ns
-            continue
-        if cls is Now:
-            gp.param = sim.now + mp.debt
-            mp.debt += clock_read_ns
             continue
         if cls is Cpu:
             if op.ns > 0:

@@ -55,6 +55,7 @@ class M:
         "burst_start",
         "pause_victim",
         "pause_next",
+        "parked_at",
     )
 
     def __init__(self, id: int) -> None:
@@ -84,6 +85,7 @@ class M:
         self.burst_start = 0
         self.pause_victim: P | None = None
         self.pause_next: G | None = None  # the runnext G runqgrab will CAS after usleep(3)
+        self.parked_at = -(1 << 62)  # when it last parked (stopm / netpoll): vCPU idle since
 
     def __repr__(self) -> str:
         return f"M{self.id}({M_STATE_NAMES[self.state]})"

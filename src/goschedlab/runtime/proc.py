@@ -16,6 +16,7 @@ from __future__ import annotations
 from types import GeneratorType
 from typing import TYPE_CHECKING, Any
 
+from goschedlab.policies.base import Policy
 from goschedlab.runtime.errors import GoFatal, Throw
 from goschedlab.runtime.g import (
     G,
@@ -169,10 +170,10 @@ def newm(rt: Runtime, pp: P | None, spinning: bool, id: int) -> M:
 def startm(rt: Runtime, pp: P | None, spinning: bool, waker: M | None = None) -> None:
     """Models proc.go: startm - run ``pp`` (or an idle P) on an idle or new M.
 
-    ``waker`` is the M executing startm (None: sysmon or no M): it pays
-    ``costs.futexwakeup_ns`` for notewakeup(&nmp.park) (futexwakeup: a futex(FUTEX_WAKE)
-    syscall whose reschedule IPI to the halted vCPU traps to the hypervisor) or for
-    newm's clone, before it goes on with its own work.
+    ``waker`` is the M executing startm (None: sysmon or no M): it pays for
+    notewakeup(&nmp.park) (futexwakeup: a futex(FUTEX_WAKE) syscall) or newm's clone
+    before it goes on with its own work.  What that costs, and how soon the woken thread
+    runs, depends on its vCPU (:func:`wakeCosts`).
     """
     if pp is None:
         if spinning:
@@ -181,9 +182,9 @@ def startm(rt: Runtime, pp: P | None, spinning: bool, waker: M | None = None) ->
         if pp is None:
             return
     nmp = mget(rt)
-    if waker is not None:
-        waker.debt += rt.costs.futexwakeup_ns
     if nmp is None:
+        if waker is not None:
+            waker.debt += rt.costs.futexwakeup_ns
         id = mReserveID(rt)
         newm(rt, pp, spinning, id)
         return
@@ -196,9 +197,29 @@ def startm(rt: Runtime, pp: P | None, spinning: bool, waker: M | None = None) ->
     nmp.spinning = spinning
     nmp.nextp = pp
     nmp.state = M_SCHED  # off midle, waking up
-    # notewakeup(&nmp.park): the parked thread runs mwake_ns later.
-    d = rt.os_delay(rt.costs.mwake_ns, rt.costs.wake_jitter_ns)
+    # notewakeup(&nmp.park): the parked thread runs d later.
+    wcost, d = wakeCosts(rt, nmp, rt.costs.mwake_ns)
+    if waker is not None:
+        waker.debt += wcost
     nmp.ev = rt.sim.after(d, rt._ev_mwake, nmp)
+
+
+def wakeCosts(rt: Runtime, target: M, halted_latency: int) -> tuple[int, int]:
+    """(waker's cost, wake-up latency) of waking the parked thread ``target``.
+
+    Models the guest kernel's cpuidle-haltpoll: a vCPU that went idle polls for
+    ``costs.haltpoll_ns`` (guest_halt_poll_ns, 200 us by default) before it executes HLT.
+    A thread parked less than that ago is woken on a polling vCPU: no IPI (the waker only
+    sets need_resched, TIF_POLLING_NRFLAG), a cheap futex syscall and a short latency
+    (futexwakeup_polling_ns, mwake_polling_ns).  After that its vCPU is halted: the
+    reschedule IPI traps to the hypervisor (futexwakeup_ns) and the thread runs only when
+    the host has resumed the vCPU (``halted_latency``, e.g. mwake_ns, with its spread).
+    The model takes the vCPU's idle time to be the time since ``target`` parked.
+    """
+    costs = rt.costs
+    if rt.sim.now - target.parked_at < costs.haltpoll_ns:
+        return costs.futexwakeup_polling_ns, costs.mwake_polling_ns
+    return costs.futexwakeup_ns, rt.os_delay(halted_latency, costs.wake_jitter_ns)
 
 
 def stopm(rt: Runtime, mp: M) -> bool:
@@ -213,6 +234,7 @@ def stopm(rt: Runtime, mp: M) -> bool:
         raise Throw("stopm", f"{mp!r} spinning", rt.sim.now)
     mp.state = M_IDLE
     mp.blocked = True
+    mp.parked_at = rt.sim.now
     mp.ev = None
     mput(rt, mp)
     return False
@@ -280,12 +302,13 @@ def netpollBreak(rt: Runtime, waker: M | None = None) -> None:
     mp = rt.netpoll_m
     if mp is None or mp.state != M_NETPOLL:
         return
-    t = rt.sim.now + rt.os_delay(rt.costs.netpoll_break_ns, rt.costs.wake_jitter_ns)
+    wcost, d = wakeCosts(rt, mp, rt.costs.netpoll_break_ns)
+    t = rt.sim.now + d
     ev = mp.ev
     if ev is not None and ev[1] is not None and rt.sim.time_of(ev) <= t:
         return
     if waker is not None:
-        waker.debt += rt.costs.futexwakeup_ns
+        waker.debt += wcost
     rt.sim.cancel(ev)
     mp.ev = rt.sim.at(t, rt._ev_netpoll_return, mp)
 
@@ -618,6 +641,9 @@ def findRunnable(rt: Runtime, mp: M) -> tuple[G, bool, bool] | None:
         return None
 
 
+_base_backoff = Policy.after_failed_steal
+
+
 def stealWork(rt: Runtime, mp: M, now: int) -> Any:
     """Models proc.go: stealWork - up to stealTries passes over a random P order; other Ps'
     timers and runnext only on the last pass.
@@ -638,7 +664,9 @@ def stealWork(rt: Runtime, mp: M, now: int) -> Any:
     rng = rt.cheaprand
     steal_orders = rt.steal_orders
     extra_hook = rt.steal_extra_hook
-    backoff_hook = rt.after_failed_steal_hook
+    # The base Policy.after_failed_steal always returns 0 (no back-off): skip the call unless
+    # it is replaced (in a policy class or on the instance).
+    backoff_hook = getattr(policy.after_failed_steal, "__func__", None) is not _base_backoff
     for i in range(stealTries):
         stealTimersOrRunNextG = i == stealTries - 1
         if rt.go_steal_order:
@@ -807,6 +835,7 @@ def findRunnableIdle(rt: Runtime, mp: M) -> bool:
         sched.pollUntil = pollUntil
         mp.wasSpinning = wasSpinning
         mp.state = M_NETPOLL
+        mp.parked_at = now
         rt.netpoll_m = mp
         rt.stats.netpoll_blocks += 1
         if pollUntil == 0:
@@ -910,8 +939,6 @@ def checkdead(rt: Runtime) -> None:
             raise Throw("checkdead", f"runnable g {gp!r} with no running M", rt.sim.now)
     if not waiting:
         raise GoFatal(["fatal error: no goroutines (main called runtime.Goexit) - deadlock!"])
-    if rt.gc.assistParked:  # gc.py: parked assists are readied by a pending wake-up
-        return
     for pp in rt.allp:
         if pp.timers:
             return

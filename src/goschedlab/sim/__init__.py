@@ -19,6 +19,11 @@ Ordering and invariants
       without a heap round-trip, and the observable order is the same as if each step had
       been an event (an equal-time event scheduled earlier would have run first, so equal
       times are refused).
+    * Hot loops may inline ``try_advance``: ``Simulation.heap`` is the event heap, exposed
+      READ-ONLY, and ``KEY_SHIFT`` gives an entry's time (``heap[0][0] >> KEY_SHIFT``); the
+      inlined copy must also count ``inline_advances`` (runtime/interp.py: run_g does this).
+      tests/runtime/test_speed_identity.py checks that refusing every inline advance
+      (all steps through the heap) gives byte-identical simulation output.
     * All randomness comes from ``rng(name)``: ``random.Random`` instances derived from the one
       seed and the stream name (SHA-256), so adding a stream never perturbs another.
 
@@ -30,6 +35,6 @@ Rejected alternatives
     * A calendar queue: faster asymptotically, but heapq is C code and wins at our sizes.
 """
 
-from goschedlab.sim.engine import SimStats, Simulation
+from goschedlab.sim.engine import KEY_SHIFT, SimStats, Simulation
 
-__all__ = ["Simulation", "SimStats"]
+__all__ = ["KEY_SHIFT", "Simulation", "SimStats"]

@@ -86,8 +86,14 @@ class Simulation:
         return ev
 
     def after(self, delay: int, fn: Callable[[Any], Any], arg: Any = None, prio: int = 8) -> list:
-        """Schedule ``fn(arg)`` ``delay`` ns from now."""
-        return self.at(self.now + delay, fn, arg, prio)
+        """Schedule ``fn(arg)`` ``delay`` ns from now (``at(now + delay, ...)`` inlined)."""
+        if delay < 0:
+            raise ValueError(f"Simulation.at: time {self.now + delay} is before now={self.now}")
+        seq = self._seq
+        self._seq = seq + 1
+        ev = [(((self.now + delay) << _PRIO_BITS | prio) << _SEQ_BITS) | (seq & _SEQ_MASK), fn, arg]
+        heappush(self._heap, ev)
+        return ev
 
     def cancel(self, ev: list[Any] | None) -> None:
         """Cancel a pending event (no effect if it already ran or was cancelled)."""

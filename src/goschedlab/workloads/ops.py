@@ -114,10 +114,11 @@ class Alloc(Op):
 class Chan:
     """A channel (``hchan``): capacity, buffer and FIFO queues of waiting goroutines.
 
-    The runtime owns ``buf``, ``recvq``, ``sendq`` and ``closed``; workloads only create it.
+    The runtime owns ``buf``, ``recvq``, ``sendq``, ``closed`` and ``lastp`` (the P whose M
+    last operated on it: its cache lines live in that core's cache); workloads only create it.
     """
 
-    __slots__ = ("cap", "buf", "recvq", "sendq", "closed", "id")
+    __slots__ = ("cap", "buf", "recvq", "sendq", "closed", "id", "lastp")
 
     def __init__(self, cap: int = 0) -> None:
         if cap < 0:
@@ -128,6 +129,7 @@ class Chan:
         self.sendq: Any = None
         self.closed = False
         self.id = 0
+        self.lastp: Any = None
 
 
 class Send(Op):
