@@ -265,8 +265,8 @@ def exp_backoff(ctx: Ctx) -> Section:
         f"imply; it needs a cap of at least 10 and 10 consecutive failed rounds - the longest "
         f"delay seen at any cap was {top:.0f} ns, "
         f"{sum(parks_by_cap.values()):.0f} parks in the whole sweep. Go 1.23 has no such "
-        "back-off (go-scheduler.md section 10); its effect on spin CPU and pick-up latency is "
-        "in the table (changes vs go1.23).")
+        "back-off (findRunnable makes a fixed stealTries = 4 passes, proc.go); its effect "
+        "on spin CPU and pick-up latency is in the table (changes vs go1.23).")
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6, 3.6))
     ax.plot(xs[1:], ys[1:], "o-", label="hotfix back-off, cap 0..10")
@@ -524,8 +524,8 @@ def exp_thread_limit(ctx: Ctx) -> Section:
         sec.verdict = "contradicted"
         sec.reason = (f"With a limit ({limit}) below the {need} threads the load needs, every "
                       f"run dies with '{fatal[-1]}', as Go 1.23.1 does (checkmcount; reproduced "
-                      "with real go1.23.1, go-scheduler.md 7.2). The runtime never exits idle "
-                      "Ms, so there is nothing to shrink.")
+                      "with real go1.23.1 by tests/report/test_reproduce.py). The runtime "
+                      "never exits idle Ms, so there is nothing to shrink.")
     else:
         sec.verdict = "not comparable"
         sec.reason = f"{died}/{n} runs died at limit {limit}; expected all."
@@ -643,7 +643,8 @@ def reproduce(out_dir: str | Path, mode: str = "default", jobs: int = 1,
         "Each section: the write-up's claim, our figures (median and 95 % percentile-bootstrap "
         "CI over seeds; changes with a two-sided Mann-Whitney U test), a verdict, plots and "
         "the command that reruns it. Source of the claims: the hotfix write-up; what Go 1.23.1 "
-        "really does: go-scheduler.md section 10.",
+        "really does: its sources (src/runtime/proc.go of go1.23.1; `goschedlab go --go 1.23.1` "
+        "installs them).",
     ]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -4,8 +4,8 @@ What it models
     A Go process on a machine with ``ncpu`` cores: GOMAXPROCS Ps, the Ms (threads) the
     runtime creates, the Gs of a workload (``goschedlab.workloads.ops`` generators), sysmon,
     per-P timers, channels, WaitGroup/Mutex semaphores and system calls, following
-    ``src/runtime/proc.go``, ``chan.go``, ``time.go``, ``sema.go`` of Go 1.23.1 (spec:
-    go-scheduler.md sections 1-8).  Every runtime operation costs modelled ns (costs.py,
+    ``src/runtime/proc.go``, ``chan.go``, ``time.go``, ``sema.go``, ``mgc.go`` of Go 1.23.1.
+    Every runtime operation costs modelled ns (costs.py,
     calibrated on the reference corpus).
 
 Main objects

@@ -234,9 +234,9 @@ def run_g(rt: Runtime, mp: M) -> None:
             return
         elif cls is Syscall:
             if op.block:
-                entersyscallblock(rt, mp, gp, op.ns)
+                entersyscallblock(rt, mp, gp, op.ns, op.slack)
             else:
-                entersyscall(rt, mp, gp, op.ns)
+                entersyscall(rt, mp, gp, op.ns, op.slack)
             return
         elif cls is Close:
             closechan(rt, mp, gp, op.ch)

@@ -38,7 +38,7 @@ from goschedlab.runtime.proc import (
 from goschedlab.runtime.quota import CFSBandwidth
 from goschedlab.runtime.runq import runqput
 from goschedlab.runtime.sched import schedt
-from goschedlab.runtime.syscall import exitsyscall
+from goschedlab.runtime.syscall import exitsyscall, hrtimerExpire
 from goschedlab.runtime.sysmon import SysmonState, sysmonDeepWake, sysmonStart, sysmonTick
 from goschedlab.sim import Simulation
 
@@ -215,6 +215,8 @@ class Runtime:
         self._ev_netpoll_return = self._netpoll_return
         self._ev_steal_pause = self._steal_pause
         self._ev_exitsyscall = self._exitsyscall
+        self._ev_hrtimer = lambda mp: hrtimerExpire(self, mp)
+        self.hrtimers: dict[M, int] = {}  # timed sleeps in the kernel: M -> soft expiry
         self._ev_sysmon = lambda _: sysmonTick(self)
         self._ev_sysmon_deep = lambda syscallWake: sysmonDeepWake(self, syscallWake)
         self._procinit()

@@ -27,9 +27,10 @@ if TYPE_CHECKING:
 M32 = 0xFFFFFFFF
 
 
-def entersyscall(rt: Runtime, mp: M, gp: G, ns: int) -> None:
+def entersyscall(rt: Runtime, mp: M, gp: G, ns: int, slack: bool = False) -> None:
     """Models proc.go: reentersyscall - the P stays attached as _Psyscall (no owner M), so
-    sysmon can retake it; the syscall returns ``ns`` later (``exitsyscall``)."""
+    sysmon can retake it; the syscall returns ``ns`` later (``exitsyscall``); ``slack``: a
+    timed sleep (:func:`hrtimerSleep`)."""
     mp.debt += rt.costs.entersyscall_ns
     casgstatus(rt, gp, _Grunning, _Gsyscall, "reentersyscall")
     if rt.sched.sysmonwait:
@@ -42,7 +43,7 @@ def entersyscall(rt: Runtime, mp: M, gp: G, ns: int) -> None:
     casPstatus(rt, pp, _Prunning, _Psyscall, "reentersyscall")  # atomic store in Go
     if rt.sched.gcwaiting:
         entersyscall_gcwait(rt, pp)
-    _block(rt, mp, ns)
+    _block(rt, mp, ns, slack)
 
 
 def entersyscall_gcwait(rt: Runtime, pp: P) -> None:
@@ -54,7 +55,7 @@ def entersyscall_gcwait(rt: Runtime, pp: P) -> None:
         pstopped(rt, "entersyscall_gcwait")
 
 
-def entersyscallblock(rt: Runtime, mp: M, gp: G, ns: int) -> None:
+def entersyscallblock(rt: Runtime, mp: M, gp: G, ns: int, slack: bool = False) -> None:
     """Models proc.go: entersyscallblock - a call known to block: hand the P off at once."""
     mp.debt += rt.costs.entersyscall_ns
     pp: P = mp.p  # type: ignore[assignment]
@@ -65,15 +66,50 @@ def entersyscallblock(rt: Runtime, mp: M, gp: G, ns: int) -> None:
         sysmonwake(rt)
     handoffp(rt, releasep(rt, mp))
     mp.oldp = None
-    _block(rt, mp, ns)
+    _block(rt, mp, ns, slack)
 
 
-def _block(rt: Runtime, mp: M, ns: int) -> None:
+def _block(rt: Runtime, mp: M, ns: int, slack: bool = False) -> None:
     mp.state = M_SYSCALL
     rt.stats.syscalls += 1
     t = rt.sim.now + mp.debt + ns
     mp.debt = 0
+    if slack:
+        hrtimerSleep(rt, mp, t)
+        return
     mp.ev = rt.sim.at(t, rt._ev_exitsyscall, mp)
+
+
+def hrtimerSleep(rt: Runtime, mp: M, soft: int) -> None:
+    """The kernel side of a timed sleep (nanosleep -> hrtimer_nanosleep): the hrtimer gets
+    the expiry range [soft, soft + timer slack] (hrtimer_set_expires_range_ns with the
+    thread's timer_slack_ns, 50 us); the clock event is programmed for the earliest HARD
+    expiry, and that interrupt expires every queued timer whose SOFT expiry has passed
+    (__hrtimer_run_queues).  So a lone sleeper wakes slack later (nanosleep(1ns) p50
+    57.8 us = 50 us + the wake-up), while sleepers with overlapping ranges wake together
+    in one interrupt: their durations are correlated, not independent.  One queue for the
+    whole machine (Linux has one per CPU: an approximation)."""
+    rt.hrtimers[mp] = soft
+    mp.ev = rt.sim.at(soft + rt.costs.timer_slack_ns, rt._ev_hrtimer, mp)
+
+
+def hrtimerExpire(rt: Runtime, mp: M) -> None:
+    """Engine event: the hard expiry of ``mp``'s sleep - the timer interrupt.  Expires it
+    and every other sleep whose soft expiry has passed; each sleeping thread runs its
+    exitsyscall after a wake-up latency (usleep_slack_ns - timer_slack_ns, with spread)."""
+    now = rt.sim.now
+    costs = rt.costs
+    wake = costs.usleep_slack_ns - costs.timer_slack_ns
+    hrt = rt.hrtimers
+    del hrt[mp]
+    due = [mp]
+    for m2, soft in list(hrt.items()):
+        if soft <= now:
+            del hrt[m2]
+            rt.sim.cancel(m2.ev)
+            due.append(m2)
+    for m2 in due:
+        m2.ev = rt.sim.after(rt.os_delay(wake, costs.usleep_jitter_ns), rt._ev_exitsyscall, m2)
 
 
 def exitsyscall(rt: Runtime, mp: M) -> bool:

@@ -92,13 +92,17 @@ class Syscall(Op):
     """A blocking system call lasting ``ns`` (``entersyscall`` ... ``exitsyscall``).
 
     ``block=True`` models ``entersyscallblock`` (the P is handed off at once).
+    ``slack=True``: a timed sleep (nanosleep, clock_nanosleep) of ``ns``: the kernel adds the
+    thread's timer slack and may expire it together with other sleepers' timers
+    (``runtime.syscall.hrtimerSleep``), so it lasts ns + 0..timer_slack_ns + a wake-up.
     """
 
-    __slots__ = ("ns", "block")
+    __slots__ = ("ns", "block", "slack")
 
-    def __init__(self, ns: int, block: bool = False) -> None:
+    def __init__(self, ns: int, block: bool = False, slack: bool = False) -> None:
         self.ns = ns
         self.block = block
+        self.slack = slack
 
 
 class Alloc(Op):
