@@ -118,14 +118,12 @@ class Costs:
     gc_scan_ns_per_kib: int = 600
     """Mark (scan) CPU per KiB of reachable heap: gc-churn gctrace, ~14 ms of assist +
     background mark CPU per cycle for ~23 MiB marked -> ~0.6 ns/B."""
-    gc_sweepterm_ns: int = 33_000
+    gc_sweepterm_ns: int = 18_000
     """Work done with the world stopped at sweep termination (finishsweep_m, clearpools,
-    startCycle, root preparation): gc-churn default GMP=1 /gc/pauses:seconds, where stopping
-    takes < 1 us, has one mode per cycle; median over the 5 runs of its bucket: 28.7-41 us
-    (runs: 20.5-24.6, 32.8-41, 28.7-32.8, 32.8-41, 32.8-41; heavy the same)."""
-    gc_markterm_ns: int = 6_500
-    """Work done with the world stopped at mark termination: the other GMP=1 mode, median
-    of the 5 runs 6.1-7.2 us (runs: 3.6-4.1, 6.1-7.2, 5.1-6.1, 6.1-7.2, 7.2-8.2)."""
+    startCycle, root preparation): gc-churn GMP=1 /gc/pauses:seconds, where stopping takes
+    < 1 us, has a mode at the 16.4-24.6 us buckets (one per cycle)."""
+    gc_markterm_ns: int = 4_000
+    """Work done with the world stopped at mark termination: the other GMP=1 mode, 3.6-6 us."""
     netread_ns: int = 500
     """A non-blocking read(2) on a socket plus the pollDesc checks of NetRead: assumed."""
     stopnote_wake_ns: int = 20_000

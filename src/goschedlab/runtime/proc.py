@@ -426,8 +426,13 @@ def execute(rt: Runtime, mp: M, gp: G, inheritTime: bool) -> None:
     mp.curg = gp
     gp.m = mp
     # Go reads nanotime here, after schedule()/execute()'s work (schedule_ns) is done.
-    t = rt.sim.now + mp.debt + rt.costs.schedule_ns
-    casgstatus(rt, gp, _Grunnable, _Grunning, "execute", t)
+    # casgstatus(_Grunnable -> _Grunning) inlined when it only sets the status (the G is
+    # runnable and not sampled for scheduling latency); otherwise the full call.
+    if gp.atomicstatus != _Grunnable or gp.tracking:
+        t = rt.sim.now + mp.debt + rt.costs.schedule_ns
+        casgstatus(rt, gp, _Grunnable, _Grunning, "execute", t)
+    else:
+        gp.atomicstatus = _Grunning
     gp.waitsince = 0
     gp.preempt = False
     pp: P = mp.p  # type: ignore[assignment]
@@ -530,6 +535,37 @@ def schedule(rt: Runtime, mp: M) -> bool:
         raise Throw("schedule", "spinning with local work", rt.sim.now)
     mp.state = M_SCHED
     rt.stats.schedules += 1
+    # Fused fast path: findRunnable steps A-I + scheduleFound for the common case "this P's
+    # runnext or local ring has a G" when none of the steps before I can act (no STW pending,
+    # no timers on the P, no GC workers, no runq-lock policy hook, no schedtick % 61 global
+    # check due).  Same reads and writes, in the same order, as findRunnable -> runqget ->
+    # scheduleFound -> execute; anything else takes the full path below.  A G taken here
+    # means the local queue was not empty, so mp.spinning is False (checked above): no
+    # resetspinning, and local work never sets tryWakeP.
+    sched = rt.sched
+    if (
+        not sched.gcwaiting
+        and not pp.timers  # type: ignore[union-attr]
+        and not rt.gc.blackenEnabled
+        and not rt.locks_runq
+        and (sched.runqsize == 0 or pp.schedtick % rt.globrunq_check_period != 0)  # type: ignore[union-attr]
+    ):
+        gp = pp.runnext  # type: ignore[union-attr]
+        if gp is not None:  # runqget: runnext inherits the time slice
+            pp.runnext = None  # type: ignore[union-attr]
+            gp.queued = False
+            execute(rt, mp, gp, True)
+            return True
+        h = pp.runqhead  # type: ignore[union-attr]
+        if h != pp.runqtail:  # type: ignore[union-attr]
+            j = h % pp.runqcap  # type: ignore[union-attr]
+            runq = pp.runq  # type: ignore[union-attr]
+            gp = runq[j]
+            runq[j] = None
+            pp.runqhead = (h + 1) & M32  # type: ignore[union-attr]
+            gp.queued = False  # type: ignore[union-attr]
+            execute(rt, mp, gp, False)  # type: ignore[arg-type]
+            return True
     r = findRunnable(rt, mp)
     if r is None:
         return False
