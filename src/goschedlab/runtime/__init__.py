@@ -38,6 +38,14 @@ Execution model
     time ``now + debt`` (see ``interp``).  Time-only steps advance the clock inline when no
     other event is due first, so a busy M does not go through the heap for every op.
 
+OS / VM timing (docs/validation.md)
+    Kernel latencies are drawn by ``Runtime.os_delay(median, tail)`` (seeded stream "os":
+    calibrated median, exponential upper tail) so sleeping Ms do not phase-lock; waking a
+    parked thread costs the waker (``proc.wakeCosts``: futex wake + IPI to a halted vCPU,
+    cheap while the vCPU still halt-polls); timed sleeps (``Syscall(ns, slack=True)``) use
+    the kernel's hrtimer slack and coalescing (``syscall.hrtimerSleep``).  Runtime init
+    leaves its idle Ms and P0.schedtick as in Go (``Runtime._runtime_init_end_state``).
+
 Invariants (checked where cheap, all by ``Runtime.check_invariants``)
     * G and P status changes only via ``g.casgstatus`` / ``p.casPstatus``, which throw on
       a transition Go does not perform (naming the Go function, the G/P, from, to, time).

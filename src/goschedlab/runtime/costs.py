@@ -37,6 +37,14 @@ class Costs:
     573 ns GMP=1) = 4 chanop + 2 gopark + 2 ready + 2 schedule = 580; split assumed."""
     gopark_ns: int = 60
     """gopark + park_m: see chanop_ns."""
+    timesleep_ns: int = 800
+    """What time.Sleep costs beyond a plain gopark (timeSleep's nanotime and timer setup,
+    resetForSleep -> modify/maybeAdd under the timer locks, wakeNetPoller, the timer check
+    of the next findRunnable).  Measured on the development VM at GMP=1 (docs/validation.md
+    mechanism 9): ``t=Now(); go f(); time.Sleep(200us)`` -> f's first instruction p50
+    500-690 ns vs 160-190 ns when the creator blocks on a channel instead; x 1.8-2.1 (the
+    reference machine's goroutine_create_to_first_run 341 ns vs 160-190 ns here) -> 0.75-0.9
+    us on the reference machine."""
     ready_ns: int = 30
     """goready/ready (runqput into runnext): assumed, part of the round trip above."""
     steal_probe_ns: int = 40

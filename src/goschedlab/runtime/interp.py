@@ -15,6 +15,7 @@ guard).  CPU bursts (Spin, Cpu) are interrupted only by the asynchronous preempt
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from goschedlab.runtime.chan import chanrecv, chansend, closechan
@@ -67,14 +68,24 @@ class _Exit:
 _EXIT = _Exit()
 
 
-def run_g(rt: Runtime, mp: M) -> None:
+def run_g(rt: Runtime, mp: M, *, burst_ended: bool = False) -> None:
     """Run ``mp``'s current G until the M must wait for the clock or blocks.
 
     ``mp.debt`` (ns of work already done) is paid lazily: an op that only reads the clock
     or starts a CPU burst uses the M's local time ``now + debt``; an op that touches state
     shared with other Ms (channels, queues, timers, semaphores, syscalls, exit) first moves
     the clock to the local time, so it happens at its exact simulated time.
+
+    ``burst_ended``: called as the engine event "the CPU burst of ``mp.curg`` ended"
+    (:data:`burst_done`).
     """
+    if burst_ended:
+        mp.ev = None
+        mp.inburst = False
+        g0 = mp.curg
+        if g0 is not None:
+            g0.spin_until = 0
+            g0.cpu_left = 0
     sim = rt.sim
     heap = sim.heap  # read-only: Simulation.try_advance inlined below (hot path)
     at = sim.at
@@ -108,14 +119,16 @@ def run_g(rt: Runtime, mp: M) -> None:
                 if quota is not None:  # quota.py: a deadline inside a throttled window
                     end = quota.spin_end(mp, sim.now, end)  # debt is CPU too
                 mp.debt = 0
-                mp.inburst = True
-                mp.burst_start = sim.now
+                # burst_start matters only while a burst-end event is pending (read by
+                # async_preempt); an inline advance lets nothing run in between.
                 if not heap or (heap[0][0] >> KEY_SHIFT) > end:  # sim.try_advance(end)
                     sim.now = end
                     sim.inline_advances += 1
                     mp.inburst = False
                     gp.spin_until = 0
                 else:
+                    mp.inburst = True
+                    mp.burst_start = sim.now
                     mp.ev = at(end, ev_burst_done, mp)
                     return
         elif gp.cpu_left:
@@ -125,14 +138,14 @@ def run_g(rt: Runtime, mp: M) -> None:
             else:  # quota.py: CPU progresses only while the process is not throttled
                 end = quota.cpu_end(mp, sim.now, mp.debt + d)  # debt is CPU too
             mp.debt = 0
-            mp.inburst = True
-            mp.burst_start = sim.now
             if not heap or (heap[0][0] >> KEY_SHIFT) > end:  # sim.try_advance(end)
                 sim.now = end
                 sim.inline_advances += 1
                 mp.inburst = False
                 gp.cpu_left = 0
             else:
+                mp.inburst = True
+                mp.burst_start = sim.now
                 mp.ev = at(end, ev_burst_done, mp)
                 return
         op = gp.retry_op
@@ -224,6 +237,9 @@ def run_g(rt: Runtime, mp: M) -> None:
         elif cls is Sleep:
             if op.ns > 0:
                 gp.sleepWhen = sim.now + op.ns
+                # time.Sleep's own path (timeSleep, resetForSleep's timer modify/maybeAdd,
+                # wakeNetPoller, the timer check of the next findRunnable): costs.timesleep_ns
+                mp.debt += costs.timesleep_ns
                 if gopark(rt, mp, gp, waitReasonSleep, resetForSleep):
                     continue
                 return
@@ -280,15 +296,10 @@ def _payDebt(rt: Runtime, mp: M) -> bool:
     return True
 
 
-def burst_done(rt: Runtime, mp: M) -> None:
-    """Engine event: the CPU burst of ``mp.curg`` ended."""
-    mp.ev = None
-    mp.inburst = False
-    gp = mp.curg
-    if gp is not None:
-        gp.spin_until = 0
-        gp.cpu_left = 0
-    run_g(rt, mp)
+# Engine event: the CPU burst of ``mp.curg`` ended - ``burst_done(rt, mp)``.  A partial of
+# run_g (not a wrapper function): Runtime's partial(burst_done, rt) flattens into one C-level
+# call of run_g, one Python frame less per burst-end event.
+burst_done = partial(run_g, burst_ended=True)
 
 
 def async_preempt(rt: Runtime, mp: M) -> None:

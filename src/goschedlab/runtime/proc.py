@@ -9,6 +9,15 @@ the actor advances the clock by it before its next step.
 Functions that may block the M (``schedule``, ``findRunnable``, ``stopm``, ``gopark`` ...)
 return ``True`` when the M has a G to run now (``mp.curg``) and ``False`` when the M is
 suspended (idle, in netpoll, or its continuation is already scheduled as an engine event).
+
+Hot paths carry inlined copies of small Go functions (marked "inlined" where they stand), with
+the same reads, writes, order and invariant checks: schedule's fused local-runq path
+(findRunnable steps A-I + runqget + scheduleFound + execute, taken only when steps A-H cannot
+act), casgstatus for the transitions of execute/gopark/goexit0/newproc1/ready (the legality
+test and the scheduling-latency sampling inline, the throw through casgstatus), runqput in
+newproc, gfput in goexit0, and wakep's nmspinning / no-idle-P early exits.
+tests/runtime/test_speed_fastpaths.py runs the full calls (a zero-cost runq-lock policy)
+against the fused ones and requires byte-identical results.
 """
 
 from __future__ import annotations
@@ -44,6 +53,7 @@ from goschedlab.runtime.runq import (
     runqget,
     runqput,
     runqputbatch,
+    runqputslow,
     runqsteal,
 )
 from goschedlab.runtime.timers import checkTimers, wakeTime
@@ -277,6 +287,11 @@ def wakep(rt: Runtime, waker: M | None = None) -> None:
     sched = rt.sched
     if sched.nmspinning != 0:
         return
+    if not sched.pidle:
+        # No idle P: pidlegetSpinning fails and sets needspinning; nmspinning goes 0 -> 1
+        # -> 0 with nothing in between (inlined: same end state).
+        sched.needspinning = 1
+        return
     sched.nmspinning = 1  # CAS 0 -> 1: only one waker wins
     pp = pidlegetSpinning(rt)
     if pp is None:
@@ -384,7 +399,13 @@ def newproc1(rt: Runtime, mp: M, pp: P, fn: Any, args: tuple, parent: G | None) 
     newg.trackingSeq = rt.cheaprand.getrandbits(8)
     newg.tracking = newg.trackingSeq % gTrackingPeriod == 0
     newg.runnableTime = 0
-    casgstatus(rt, newg, _Gdead, _Grunnable, "newproc1", rt.sim.now + mp.debt)
+    # casgstatus(_Gdead -> _Grunnable) inlined: legality, then the runnable stamp of a
+    # sampled G (nothing else applies when leaving _Gdead).
+    if newg.atomicstatus != _Gdead:
+        casgstatus(rt, newg, _Gdead, _Grunnable, "newproc1", rt.sim.now + mp.debt)  # throws
+    newg.atomicstatus = _Grunnable
+    if newg.tracking:
+        newg.trackingStamp = rt.sim.now + mp.debt
     rt.stats.goroutines_created += 1
     return newg
 
@@ -393,9 +414,30 @@ def newproc(rt: Runtime, mp: M, fn: Any, args: tuple) -> G:
     """Models proc.go: newproc - create a G, put it in runnext, wakep once main started."""
     pp = mp.p
     newg = newproc1(rt, mp, pp, fn, args, mp.curg)  # type: ignore[arg-type]
-    runqput(rt, pp, newg, True)  # type: ignore[arg-type]
-    if rt.mainStarted:
-        wakep(rt, mp)
+    if rt.locks_runq:
+        runqput(rt, pp, newg, True)  # type: ignore[arg-type]
+    else:
+        # runqput(pp, newg, next=true) inlined (keep in sync with runq.py: runqput).
+        if newg.queued:
+            raise Throw("runqput", f"{newg!r} is already on a run queue", rt.sim.now)
+        newg.queued = True
+        oldnext = pp.runnext  # type: ignore[union-attr]
+        pp.runnext = newg  # type: ignore[union-attr]
+        if oldnext is not None:  # kick the old runnext to the tail of the ring
+            h = pp.runqhead  # type: ignore[union-attr]
+            t = pp.runqtail  # type: ignore[union-attr]
+            cap = pp.runqcap  # type: ignore[union-attr]
+            if (t - h) & M32 < cap:
+                pp.runq[t % cap] = oldnext  # type: ignore[union-attr]
+                pp.runqtail = (t + 1) & M32  # type: ignore[union-attr]
+            else:
+                runqputslow(rt, pp, oldnext, h, t)  # type: ignore[arg-type]
+    sched = rt.sched
+    if rt.mainStarted and sched.nmspinning == 0:  # wakep's early exits, inlined
+        if sched.pidle:
+            wakep(rt, mp)
+        else:
+            sched.needspinning = 1  # no idle P: pidlegetSpinning fails
     return newg
 
 
@@ -404,10 +446,18 @@ def ready(rt: Runtime, mp: M, gp: G, next: bool = True) -> None:
     readier's P (runnext), then wakep."""
     if gp.atomicstatus != _Gwaiting:
         raise Throw("ready", f"bad g->status in ready: {gp!r}", rt.sim.now)
-    casgstatus(rt, gp, _Gwaiting, _Grunnable, "ready", rt.sim.now + mp.debt)
+    # casgstatus(_Gwaiting -> _Grunnable) inlined (legal: the status was checked just above).
+    gp.atomicstatus = _Grunnable
+    if gp.tracking:
+        gp.trackingStamp = rt.sim.now + mp.debt
     runqput(rt, mp.p, gp, next)  # type: ignore[arg-type]
     mp.debt += rt.costs.ready_ns
-    wakep(rt, mp)
+    sched = rt.sched
+    if sched.nmspinning == 0:  # wakep's early exits, inlined
+        if sched.pidle:
+            wakep(rt, mp)
+        else:
+            sched.needspinning = 1  # no idle P: pidlegetSpinning fails
 
 
 goready = ready
@@ -466,8 +516,17 @@ def gopark(rt: Runtime, mp: M, gp: G, reason: int, unlockf: Any = None) -> bool:
     gp.waitreason = reason
     gp.waitsince = rt.sim.now
     mp.debt += rt.costs.gopark_ns
-    casgstatus(rt, gp, _Grunning, _Gwaiting, "park_m")
-    dropg(mp, gp)
+    # casgstatus(_Grunning -> _Gwaiting) inlined: the legality check, then the sampling
+    # bookkeeping a running G does on leaving _Grunning (nothing else applies to _Gwaiting).
+    if gp.atomicstatus != _Grunning:
+        casgstatus(rt, gp, _Grunning, _Gwaiting, "park_m")  # throws
+    gp.atomicstatus = _Gwaiting
+    seq = gp.trackingSeq
+    if seq % gTrackingPeriod == 0:
+        gp.tracking = True
+    gp.trackingSeq = (seq + 1) & 0xFF
+    mp.curg = None  # dropg
+    gp.m = None
     if unlockf is not None and not unlockf(rt, mp, gp):
         casgstatus(rt, gp, _Gwaiting, _Grunnable, "park_m")
         execute(rt, mp, gp, True)
@@ -504,7 +563,14 @@ def goyield(rt: Runtime, mp: M, gp: G) -> bool:
 
 def goexit0(rt: Runtime, mp: M, gp: G) -> bool:
     """Models proc.go: goexit0/gdestroy - running -> dead, cache the G, schedule."""
-    casgstatus(rt, gp, _Grunning, _Gdead, "gdestroy")
+    # casgstatus(_Grunning -> _Gdead) inlined (as in gopark).
+    if gp.atomicstatus != _Grunning:
+        casgstatus(rt, gp, _Grunning, _Gdead, "gdestroy")  # throws
+    gp.atomicstatus = _Gdead
+    seq = gp.trackingSeq
+    if seq % gTrackingPeriod == 0:
+        gp.tracking = True
+    gp.trackingSeq = (seq + 1) & 0xFF
     mp.curg = None  # dropg
     gp.m = None
     gp.gen = None
@@ -513,7 +579,12 @@ def goexit0(rt: Runtime, mp: M, gp: G) -> bool:
     gp.preempt = False
     gp.spin_until = 0
     gp.cpu_left = 0
-    gfput(rt, mp.p, gp)  # type: ignore[arg-type]
+    gFree = mp.p.gFree  # type: ignore[union-attr]
+    gFree.append(gp)  # gfput inlined: spill to the global cache at 64, down to 32
+    if len(gFree) >= 64:
+        glob = rt.sched.gFree
+        while len(gFree) >= 32:
+            glob.append(gFree.pop())
     mp.debt += rt.costs.goexit_ns
     return schedule(rt, mp)
 
@@ -537,15 +608,17 @@ def schedule(rt: Runtime, mp: M) -> bool:
     rt.stats.schedules += 1
     # Fused fast path: findRunnable steps A-I + scheduleFound for the common case "this P's
     # runnext or local ring has a G" when none of the steps before I can act (no STW pending,
-    # no timers on the P, no GC workers, no runq-lock policy hook, no schedtick % 61 global
-    # check due).  Same reads and writes, in the same order, as findRunnable -> runqget ->
-    # scheduleFound -> execute; anything else takes the full path below.  A G taken here
+    # no expired timer on the P - checkTimers would return at once -, no GC workers, no
+    # runq-lock policy hook, no schedtick % 61 global check due).  Same reads and writes,
+    # in the same order, as findRunnable -> runqget -> scheduleFound -> execute; anything
+    # else takes the full path below.  A G taken here
     # means the local queue was not empty, so mp.spinning is False (checked above): no
     # resetspinning, and local work never sets tryWakeP.
     sched = rt.sched
+    timers = pp.timers  # type: ignore[union-attr]
     if (
         not sched.gcwaiting
-        and not pp.timers  # type: ignore[union-attr]
+        and (not timers or rt.sim.now < timers[0][0])
         and not rt.gc.blackenEnabled
         and not rt.locks_runq
         and (sched.runqsize == 0 or pp.schedtick % rt.globrunq_check_period != 0)  # type: ignore[union-attr]
@@ -553,18 +626,46 @@ def schedule(rt: Runtime, mp: M) -> bool:
         gp = pp.runnext  # type: ignore[union-attr]
         if gp is not None:  # runqget: runnext inherits the time slice
             pp.runnext = None  # type: ignore[union-attr]
+        else:
+            h = pp.runqhead  # type: ignore[union-attr]
+            if h != pp.runqtail:  # type: ignore[union-attr]
+                j = h % pp.runqcap  # type: ignore[union-attr]
+                runq = pp.runq  # type: ignore[union-attr]
+                gp = runq[j]
+                runq[j] = None
+                pp.runqhead = (h + 1) & M32  # type: ignore[union-attr]
+                # execute(inheritTime=False): a new time slice (no other step reads it).
+                pp.schedtick = (pp.schedtick + 1) & M32  # type: ignore[union-attr]
+        if gp is not None:
             gp.queued = False
-            execute(rt, mp, gp, True)
-            return True
-        h = pp.runqhead  # type: ignore[union-attr]
-        if h != pp.runqtail:  # type: ignore[union-attr]
-            j = h % pp.runqcap  # type: ignore[union-attr]
-            runq = pp.runq  # type: ignore[union-attr]
-            gp = runq[j]
-            runq[j] = None
-            pp.runqhead = (h + 1) & M32  # type: ignore[union-attr]
-            gp.queued = False  # type: ignore[union-attr]
-            execute(rt, mp, gp, False)  # type: ignore[arg-type]
+            # execute inlined (same steps in the same order; keep in sync with execute()).
+            if gp.m is not None:
+                raise Throw("execute", f"{gp!r} is already running (run twice)", rt.sim.now)
+            mp.curg = gp
+            gp.m = mp
+            cost = rt.costs.schedule_ns
+            if gp.atomicstatus != _Grunnable or gp.tracking:
+                casgstatus(rt, gp, _Grunnable, _Grunning, "execute", rt.sim.now + mp.debt + cost)
+            else:
+                gp.atomicstatus = _Grunning
+            gp.waitsince = 0
+            gp.preempt = False
+            mp.state = M_RUNNING
+            stats = rt.stats
+            lastp = gp.lastp
+            if lastp is not pp:
+                if lastp is not None:
+                    if lastp.node == pp.node:  # type: ignore[union-attr]
+                        stats.migrations_local += 1
+                    else:
+                        stats.migrations_remote += 1
+                        c = rt.numa_cost[lastp.node][pp.node]  # type: ignore[union-attr]
+                        cost += c
+                        stats.numa_penalty_ns += c
+                gp.lastp = pp
+            mp.debt += cost
+            stats.sched_ns += cost
+            stats.context_switches += 1
             return True
     r = findRunnable(rt, mp)
     if r is None:

@@ -96,8 +96,10 @@ def hrtimerSleep(rt: Runtime, mp: M, soft: int) -> None:
 def hrtimerExpire(rt: Runtime, mp: M) -> None:
     """Engine event: the hard expiry of ``mp``'s sleep - the timer interrupt.  Expires it
     and every other sleep whose soft expiry has passed; the threads become runnable
-    together and run their exitsyscall after ONE wake-up latency (usleep_slack_ns -
-    timer_slack_ns, with spread): the interrupt wakes the vCPU once for all of them."""
+    together and run their exitsyscall after ONE wake-up latency, usleep_slack_ns -
+    timer_slack_ns (7.8 us).  Without the lone-sleeper spread (usleep_jitter_ns): applied
+    per interrupt it flips syscall-block many into a retake-heavy regime real Go does not
+    show (docs/validation.md, mechanism 8)."""
     now = rt.sim.now
     costs = rt.costs
     wake = costs.usleep_slack_ns - costs.timer_slack_ns
@@ -109,7 +111,7 @@ def hrtimerExpire(rt: Runtime, mp: M) -> None:
             del hrt[m2]
             rt.sim.cancel(m2.ev)
             due.append(m2)
-    d = rt.os_delay(wake, costs.usleep_jitter_ns)
+    d = wake
     for m2 in due:
         m2.ev = rt.sim.after(d, rt._ev_exitsyscall, m2)
 
