@@ -29,33 +29,27 @@ def _root() -> None:
 
 
 def _register() -> None:
-    # --- command registrations: one line per command, owned by the package named ---
-    from goschedlab.realgo._cli import go_command
-
-    app.command("go")(go_command)
+    # --- command registrations, in the order --help lists them ---
+    from goschedlab.analyze._cli import DIFF_CONTEXT, analyze_command, diff_command
     from goschedlab.explore._cli import explore_command
-
-    app.command("explore")(explore_command)
+    from goschedlab.realgo._cli import go_command
+    from goschedlab.report._cli import compare_command, policies_command, reproduce_command
+    from goschedlab.trace._cli import trace_command
     from goschedlab.validate._cli import calibrate_command, validate_command
-
-    app.command("validate")(validate_command)
-    app.command("calibrate")(calibrate_command)
     from goschedlab.workloads._cli import simulate_command, workloads_command
 
     app.command("simulate")(simulate_command)
     app.command("workloads")(workloads_command)
-    from goschedlab.analyze._cli import DIFF_CONTEXT, analyze_command, diff_command
-
-    app.command("analyze")(analyze_command)
-    app.command("diff", context_settings=DIFF_CONTEXT)(diff_command)
-    from goschedlab.report._cli import compare_command, policies_command, reproduce_command
-
     app.command("compare")(compare_command)
-    app.command("reproduce")(reproduce_command)
     app.command("policies")(policies_command)
-    from goschedlab.trace._cli import trace_command
-
+    app.command("reproduce")(reproduce_command)
+    app.command("explore")(explore_command)
+    app.command("analyze")(analyze_command)
     app.command("trace")(trace_command)
+    app.command("diff", context_settings=DIFF_CONTEXT)(diff_command)
+    app.command("validate")(validate_command)
+    app.command("calibrate")(calibrate_command)
+    app.command("go")(go_command)
     # --- end of registrations ---
 
 
