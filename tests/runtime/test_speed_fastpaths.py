@@ -1,7 +1,8 @@
 """The fused hot paths of sim-speed-2 change no output and keep Go's invariant checks.
 
 * schedule()'s fused local-runq path (findRunnable steps A-I + runqget + scheduleFound +
-  execute inlined) and newproc's inlined runqput versus the full calls: a policy with
+  execute inlined), newproc's inlined runqput and stealWork's skip of runqsteal on an empty
+  victim versus the full calls: a policy with
   ``locks_runq = True`` whose lock costs 0 ns makes the runtime take the full path
   everywhere with the same semantics, so both runs must render byte-identical results;
 * the inlined casgstatus copies still throw naming the Go function (gdestroy, park_m,
@@ -27,6 +28,7 @@ from goschedlab.workloads.ops import Go, Gosched
 CASES: list[tuple[str, str | None, list[str], int]] = [
     ("fanout-cpu", "tiny", ["g=3000"], 1),
     ("fanout-cpu", "tiny", ["g=3000"], 2),
+    ("fanout-cpu", "tiny", ["g=3000"], 8),
     ("open-loop-server", "light", ["d=0.3"], 1),
     ("pingpong", "pairs8", ["r=400"], 4),
     ("timer-storm", None, [], 2),
@@ -51,9 +53,7 @@ def _render(case: tuple[str, str | None, list[str], int], **kw: Any) -> tuple[st
     name, setting, sets, gmp = case
     proc_mod.findRunnable = counting  # type: ignore[assignment]
     try:
-        out = simulate(
-            name, setting=setting, overrides=sets, gomaxprocs=gmp, schedtrace_ms=5, **kw
-        )
+        out = simulate(name, setting=setting, overrides=sets, gomaxprocs=gmp, schedtrace_ms=5, **kw)
     finally:
         proc_mod.findRunnable = real  # type: ignore[assignment]
     text = "\n".join([dumps_go(out.result), *out.schedtrace])
@@ -67,9 +67,9 @@ def test_fused_schedule_equals_full_path(case: tuple[str, str | None, list[str],
     assert slow == fast
     assert fast_sched == slow_sched > 0
     # the slow run went through findRunnable on every schedule() (and on idle-path
-    # retries), the fast one skipped it for at least a third of them
+    # retries), the fast one skipped it for at least a fifth of them
     assert slow_calls >= slow_sched
-    assert fast_calls < slow_calls - fast_sched // 3
+    assert fast_calls < slow_calls - fast_sched // 5
 
 
 Body = Generator[Any, Any, Any]

@@ -84,6 +84,11 @@ class Costs:
     """The waker's cost when the target vCPU is still polling (no IPI, a futex syscall and
     the woken thread's start competing briefly): pingpong spin GMP=2 /sched/latencies p50
     4.1 us per hop, each hop waking the other P's M that parked < 40 us earlier."""
+    sched_base_slice_ns: int = 750_000
+    """Linux's sysctl_sched_base_slice before scaling (kernel/sched/fair.c, 6.6+ EEVDF;
+    0.75 ms, formerly sysctl_sched_min_granularity): a thread keeps its vCPU this long
+    against other runnable threads; scaled by 1 + ilog2(min(ncpu, 8)) (1.5 ms on 2 vCPUs).
+    Used only with Config.os_placement (machine.py time slices)."""
     mwake_polling_ns: int = 5_000
     """Wake-up latency of a thread on a polling vCPU: assumed (a context switch on a vCPU
     that is running its idle loop; no host involvement)."""

@@ -185,6 +185,8 @@ def run_g(rt: Runtime, mp: M, *, burst_ended: bool = False) -> None:
         if cls is Spin:
             if op.ns > 0:
                 gp.spin_until = sim.now + mp.debt + op.ns
+                if machine.slices:  # machine.py: the deadline may pass off-vCPU
+                    gp.spin_until = machine.spin_end(sim.now, gp.spin_until)
             continue
         if cls is Cpu:
             if op.ns > 0:

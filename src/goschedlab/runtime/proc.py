@@ -611,9 +611,9 @@ def schedule(rt: Runtime, mp: M) -> bool:
     # no expired timer on the P - checkTimers would return at once -, no GC workers, no
     # runq-lock policy hook, no schedtick % 61 global check due).  Same reads and writes,
     # in the same order, as findRunnable -> runqget -> scheduleFound -> execute; anything
-    # else takes the full path below.  A G taken here
-    # means the local queue was not empty, so mp.spinning is False (checked above): no
-    # resetspinning, and local work never sets tryWakeP.
+    # else takes the full path below.  A G taken here means the local queue was not empty,
+    # so mp.spinning is False (checked above): no resetspinning, and local work never sets
+    # tryWakeP.
     sched = rt.sched
     timers = pp.timers  # type: ignore[union-attr]
     if (
@@ -848,6 +848,12 @@ def stealWork(rt: Runtime, mp: M, now: int) -> Any:
                 mp.debt += c
                 stats.steal_ns += c
                 stats.sched_ns += c
+                if (
+                    p2.runqhead == p2.runqtail
+                    and (not stealTimersOrRunNextG or p2.runnext is None)
+                    and not rt.locks_runq  # (with it: the full call, as test_speed_fastpaths)
+                ):
+                    continue  # runqsteal -> runqgrab would grab nothing and change nothing
                 gp = runqsteal(rt, pp, p2, stealTimersOrRunNextG)  # type: ignore[arg-type]
                 if gp is PAUSE:
                     mp.pause_victim = p2  # type: ignore[attr-defined]

@@ -60,6 +60,8 @@ class Config:
     numa_distance: node distance matrix (SLIT, 10 = local; () = 20 between nodes);
     numa_penalty_ns: cost of a remote migration at distance 20, scaled by distance
     (None: costs.numa_remote_ns) (numa.py).
+    os_placement: model the OS's vCPU time slices (machine.py; EEVDF base slice) instead of
+    processor sharing: threads beyond ncpu wait for a slice (off by default).
     """
 
     gomaxprocs: int = 2
@@ -77,6 +79,7 @@ class Config:
     cpu_quota_period_ns: int = 100_000_000
     numa_distance: tuple[tuple[int, ...], ...] = ()
     numa_penalty_ns: int | None = None
+    os_placement: bool = False
 
     def __post_init__(self) -> None:
         if self.gomaxprocs < 1:
@@ -237,7 +240,9 @@ class Runtime:
         self.spinning_allowed_hook = (
             type(self.policy).spinning_allowed is not Policy.spinning_allowed
         )
-        self.machine = Machine(self, cfg.ncpu if cfg.ncpu is not None else cfg.gomaxprocs)
+        self.machine = Machine(
+            self, cfg.ncpu if cfg.ncpu is not None else cfg.gomaxprocs, cfg.os_placement
+        )
         # numa.py: ns charged to a G resumed on node j after node i (proc.execute).
         topo = NumaTopology(cfg.numa_nodes, 1, cfg.numa_distance)
         penalty = cfg.numa_penalty_ns
