@@ -53,7 +53,18 @@ def machine_costs(tc: object, progress: Callable[[str], None] | None = None) -> 
         )
     except OSError:
         pass
-    key = hashlib.sha256(f"{cpu}|{os.cpu_count()}|{platform.machine()}".encode()).hexdigest()[:12]
+    # The fit depends on the machine AND on the model (the rules subtract the model's other
+    # costs; unmeasured parameters keep the model's defaults): a new model version or changed
+    # defaults invalidate a cached fit.
+    from dataclasses import asdict
+
+    from goschedlab import __version__
+    from goschedlab.runtime.costs import Costs
+
+    model = f"{__version__}|{sorted(asdict(Costs()).items())}"
+    key = hashlib.sha256(
+        f"{cpu}|{os.cpu_count()}|{platform.machine()}|{model}".encode()
+    ).hexdigest()[:12]
     version = getattr(tc, "version", "?")
     path = cache_dir() / "calibration" / f"go{version}-{key}.toml"
     if not path.is_file():
