@@ -31,8 +31,17 @@ def _ensure_chromium() -> tuple[str, str]:
     if chromium and driver:
         return chromium, driver
     if os.geteuid() == 0 and shutil.which("apt-get"):
-        r = subprocess.run(["sh", "-c", INSTALL], capture_output=True, text=True,
-                           env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"}, timeout=900)
+        import fcntl
+
+        # pytest-xdist workers may get here together: one installs, the others wait for it
+        with open(os.path.join(tempfile.gettempdir(), "goschedlab-chromium.lock"), "w") as lk:
+            fcntl.flock(lk, fcntl.LOCK_EX)
+            chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+            if chromium and driver:
+                return chromium, driver
+            r = subprocess.run(["sh", "-c", INSTALL], capture_output=True, text=True,
+                               env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+                               timeout=900)
         chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
         if chromium and driver:
             return chromium, driver
