@@ -59,6 +59,6 @@ SCENARIO = Scenario(
     },
     primary="sojourn",
     main=main,
-    notes="tiny: real Go runs 2-3 GCs (new g structs count toward the heap goal); "
-    "the model has no GC yet.",
+    notes="tiny: real Go runs 2-3 GCs (new g structs, closures and stacks count toward the "
+    "heap goal); so does the model (go statements allocate, runtime/gc.py: newprocAlloc).",
 )
