@@ -13,8 +13,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from goschedlab.analyze.diff import DiffConfig, diff_files
-from goschedlab.analyze.load import export_frames, load
 from goschedlab.errors import UserInputError
 
 _VERDICT_STYLE = {"pass": "green", "marginal": "yellow", "fail": "bold red"}
@@ -120,6 +118,8 @@ def analyze_command(
     goschedlab simulation result, Go execution trace) and print its summary: run-queue imbalance
     and thread growth (schedtrace), STW pause statistics (gctrace, metrics histograms),
     latency series."""
+    from goschedlab.analyze.load import export_frames, load
+
     if fmt not in ("parquet", "csv"):
         raise UserInputError(f"--format {fmt!r}: expected 'parquet' or 'csv'")
     console = _console()
@@ -216,6 +216,8 @@ def diff_command(
     metrics; changes below the metric's absolute floor are ignored. Several files per side are
     repetitions (pooled). Verdict per metric and overall: pass / marginal / fail.
     Exit status: 0 pass or marginal, 1 fail, 2 bad input."""
+    from goschedlab.analyze.diff import DiffConfig, diff_files
+
     baseline, candidate = _split_sides(files)
     cfg = DiffConfig(
         median_tol=median_tol, tail_tol=tail_tol, spread_tol=spread_tol, zero_tol=zero_tol,

@@ -199,6 +199,9 @@ func main() {
 		out["idle_p_wakeup_ns"] = nil
 		out["idle_p_wakeup_note"] = "needs GOMAXPROCS>=2"
 	}
+
+	// Garbage collector costs (gc.go); last, so the measurements above are unchanged.
+	gcCosts(trials, out)
 	rep.Finish()
 	rep.Set("calib", out)
 	rep.Emit()

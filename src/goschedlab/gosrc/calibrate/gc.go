@@ -1,0 +1,160 @@
+package main
+
+import (
+	"math"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"sort"
+
+	"goschedlab/gosrc/lab"
+)
+
+// node is 64 bytes, a pointer and 56 bytes of payload, as gc-churn's list cells.
+type node struct {
+	next *node
+	pad  [7]uint64
+}
+
+var liveList *node
+
+// buildList allocates n linked nodes and returns the head.
+func buildList(n int) *node {
+	var l *node
+	for range n {
+		l = &node{next: l}
+	}
+	return l
+}
+
+// markCPU is the GC mark CPU so far (assist + dedicated + fractional + idle workers), ns.
+func markCPU() float64 {
+	s := []metrics.Sample{
+		{Name: "/cpu/classes/gc/mark/assist:cpu-seconds"},
+		{Name: "/cpu/classes/gc/mark/dedicated:cpu-seconds"},
+		{Name: "/cpu/classes/gc/mark/idle:cpu-seconds"},
+	}
+	metrics.Read(s)
+	t := 0.0
+	for _, x := range s {
+		if x.Value.Kind() == metrics.KindFloat64 {
+			t += x.Value.Float64()
+		}
+	}
+	return t * 1e9
+}
+
+// pauseHist reads the stop-the-world pause histogram of GC (total: stopping + work).
+func pauseHist() *metrics.Float64Histogram {
+	for _, name := range []string{"/sched/pauses/total/gc:seconds", "/gc/pauses:seconds"} {
+		s := []metrics.Sample{{Name: name}}
+		metrics.Read(s)
+		if s[0].Value.Kind() == metrics.KindFloat64Histogram {
+			return s[0].Value.Float64Histogram()
+		}
+	}
+	return nil
+}
+
+// pauseSamples expands the bucket-count delta of two pause histograms into one value per
+// pause (the bucket's midpoint, ns), ascending.
+func pauseSamples(a, b *metrics.Float64Histogram) []float64 {
+	var xs []float64
+	if a == nil || b == nil {
+		return xs
+	}
+	for i := range b.Counts {
+		lo, hi := b.Buckets[i], b.Buckets[i+1]
+		if math.IsInf(lo, -1) {
+			lo = 0
+		}
+		if math.IsInf(hi, 1) {
+			hi = lo
+		}
+		for range b.Counts[i] - a.Counts[i] {
+			xs = append(xs, (lo+hi)/2*1e9)
+		}
+	}
+	sort.Float64s(xs)
+	return xs
+}
+
+func medianF(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	return s[len(s)/2]
+}
+
+// gcCosts measures allocation, first touch, mark, sweep and stop-the-world costs of the
+// garbage collector (see goschedlab.validate.calibrate for the keys and how they are fitted).
+func gcCosts(trials func(int) int, out map[string]any) {
+	const listBytes = 16 << 20
+	nodes := listBytes / 64
+	kib := float64(listBytes) / 1024
+	reps := min(trials(5), 9)
+	old := debug.SetGCPercent(-1)
+	defer debug.SetGCPercent(old)
+	runtime.GC()
+
+	// First touch: with GC off nothing is reused, so the list grows into never-used pages.
+	a := lab.Now()
+	liveList = buildList(2 * nodes)
+	fresh := float64(lab.Now()-a) / (2 * kib)
+	liveList = nil
+	runtime.GC() // frees it; its pages stay resident (no scavenging without a heap goal)
+
+	// Allocation into already-touched memory, GC off.
+	warm := make([]float64, reps)
+	for i := range warm {
+		a = lab.Now()
+		liveList = buildList(nodes)
+		warm[i] = float64(lab.Now()-a) / kib
+		liveList = nil
+		runtime.GC()
+	}
+	out["gc_alloc_list_ns_per_kib"] = medianF(warm)
+	out["gc_alloc_fresh_list_ns_per_kib"] = fresh
+
+	// Forced GC with a live list of listBytes vs with an empty heap: wall time and mark CPU.
+	gcOnce := func() (wall, mark float64) {
+		m := markCPU()
+		a := lab.Now()
+		runtime.GC()
+		return float64(lab.Now() - a), markCPU() - m
+	}
+	var liveWall, liveMark, emptyWall, emptyMark []float64
+	liveList = buildList(nodes)
+	runtime.GC()
+	for range reps {
+		w, m := gcOnce()
+		liveWall, liveMark = append(liveWall, w), append(liveMark, m)
+	}
+	liveList = nil
+	runtime.GC()
+	for range reps {
+		w, m := gcOnce()
+		emptyWall, emptyMark = append(emptyWall, w), append(emptyMark, m)
+	}
+	out["gc_live_list_kib"] = kib
+	out["gc_forced_live_wall_ns"] = medianF(liveWall)
+	out["gc_forced_live_mark_cpu_ns"] = medianF(liveMark)
+	out["gc_forced_empty_wall_ns"] = medianF(emptyWall)
+	out["gc_forced_empty_mark_cpu_ns"] = medianF(emptyMark)
+
+	// Stop-the-world pauses of N forced cycles on an empty heap: two per cycle (sweep
+	// termination, mark termination); the longer half vs the shorter half.
+	n := min(trials(40), 200)
+	h0 := pauseHist()
+	for range n {
+		runtime.GC()
+	}
+	xs := pauseSamples(h0, pauseHist())
+	out["gc_pause_count"] = len(xs)
+	if len(xs) >= 2 {
+		out["gc_pause_short_ns"] = medianF(xs[:len(xs)/2])
+		out["gc_pause_long_ns"] = medianF(xs[len(xs)/2:])
+	}
+}
