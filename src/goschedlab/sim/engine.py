@@ -16,6 +16,11 @@ _SEQ_MASK = (1 << _SEQ_BITS) - 1
 MAX_PRIO = (1 << _PRIO_BITS) - 1
 KEY_SHIFT = _SHIFT
 """An event's time is ``heap[i][0] >> KEY_SHIFT`` (for hot loops that inline try_advance)."""
+KEY_PRIO8 = 8 << _SEQ_BITS
+SEQ_MASK = _SEQ_MASK
+"""For hot loops that inline :meth:`Simulation.at` with the default prio 8: the key of an
+event at ``t`` with sequence number ``seq`` is ``t << KEY_SHIFT | KEY_PRIO8 | seq & SEQ_MASK``
+(the caller then increments ``sim.seq_next`` itself - see Simulation.at)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +49,7 @@ class Simulation:
         "seed",
         "_heap",
         "heap",
-        "_seq",
+        "seq_next",  # the next event sequence number (hot loops that inline at() update it)
         "_stopped",
         "_rngs",
         "events",
@@ -57,7 +62,7 @@ class Simulation:
         self.seed = seed
         self._heap: list[list[Any]] = []
         self.heap = self._heap  # the same list, read-only for callers
-        self._seq = 0
+        self.seq_next = 0
         self._stopped = False
         self._rngs: dict[str, random.Random] = {}
         self.events = 0
@@ -79,8 +84,8 @@ class Simulation:
         """Schedule ``fn(arg)`` at absolute time ``t`` (ns) with priority ``prio`` (0 first)."""
         if t < self.now:
             raise ValueError(f"Simulation.at: time {t} is before now={self.now}")
-        seq = self._seq
-        self._seq = seq + 1
+        seq = self.seq_next
+        self.seq_next = seq + 1
         ev = [((t << _PRIO_BITS | prio) << _SEQ_BITS) | (seq & _SEQ_MASK), fn, arg]
         heappush(self._heap, ev)
         return ev
@@ -89,8 +94,8 @@ class Simulation:
         """Schedule ``fn(arg)`` ``delay`` ns from now (``at(now + delay, ...)`` inlined)."""
         if delay < 0:
             raise ValueError(f"Simulation.at: time {self.now + delay} is before now={self.now}")
-        seq = self._seq
-        self._seq = seq + 1
+        seq = self.seq_next
+        self.seq_next = seq + 1
         ev = [(((self.now + delay) << _PRIO_BITS | prio) << _SEQ_BITS) | (seq & _SEQ_MASK), fn, arg]
         heappush(self._heap, ev)
         return ev
@@ -176,5 +181,5 @@ class Simulation:
     def statistics(self) -> SimStats:
         """An immutable snapshot of the engine's counters."""
         return SimStats(
-            self.now, self.events, self.inline_advances, self._seq, self.cancelled, self.pending
+            self.now, self.events, self.inline_advances, self.seq_next, self.cancelled, self.pending
         )
