@@ -31,11 +31,32 @@ Rejected alternatives
 
 from __future__ import annotations
 
-from goschedlab.analyze.diff import DiffConfig, DiffReport, diff_files, diff_samples
-from goschedlab.analyze.godebug import LogParseError, parse_godebug_log
-from goschedlab.analyze.load import Loaded, detect_format, export_frames, load
-from goschedlab.analyze.metricsjson import read_metrics_json
-from goschedlab.analyze.stats import pause_stats, runq_imbalance, thread_growth
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the public names, imported lazily below (scipy/pandas cost ~0.7 s)
+    from goschedlab.analyze.diff import DiffConfig, DiffReport, diff_files, diff_samples
+    from goschedlab.analyze.godebug import LogParseError, parse_godebug_log
+    from goschedlab.analyze.loader import Loaded, detect_format, export_frames, load
+    from goschedlab.analyze.metricsjson import read_metrics_json
+    from goschedlab.analyze.stats import pause_stats, runq_imbalance, thread_growth
+
+_LAZY = {
+    "DiffConfig": "diff", "DiffReport": "diff", "diff_files": "diff", "diff_samples": "diff",
+    "LogParseError": "godebug", "parse_godebug_log": "godebug",
+    "Loaded": "loader", "detect_format": "loader", "export_frames": "loader", "load": "loader",
+    "read_metrics_json": "metricsjson",
+    "pause_stats": "stats", "runq_imbalance": "stats", "thread_growth": "stats",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name on first use (PEP 562), so ``goschedlab`` starts fast."""
+    mod = _LAZY.get(name)
+    if mod is None:
+        raise AttributeError(f"module 'goschedlab.analyze' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"goschedlab.analyze.{mod}"), name)
+
 
 __all__ = [
     "DiffConfig",

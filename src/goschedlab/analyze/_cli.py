@@ -118,7 +118,7 @@ def analyze_command(
     goschedlab simulation result, Go execution trace) and print its summary: run-queue imbalance
     and thread growth (schedtrace), STW pause statistics (gctrace, metrics histograms),
     latency series."""
-    from goschedlab.analyze.load import export_frames, load
+    from goschedlab.analyze.loader import export_frames, load
 
     if fmt not in ("parquet", "csv"):
         raise UserInputError(f"--format {fmt!r}: expected 'parquet' or 'csv'")

@@ -425,7 +425,7 @@ def diff_samples(base: Sequence[Mapping[str, np.ndarray]], cand: Sequence[Mappin
 def diff_files(baseline: Sequence[str | Path], candidate: Sequence[str | Path],
                metrics: Sequence[str] | None = None, cfg: DiffConfig | None = None) -> DiffReport:
     """Load each file (any format :func:`goschedlab.analyze.load` reads) and judge them."""
-    from goschedlab.analyze.load import load
+    from goschedlab.analyze.loader import load
 
     if not baseline or not candidate:
         raise UserInputError("diff: expected at least one baseline and one candidate file")

@@ -26,7 +26,7 @@ from goschedlab.analyze import stats
 from goschedlab.errors import UserInputError
 
 if TYPE_CHECKING:
-    from goschedlab.analyze.load import Loaded
+    from goschedlab.analyze.loader import Loaded
 
 __all__ = ["trace_loaded", "sched_latency_from_intervals"]
 
@@ -47,7 +47,7 @@ def sched_latency_from_intervals(iv: pd.DataFrame) -> np.ndarray:
 
 def trace_loaded(path: str) -> Loaded:
     """Load an execution trace through the trace reader; see the module docstring."""
-    from goschedlab.analyze.load import Loaded
+    from goschedlab.analyze.loader import Loaded
 
     try:
         from goschedlab import trace as _trace

@@ -16,6 +16,7 @@ guard).  CPU bursts (Spin, Cpu) are interrupted only by the asynchronous preempt
 from __future__ import annotations
 
 from functools import partial
+from heapq import heappush
 from typing import TYPE_CHECKING
 
 from goschedlab.runtime.chan import chanrecv, chansend, closechan
@@ -34,7 +35,7 @@ from goschedlab.runtime.proc import (
 from goschedlab.runtime.sema import mutexLock, mutexUnlock, wgAdd, wgWait
 from goschedlab.runtime.syscall import entersyscall, entersyscallblock
 from goschedlab.runtime.timers import resetForSleep
-from goschedlab.sim.engine import KEY_SHIFT
+from goschedlab.sim.engine import KEY_PRIO8, KEY_SHIFT, SEQ_MASK
 from goschedlab.workloads import ops as _ops
 
 if TYPE_CHECKING:
@@ -78,6 +79,12 @@ def run_g(rt: Runtime, mp: M, *, burst_ended: bool = False) -> None:
 
     ``burst_ended``: called as the engine event "the CPU burst of ``mp.curg`` ended"
     (:data:`burst_done`).
+
+    Loop structure: the outer loop top holds the preemption point and resumes a pending
+    burst; the inner loop fetches the G's ops.  Local ops (Now, Spin, Cpu) whose burst ends
+    before every pending event stay in the inner loop: nothing ran in between, so the
+    outer loop's checks (curg, M state, preempt) would see the same values.  Every shared
+    op goes back to the outer loop top (``break``), as it may change them.
     """
     if burst_ended:
         mp.ev = None
@@ -87,7 +94,7 @@ def run_g(rt: Runtime, mp: M, *, burst_ended: bool = False) -> None:
             g0.spin_until = 0
             g0.cpu_left = 0
     sim = rt.sim
-    heap = sim.heap  # read-only: Simulation.try_advance inlined below (hot path)
+    heap = sim.heap  # read-only: Simulation.try_advance / at inlined below (hot path)
     at = sim.at
     costs = rt.costs
     clock_read_ns = costs.clock_read_ns
@@ -110,7 +117,7 @@ def run_g(rt: Runtime, mp: M, *, burst_ended: bool = False) -> None:
             if gopreempt_m(rt, mp, gp):
                 continue
             return
-        # A CPU burst in progress (just started, or resumed after a preemption).
+        # A CPU burst resumed after a preemption (or cut short).
         if gp.spin_until:
             end = gp.spin_until
             if sim.now + mp.debt >= end:
@@ -148,142 +155,191 @@ def run_g(rt: Runtime, mp: M, *, burst_ended: bool = False) -> None:
                 mp.burst_start = sim.now
                 mp.ev = at(end, ev_burst_done, mp)
                 return
-        op = gp.retry_op
-        if op is None:
-            try:
-                op = gp.gen.send(gp.param)
-            except StopIteration as stop:
-                if gp is rt.main_g:
-                    rt.main_value = stop.value
-                op = _EXIT
-            gp.param = None
-            woken = False
-        else:
-            gp.retry_op = None
-            woken = gp.param == "__woken__"
-            gp.param = None
-        stats.ops += 1
-        cls = op.__class__
-        # Local ops: no clock advance needed.
-        if cls is Now:
-            # Now changes nothing the loop top checks (no clock advance, burst or preemption
-            # request; gp.param is None), so the ops after it are fetched here directly.
-            while True:
-                param = sim.now + mp.debt
-                mp.debt += clock_read_ns
+        while True:  # the G's ops; ``break`` = back to the outer loop top
+            op = gp.retry_op
+            if op is None:
                 try:
-                    op = gp.gen.send(param)
+                    op = gp.gen.send(gp.param)
                 except StopIteration as stop:
                     if gp is rt.main_g:
                         rt.main_value = stop.value
                     op = _EXIT
-                stats.ops += 1
-                cls = op.__class__
-                if cls is not Now:
+                gp.param = None
+                woken = False
+            else:
+                gp.retry_op = None
+                woken = gp.param == "__woken__"
+                gp.param = None
+            stats.ops += 1
+            cls = op.__class__
+            # Local ops: no clock advance needed.
+            if cls is Now:
+                # Now changes nothing the loop top checks (no clock advance, burst or
+                # preemption request; gp.param is None): the ops after it are fetched here.
+                while True:
+                    param = sim.now + mp.debt
+                    mp.debt += clock_read_ns
+                    try:
+                        op = gp.gen.send(param)
+                    except StopIteration as stop:
+                        if gp is rt.main_g:
+                            rt.main_value = stop.value
+                        op = _EXIT
+                    stats.ops += 1
+                    cls = op.__class__
+                    if cls is not Now:
+                        break
+                woken = False
+            if cls is Spin:
+                # The burst starts right here (the loop top's burst code, inlined).
+                if op.ns > 0:
+                    end = sim.now + mp.debt + op.ns
+                    if machine.slices:  # machine.py: the deadline may pass off-vCPU
+                        end = machine.spin_end(sim.now, end)
+                    if sim.now + mp.debt >= end:
+                        continue
+                    gp.spin_until = end
+                    if quota is not None:  # quota.py: a deadline inside a throttled window
+                        end = quota.spin_end(mp, sim.now, end)  # debt is CPU too
+                    mp.debt = 0
+                    if not heap or (heap[0][0] >> KEY_SHIFT) > end:  # sim.try_advance(end)
+                        sim.now = end
+                        sim.inline_advances += 1
+                        mp.inburst = False
+                        gp.spin_until = 0
+                        continue
+                    mp.inburst = True
+                    mp.burst_start = sim.now
+                    if end < sim.now:
+                        raise ValueError(f"Simulation.at: time {end} is before now={sim.now}")
+                    seq = sim.seq_next  # sim.at(end, ev_burst_done, mp) inlined
+                    sim.seq_next = seq + 1
+                    ev = [end << KEY_SHIFT | KEY_PRIO8 | (seq & SEQ_MASK), ev_burst_done, mp]
+                    heappush(heap, ev)
+                    mp.ev = ev
+                    return
+                continue
+            if cls is Cpu:
+                # The burst starts right here (the loop top's burst code, inlined).
+                if op.ns > 0:
+                    d = op.ns
+                    if machine.shared:
+                        d = machine.stretch(d)
+                    if quota is None:
+                        end = sim.now + mp.debt + d
+                    else:  # quota.py: CPU progresses only while the process is not throttled
+                        end = quota.cpu_end(mp, sim.now, mp.debt + d)  # debt is CPU too
+                    mp.debt = 0
+                    if not heap or (heap[0][0] >> KEY_SHIFT) > end:  # sim.try_advance(end)
+                        sim.now = end
+                        sim.inline_advances += 1
+                        mp.inburst = False
+                        continue
+                    gp.cpu_left = op.ns
+                    mp.inburst = True
+                    mp.burst_start = sim.now
+                    if end < sim.now:
+                        raise ValueError(f"Simulation.at: time {end} is before now={sim.now}")
+                    seq = sim.seq_next  # sim.at(end, ev_burst_done, mp) inlined
+                    sim.seq_next = seq + 1
+                    ev = [end << KEY_SHIFT | KEY_PRIO8 | (seq & SEQ_MASK), ev_burst_done, mp]
+                    heappush(heap, ev)
+                    mp.ev = ev
+                    return
+                continue
+            # Shared-state ops: first bring the clock to this M's local time.
+            if mp.debt:
+                t = sim.now + mp.debt
+                mp.debt = 0
+                if not heap or (heap[0][0] >> KEY_SHIFT) > t:  # sim.try_advance(t)
+                    sim.now = t
+                    sim.inline_advances += 1
+                else:
+                    gp.retry_op = op
+                    gp.param = "__woken__" if woken else None
+                    mp.ev = at(t, ev_run_g, mp)
+                    return
+            if op is _EXIT:
+                if gp is rt.main_g:
+                    rt.main_exited(mp, rt.main_value)
+                    return
+                if goexit0(rt, mp, gp):
                     break
-            woken = False
-        if cls is Spin:
-            if op.ns > 0:
-                gp.spin_until = sim.now + mp.debt + op.ns
-                if machine.slices:  # machine.py: the deadline may pass off-vCPU
-                    gp.spin_until = machine.spin_end(sim.now, gp.spin_until)
-            continue
-        if cls is Cpu:
-            if op.ns > 0:
-                gp.cpu_left = op.ns
-            continue
-        # Shared-state ops: first bring the clock to this M's local time.
-        if mp.debt:
-            t = sim.now + mp.debt
-            mp.debt = 0
-            if not heap or (heap[0][0] >> KEY_SHIFT) > t:  # sim.try_advance(t)
-                sim.now = t
-                sim.inline_advances += 1
+                return
+            if cls is Send:
+                if not chansend(rt, mp, gp, op.ch, op.v):
+                    if gopark(rt, mp, gp, gp.waitreason):
+                        break
+                    return
+            elif cls is Recv:
+                if not chanrecv(rt, mp, gp, op.ch):
+                    if gopark(rt, mp, gp, gp.waitreason):
+                        break
+                    return
+            elif cls is Go:
+                mp.debt += newproc_ns
+                nallgs = len(rt.allgs)
+                gp.param = newproc(rt, mp, op.fn, op.args).goid
+                # gc.py: the g (when malg ran), stack and closure count toward the heap goal.
+                newprocAlloc(rt, mp, gp, len(rt.allgs) != nallgs)
+            elif cls is WgDone:
+                wgAdd(rt, mp, gp, op.wg, -1)
+            elif cls is WgAdd:
+                wgAdd(rt, mp, gp, op.wg, op.delta)
+            elif cls is WgWait:
+                if not wgWait(rt, mp, gp, op.wg):
+                    if gopark(rt, mp, gp, gp.waitreason):
+                        break
+                    return
+            elif cls is Sleep:
+                if op.ns > 0:
+                    gp.sleepWhen = sim.now + op.ns
+                    # time.Sleep's own path (timeSleep, resetForSleep's timer modify/maybeAdd,
+                    # wakeNetPoller, the timer check of the next findRunnable): timesleep_ns
+                    mp.debt += costs.timesleep_ns
+                    if gopark(rt, mp, gp, waitReasonSleep, resetForSleep):
+                        break
+                    return
+            elif cls is Gosched:
+                mp.debt += costs.gosched_ns
+                if goschedImpl(rt, mp, gp, False):
+                    break
+                return
+            elif cls is Syscall:
+                if op.block:
+                    entersyscallblock(rt, mp, gp, op.ns, op.slack)
+                else:
+                    entersyscall(rt, mp, gp, op.ns, op.slack)
+                return
+            elif cls is Close:
+                closechan(rt, mp, gp, op.ch)
+            elif cls is Lock:
+                if not mutexLock(rt, mp, gp, op.mu, op, woken):
+                    if gopark(rt, mp, gp, gp.waitreason):
+                        break
+                    return
+            elif cls is Unlock:
+                if mutexUnlock(rt, mp, gp, op.mu):
+                    if goyield(rt, mp, gp):
+                        break
+                    return
+            elif cls is Alloc:
+                # Shared: heapLive, the GC trigger and assists (gc.py: mallocgc).
+                stats.alloc_bytes += op.nbytes
+                mallocgc(rt, mp, gp, op.nbytes, op.live)
+            elif cls is NetRead:
+                if not netread(rt, mp, gp, op.conn):  # netpoll.py: data pending, or park
+                    if gopark(rt, mp, gp, waitReasonIOWait):
+                        break
+                    return
             else:
-                gp.retry_op = op
-                gp.param = "__woken__" if woken else None
-                mp.ev = at(t, ev_run_g, mp)
+                rt_exec = getattr(op, "rt_exec", None)  # runtime-internal ops (gc.py, netpoll.py)
+                if rt_exec is None:
+                    raise TypeError(f"goroutine {gp.goid} yielded {op!r}, not a workloads.ops.Op")
+                if rt_exec(rt, mp, gp):
+                    break
                 return
-        if op is _EXIT:
-            if gp is rt.main_g:
-                rt.main_exited(mp, rt.main_value)
-                return
-            if goexit0(rt, mp, gp):
-                continue
-            return
-        if cls is Send:
-            if not chansend(rt, mp, gp, op.ch, op.v):
-                if gopark(rt, mp, gp, gp.waitreason):
-                    continue
-                return
-        elif cls is Recv:
-            if not chanrecv(rt, mp, gp, op.ch):
-                if gopark(rt, mp, gp, gp.waitreason):
-                    continue
-                return
-        elif cls is Go:
-            mp.debt += newproc_ns
-            nallgs = len(rt.allgs)
-            gp.param = newproc(rt, mp, op.fn, op.args).goid
-            # gc.py: the g (when malg ran), stack and closure count toward the heap goal.
-            newprocAlloc(rt, mp, gp, len(rt.allgs) != nallgs)
-        elif cls is WgDone:
-            wgAdd(rt, mp, gp, op.wg, -1)
-        elif cls is WgAdd:
-            wgAdd(rt, mp, gp, op.wg, op.delta)
-        elif cls is WgWait:
-            if not wgWait(rt, mp, gp, op.wg):
-                if gopark(rt, mp, gp, gp.waitreason):
-                    continue
-                return
-        elif cls is Sleep:
-            if op.ns > 0:
-                gp.sleepWhen = sim.now + op.ns
-                # time.Sleep's own path (timeSleep, resetForSleep's timer modify/maybeAdd,
-                # wakeNetPoller, the timer check of the next findRunnable): costs.timesleep_ns
-                mp.debt += costs.timesleep_ns
-                if gopark(rt, mp, gp, waitReasonSleep, resetForSleep):
-                    continue
-                return
-        elif cls is Gosched:
-            mp.debt += costs.gosched_ns
-            if goschedImpl(rt, mp, gp, False):
-                continue
-            return
-        elif cls is Syscall:
-            if op.block:
-                entersyscallblock(rt, mp, gp, op.ns, op.slack)
-            else:
-                entersyscall(rt, mp, gp, op.ns, op.slack)
-            return
-        elif cls is Close:
-            closechan(rt, mp, gp, op.ch)
-        elif cls is Lock:
-            if not mutexLock(rt, mp, gp, op.mu, op, woken):
-                if gopark(rt, mp, gp, gp.waitreason):
-                    continue
-                return
-        elif cls is Unlock:
-            if mutexUnlock(rt, mp, gp, op.mu):
-                if goyield(rt, mp, gp):
-                    continue
-                return
-        elif cls is Alloc:
-            # Shared: heapLive, the GC trigger and assists (gc.py: mallocgc).
-            stats.alloc_bytes += op.nbytes
-            mallocgc(rt, mp, gp, op.nbytes, op.live)
-        elif cls is NetRead:
-            if not netread(rt, mp, gp, op.conn):  # netpoll.py: data pending, or park
-                if gopark(rt, mp, gp, waitReasonIOWait):
-                    continue
-                return
-        else:
-            rt_exec = getattr(op, "rt_exec", None)  # runtime-internal ops (gc.py, netpoll.py)
-            if rt_exec is None:
-                raise TypeError(f"goroutine {gp.goid} yielded {op!r}, not a workloads.ops.Op")
-            if rt_exec(rt, mp, gp):
-                continue
-            return
+            break  # a shared op done: back to the outer loop top (it may have set preempt)
 
 
 def _payDebt(rt: Runtime, mp: M) -> bool:

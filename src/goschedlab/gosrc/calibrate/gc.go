@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"sort"
+	"syscall"
 
 	"goschedlab/gosrc/lab"
 )
@@ -116,7 +117,30 @@ func gcCosts(trials func(int) int, out map[string]any) {
 		runtime.GC()
 	}
 	out["gc_alloc_list_ns_per_kib"] = medianF(warm)
+	// Earlier measurements freed many goroutine stacks into the heap, so this list mostly
+	// reuses touched pages: informational only.
 	out["gc_alloc_fresh_list_ns_per_kib"] = fresh
+
+	// First touch of never-used memory, isolated: write one byte per 4 KiB page of a new
+	// anonymous mapping (the page faults the heap pays when it grows).
+	touch := make([]float64, reps)
+	for i := range touch {
+		mem, err := syscall.Mmap(-1, 0, 2*listBytes, syscall.PROT_READ|syscall.PROT_WRITE,
+			syscall.MAP_ANON|syscall.MAP_PRIVATE)
+		if err != nil {
+			touch = nil
+			break
+		}
+		a = lab.Now()
+		for off := 0; off < len(mem); off += 4096 {
+			mem[off] = 1
+		}
+		touch[i] = float64(lab.Now()-a) / (2 * kib)
+		_ = syscall.Munmap(mem)
+	}
+	if touch != nil {
+		out["first_touch_ns_per_kib"] = medianF(touch)
+	}
 
 	// Forced GC with a live list of listBytes vs with an empty heap: wall time and mark CPU.
 	gcOnce := func() (wall, mark float64) {
