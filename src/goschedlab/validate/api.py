@@ -59,9 +59,11 @@ def machine_costs(tc: object, progress: Callable[[str], None] | None = None) -> 
     from dataclasses import asdict
 
     from goschedlab import __version__
+    from goschedlab.realgo.programs import source_hash
     from goschedlab.runtime.costs import Costs
 
-    model = f"{__version__}|{sorted(asdict(Costs()).items())}"
+    # ... and on the calibrate program (a new measurement must refit).
+    model = f"{__version__}|{sorted(asdict(Costs()).items())}|{source_hash()}"
     key = hashlib.sha256(
         f"{cpu}|{os.cpu_count()}|{platform.machine()}|{model}".encode()
     ).hexdigest()[:12]

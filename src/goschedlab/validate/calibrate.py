@@ -12,6 +12,7 @@ The rules model what one measurement costs in the simulator's terms:
 * go -> first run, creator blocking at once = newproc + chanop + gopark + schedule
 * Gosched with two goroutines = gosched + schedule
 * idle-P wake-up = mwake + steal_probe + schedule
+* GC (allocation, first touch, mark, sweep, stop-the-world): see :func:`_fit_gc`
 
 so parameters are solved in dependency order (assumed ones first).  Then
 :func:`refine_with_simulator` checks the rules against the model itself: for each
@@ -154,10 +155,80 @@ def fit_costs(runs: Runs, base: Costs | None = None) -> list[Fitted]:
     else:
         for name in ("mwake_ns", "netpoll_break_ns", "newm_ns"):
             keep(name, "needs a GOMAXPROCS=2 run")
+    _fit_gc(runs, put, keep)
     for f in fields(Costs):
         if f.name not in out:
             keep(f.name, "not measured by calibrate")
     return [out[f.name] for f in fields(Costs)]
+
+
+#: Calibrate-program keys the GC rules need (all at GOMAXPROCS=1); runs without them (older
+#: programs, the reference corpus's calibrate) keep the GC parameters' defaults.
+GC_KEYS = ("gc_alloc_list_ns_per_kib", "first_touch_ns_per_kib", "gc_live_list_kib",
+           "gc_forced_live_wall_ns", "gc_forced_live_mark_cpu_ns", "gc_forced_empty_wall_ns",
+           "gc_forced_empty_mark_cpu_ns", "gc_sweep_spans", "gc_forced_spans_wall_ns",
+           "gc_forced_spans_mark_cpu_ns", "gc_pause_live_long_ns", "gc_pause_live_short_ns")
+#: Every key the GC part of the program adds to ``calib`` (GC_KEYS and informational ones).
+GC_ALL_KEYS = (*GC_KEYS, "gc_alloc_fresh_list_ns_per_kib", "gc_pause_long_ns",
+               "gc_pause_short_ns", "gc_pause_count")
+
+
+def _fit_gc(runs: Runs, put: Callable[[str, float, str], int],
+            keep: Callable[[str, str], int]) -> None:
+    """The GC rules, each "measurement -> parameter" charged as runtime/gc.py charges it.
+
+    * mallocgc (gc.py: mallocgc, ``nbytes * mallocgc_ns_per_kib / 1024`` per Alloc) <- time
+      per KiB to build a linked list of 64-byte pointer nodes with GC off
+      (``gc_alloc_list_ns_per_kib``), into pages already touched.
+    * first touch (gc.py: _heapAlloc, ``fresh_memory_ns_per_kib`` per KiB of heap growth
+      above the high-water mark, on top of mallocgc) <- writing one byte per 4 KiB page of a
+      new anonymous mapping (``first_touch_ns_per_kib``).
+    * mark (gc.py: reachable bytes x ``gc_scan_ns_per_kib`` of mark CPU) <- runtime.GC()
+      mark CPU (/cpu/classes/gc/mark/*) with a live list of L KiB minus with an empty heap,
+      divided by L.
+    * sweep (gc.py: one ``gc_sweep_span_ns`` per fully-live 8 KiB span) <- runtime.GC() wall
+      time (which sweeps every span before returning) with S live 8 KiB noscan blocks (one
+      per span, next to nothing to mark) minus with an empty heap, less the mark CPU
+      difference, divided by S.  (The list's own spans give the same rule, but there the
+      sweep is lost in the mark time's noise.)
+    * STW work (gc.py: gcStart / gcMarkTermination pauses = stopping + work; at GOMAXPROCS=1
+      stopping is ~0) <- /sched/pauses/total/gc:seconds over the forced cycles with the
+      live list (two pauses each): median of the longer half -> ``gc_sweepterm_ns``, of the
+      shorter half -> ``gc_markterm_ns``.  (The program also reports the pauses of forced
+      cycles on an empty heap, ``gc_pause_{long,short}_ns``: shorter, and farther from what
+      gc-churn's allocation-triggered cycles show.)
+    """
+    names = ("mallocgc_ns_per_kib", "fresh_memory_ns_per_kib", "gc_scan_ns_per_kib",
+             "gc_sweep_span_ns", "gc_sweepterm_ns", "gc_markterm_ns")
+    try:
+        v = {k: quantity(runs, 1, k) for k in GC_KEYS}
+    except UserInputError:
+        for name in names:
+            keep(name, "calibrate runs without GC measurements")
+        return
+    put("mallocgc_ns_per_kib", v["gc_alloc_list_ns_per_kib"],
+        f"gc_alloc_list_ns_per_kib GMP=1 {v['gc_alloc_list_ns_per_kib']:.0f} (64-byte pointer "
+        "nodes, GC off)")
+    put("fresh_memory_ns_per_kib", v["first_touch_ns_per_kib"],
+        f"first_touch_ns_per_kib GMP=1 {v['first_touch_ns_per_kib']:.0f} (page faults of a "
+        "new mapping)")
+    kib = v["gc_live_list_kib"]
+    mark = v["gc_forced_live_mark_cpu_ns"] - v["gc_forced_empty_mark_cpu_ns"]
+    put("gc_scan_ns_per_kib", mark / kib,
+        f"runtime.GC() mark CPU GMP=1 live {v['gc_forced_live_mark_cpu_ns']:.0f} - empty "
+        f"{v['gc_forced_empty_mark_cpu_ns']:.0f} ns over {kib:.0f} KiB of list")
+    spans = v["gc_sweep_spans"]
+    wall = v["gc_forced_spans_wall_ns"] - v["gc_forced_empty_wall_ns"]
+    smark = v["gc_forced_spans_mark_cpu_ns"] - v["gc_forced_empty_mark_cpu_ns"]
+    put("gc_sweep_span_ns", (wall - smark) / spans,
+        f"runtime.GC() wall GMP=1 {spans:.0f} live noscan spans - empty {wall:.0f} - mark CPU "
+        f"difference {smark:.0f} ns, per span")
+    put("gc_sweepterm_ns", v["gc_pause_live_long_ns"],
+        f"/sched/pauses/total/gc forced cycles with the live list GMP=1: longer half median "
+        f"{v['gc_pause_live_long_ns']:.0f}")
+    put("gc_markterm_ns", v["gc_pause_live_short_ns"],
+        f"/sched/pauses/total/gc forced cycles with the live list GMP=1: shorter half median "
+        f"{v['gc_pause_live_short_ns']:.0f}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,10 @@ type node struct {
 	pad  [7]uint64
 }
 
-var liveList *node
+var (
+	liveList   *node
+	liveBlocks [][]byte
+)
 
 // buildList allocates n linked nodes and returns the head.
 func buildList(n int) *node {
@@ -152,9 +155,14 @@ func gcCosts(trials func(int) int, out map[string]any) {
 	var liveWall, liveMark, emptyWall, emptyMark []float64
 	liveList = buildList(nodes)
 	runtime.GC()
+	hl := pauseHist()
 	for range reps {
 		w, m := gcOnce()
 		liveWall, liveMark = append(liveWall, w), append(liveMark, m)
+	}
+	if xs := pauseSamples(hl, pauseHist()); len(xs) >= 2 {
+		out["gc_pause_live_short_ns"] = medianF(xs[:len(xs)/2])
+		out["gc_pause_live_long_ns"] = medianF(xs[len(xs)/2:])
 	}
 	liveList = nil
 	runtime.GC()
@@ -167,6 +175,27 @@ func gcCosts(trials func(int) int, out map[string]any) {
 	out["gc_forced_live_mark_cpu_ns"] = medianF(liveMark)
 	out["gc_forced_empty_wall_ns"] = medianF(emptyWall)
 	out["gc_forced_empty_mark_cpu_ns"] = medianF(emptyMark)
+
+	// Sweep isolated: a live set of 8 KiB noscan blocks, one per span, is cheap to mark
+	// (no pointers inside) but every span must be swept by runtime.GC() before it returns.
+	const spans = 8192
+	var sweepWall, sweepMark []float64
+	blocks := make([][]byte, spans)
+	for i := range blocks {
+		blocks[i] = make([]byte, 8192)
+	}
+	liveBlocks = blocks
+	runtime.GC()
+	for range reps {
+		w, m := gcOnce()
+		sweepWall, sweepMark = append(sweepWall, w), append(sweepMark, m)
+	}
+	liveBlocks = nil
+	blocks = nil
+	runtime.GC()
+	out["gc_sweep_spans"] = spans
+	out["gc_forced_spans_wall_ns"] = medianF(sweepWall)
+	out["gc_forced_spans_mark_cpu_ns"] = medianF(sweepMark)
 
 	// Stop-the-world pauses of N forced cycles on an empty heap: two per cycle (sweep
 	// termination, mark termination); the longer half vs the shorter half.

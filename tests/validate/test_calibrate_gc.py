@@ -1,0 +1,158 @@
+"""GC cost calibration: the fit rules of validate/calibrate.py (_fit_gc) on synthetic
+measurements made from known parameters, the machine-fit cache key, and (slow) the real
+calibrate program's new keys."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import goschedlab.realgo as realgo
+import goschedlab.realgo.programs as programs
+import goschedlab.validate.calibrate as cal
+from goschedlab.runtime.costs import Costs, load_costs
+from goschedlab.validate.api import machine_costs
+
+# Parameters the synthetic measurements are made from (none equal to a default).
+TRUE = {"mallocgc_ns_per_kib": 341, "fresh_memory_ns_per_kib": 187, "gc_scan_ns_per_kib": 353,
+        "gc_sweep_span_ns": 211, "gc_sweepterm_ns": 9216, "gc_markterm_ns": 2816}
+KIB = 16384.0
+
+
+def sched_calib() -> dict[str, Any]:
+    """The scheduler keys fit_costs needs (values plausible, not asserted here)."""
+    d = {"p50_ns": 0}
+    return {
+        "clock_read_ns": 20.0, "gosched_two_goroutines_ns_per_call": 150.0,
+        "chan_unbuffered_roundtrip_ns_per_batch_of_1000": dict(d, p50_ns=600),
+        "goroutine_create_to_first_run_ns": dict(d, p50_ns=400), "go_statement_ns": 500.0,
+        "syscall_getpid_ns": 300.0, "rawsyscall_getpid_ns": 200.0,
+        "syscall_nanosleep_1ns_actual_ns": dict(d, p50_ns=55000),
+        "sleep_actual_ns": {k: dict(d, p50_ns=1_050_000) for k in cal.SLEEPS_1MS_ROUNDED},
+    }
+
+
+def gc_calib(p: dict[str, int], empty_mark: float = 10.5e6, empty_wall: float = 11.6e6
+             ) -> dict[str, Any]:
+    """What the calibrate program would measure if Go charged exactly as runtime/gc.py."""
+    mark = p["gc_scan_ns_per_kib"] * KIB
+    spans = 8192
+    sweep = p["gc_sweep_span_ns"] * spans
+    return {
+        "gc_alloc_list_ns_per_kib": float(p["mallocgc_ns_per_kib"]),
+        "first_touch_ns_per_kib": float(p["fresh_memory_ns_per_kib"]),
+        "gc_live_list_kib": KIB,
+        "gc_forced_empty_mark_cpu_ns": empty_mark,
+        "gc_forced_live_mark_cpu_ns": empty_mark + mark,
+        "gc_forced_empty_wall_ns": empty_wall,
+        "gc_forced_live_wall_ns": empty_wall + mark + 2048 * 4300,  # not used by the rules
+        "gc_sweep_spans": spans,
+        "gc_forced_spans_mark_cpu_ns": empty_mark + 50_000,
+        "gc_forced_spans_wall_ns": empty_wall + 50_000 + sweep,
+        "gc_pause_live_long_ns": float(p["gc_sweepterm_ns"]),
+        "gc_pause_live_short_ns": float(p["gc_markterm_ns"]),
+        "gc_pause_long_ns": 5000.0,  # empty-heap pauses: reported, not fitted
+        "gc_pause_short_ns": 1000.0,
+    }
+
+
+def runs_of(calib: dict[str, Any], reps: int = 1) -> dict[int, list[dict[str, Any]]]:
+    return {1: [{"gomaxprocs": 1, "calib": calib} for _ in range(reps)]}
+
+
+def test_gc_rules_invert_the_model_charges() -> None:
+    fit = {f.name: f for f in cal.fit_costs(runs_of(sched_calib() | gc_calib(TRUE)))}
+    for name, want in TRUE.items():
+        assert fit[name].value == want, (name, fit[name])
+        assert "assumed" not in fit[name].source
+    assert "gc_alloc_list_ns_per_kib GMP=1 341" in fit["mallocgc_ns_per_kib"].source
+    assert "8192 live noscan spans" in fit["gc_sweep_span_ns"].source
+    assert "longer half" in fit["gc_sweepterm_ns"].source
+
+
+def test_gc_rules_use_the_median_over_reps() -> None:
+    lo, mid, hi = (gc_calib(dict(TRUE, mallocgc_ns_per_kib=v)) for v in (300, 350, 900))
+    runs = {1: [{"calib": sched_calib() | c} for c in (hi, lo, mid)]}
+    fit = {f.name: f.value for f in cal.fit_costs(runs)}
+    assert fit["mallocgc_ns_per_kib"] == 350
+
+
+def test_gc_rules_independent_of_empty_heap_baseline() -> None:
+    a = {f.name: f.value for f in cal.fit_costs(runs_of(sched_calib() | gc_calib(TRUE)))}
+    b = {f.name: f.value for f in cal.fit_costs(
+        runs_of(sched_calib() | gc_calib(TRUE, empty_mark=1e5, empty_wall=3e5)))}
+    assert {k: a[k] for k in TRUE} == {k: b[k] for k in TRUE} == TRUE
+
+
+def test_gc_sweep_negative_is_clamped_and_said() -> None:
+    c = gc_calib(TRUE)
+    c["gc_forced_spans_wall_ns"] = c["gc_forced_empty_wall_ns"]  # sweep hidden by noise
+    fit = {f.name: f for f in cal.fit_costs(runs_of(sched_calib() | c))}
+    assert fit["gc_sweep_span_ns"].value == 0
+    assert "clamped to 0" in fit["gc_sweep_span_ns"].source
+
+
+def test_runs_without_gc_keys_keep_defaults() -> None:
+    fit = {f.name: f for f in cal.fit_costs(runs_of(sched_calib()))}
+    base = Costs()
+    for name in TRUE:
+        assert fit[name].value == getattr(base, name)
+        assert fit[name].source.startswith("assumed (calibrate runs without GC")
+
+
+def test_gc_fit_round_trips_through_toml(tmp_path: Path) -> None:
+    fit = cal.fit_costs(runs_of(sched_calib() | gc_calib(TRUE)))
+    cal.write_costs(tmp_path / "c.toml", fit)
+    costs = load_costs(tmp_path / "c.toml")
+    assert {k: getattr(costs, k) for k in TRUE} == TRUE
+    assert [f.name for f in fit] == [f.name for f in fields(Costs)]
+
+
+class _Tc:
+    version = "9.99"
+
+
+def test_machine_costs_cache_key_includes_program_hash(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    h = {"v": "aaaa"}
+
+    def fake_run(tc: Any, gmps: Any) -> dict[int, list[dict[str, Any]]]:
+        calls.append(1)
+        return runs_of(sched_calib() | gc_calib(TRUE))
+
+    monkeypatch.setattr(realgo, "cache_dir", lambda: tmp_path)
+    monkeypatch.setattr(programs, "source_hash", lambda root=None: h["v"])
+    monkeypatch.setattr(cal, "run_calibration", fake_run)
+    monkeypatch.setattr(cal, "refine_with_simulator", lambda fit, runs: fit)
+    c1, p1 = machine_costs(_Tc())
+    _, p1b = machine_costs(_Tc())
+    assert p1 == p1b and len(calls) == 1  # cached
+    h["v"] = "bbbb"  # the calibrate program changed: refit
+    _, p2 = machine_costs(_Tc())
+    assert p2 != p1 and len(calls) == 2
+    assert c1.gc_scan_ns_per_kib == TRUE["gc_scan_ns_per_kib"]
+
+
+@pytest.mark.slow
+def test_calibrate_program_measures_gc_costs() -> None:
+    tc = realgo.ensure_go("1.23.1")
+    runs = cal.run_calibration(tc, (1,), scale=0.1)
+    c = runs[1][0]["calib"]
+    assert set(cal.GC_ALL_KEYS) <= set(c)
+    for key in cal.GC_ALL_KEYS:
+        assert isinstance(c[key], int | float) and c[key] > 0, (key, c.get(key))
+    assert c["gc_live_list_kib"] == 16384 and c["gc_sweep_spans"] == 8192
+    assert c["gc_pause_count"] >= 20  # two pauses per forced cycle, >= 10 cycles
+    assert c["gc_pause_long_ns"] >= c["gc_pause_short_ns"] > 0
+    assert c["gc_pause_live_long_ns"] >= c["gc_pause_live_short_ns"]
+    # the live list makes the forced cycle's mark longer than with an empty heap
+    assert c["gc_forced_live_mark_cpu_ns"] > c["gc_forced_empty_mark_cpu_ns"]
+    # the old keys are still there
+    assert c["clock_read_ns"] > 0 and "goroutine_create_to_first_run_ns" in c
+    fit = {f.name: f for f in cal.fit_costs(runs)}
+    assert 20 <= fit["mallocgc_ns_per_kib"].value <= 5000
+    assert 20 <= fit["gc_scan_ns_per_kib"].value <= 5000
