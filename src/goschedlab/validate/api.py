@@ -72,7 +72,9 @@ def machine_costs(tc: object, progress: Callable[[str], None] | None = None) -> 
     if not path.is_file():
         if progress:
             progress(f"calibrating the cost model on this machine (go{version}) -> {path}")
-        runs = run_calibration(tc, (1, 2))
+        # three runs per GOMAXPROCS: the fit takes the median, so one run disturbed by another
+        # process on the host does not become the machine's cost model
+        runs = run_calibration(tc, (1, 2), reps=3)
         fit = refine_with_simulator(fit_costs(runs), runs)
         path.parent.mkdir(parents=True, exist_ok=True)
         write_costs(path, fit, [f"goschedlab validate: cost model fit for go{version} on "
