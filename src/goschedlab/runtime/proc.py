@@ -411,48 +411,9 @@ def newproc1(rt: Runtime, mp: M, pp: P, fn: Any, args: tuple, parent: G | None) 
 
 
 def newproc(rt: Runtime, mp: M, fn: Any, args: tuple) -> G:
-    """Models proc.go: newproc - create a G, put it in runnext, wakep once main started.
-
-    newproc1 is inlined here (one call less per ``go``; keep in sync with :func:`newproc1`,
-    which Runtime still calls for the main goroutine).
-    """
+    """Models proc.go: newproc - create a G, put it in runnext, wakep once main started."""
     pp: P = mp.p  # type: ignore[assignment]
-    # -- newproc1(rt, mp, pp, fn, args, mp.curg) inlined --
-    gen = fn(*args)
-    if type(gen) is not GeneratorType and not hasattr(gen, "send"):
-        raise TypeError(f"go {getattr(fn, '__name__', fn)}: a goroutine must be a generator")
-    gFree = pp.gFree
-    newg = gFree.pop() if gFree else gfget(rt, pp)  # gfget's fast path inlined
-    if newg is None:
-        newg = G(0)  # malg
-        casgstatus(rt, newg, _Gidle, _Gdead, "newproc1")
-        rt.allgs.append(newg)
-        mp.debt += rt.costs.malg_ns
-    goid = pp.goidcache
-    if goid == pp.goidcacheend:
-        sched = rt.sched
-        sched.goidgen += _GoidCacheBatch
-        goid = sched.goidgen - _GoidCacheBatch + 1
-        pp.goidcacheend = goid + _GoidCacheBatch
-    newg.goid = goid
-    pp.goidcache = goid + 1
-    newg.gen = gen
-    newg.param = None
-    seq = rt.cheaprand.getrandbits(8)
-    newg.trackingSeq = seq
-    newg.runnableTime = 0
-    # casgstatus(_Gdead -> _Grunnable) inlined: legality, then the runnable stamp of a
-    # sampled G (nothing else applies when leaving _Gdead).
-    if newg.atomicstatus != _Gdead:
-        casgstatus(rt, newg, _Gdead, _Grunnable, "newproc1", rt.sim.now + mp.debt)  # throws
-    newg.atomicstatus = _Grunnable
-    if seq % gTrackingPeriod == 0:
-        newg.tracking = True
-        newg.trackingStamp = rt.sim.now + mp.debt
-    else:
-        newg.tracking = False
-    rt.stats.goroutines_created += 1
-    # -- end of newproc1 --
+    newg = newproc1(rt, mp, pp, fn, args, mp.curg)
     if rt.locks_runq:
         runqput(rt, pp, newg, True)  # type: ignore[arg-type]
     else:
