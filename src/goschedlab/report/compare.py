@@ -76,15 +76,6 @@ def _config_extra(spec: RunSpec, policy: Any) -> dict[str, Any]:
     return extra
 
 
-def numa_supported() -> bool:
-    """Does the runtime model have NUMA placement (``Config.numa_nodes``)?"""
-    import dataclasses
-
-    from goschedlab.runtime import Config
-
-    return "numa_nodes" in {f.name for f in dataclasses.fields(Config)}
-
-
 def run_full(spec: RunSpec) -> tuple[dict[str, float], dict[str, Any]]:
     """Simulate ``spec``: (scalar metrics, details).  Details: ``latency`` (every series'
     summary incl. its sparse histogram), ``result`` keys the caller listed in ``spec.keep``,
@@ -383,11 +374,6 @@ def compare(workload: str, policies: Sequence[str], seeds: Sequence[int], *,
     if numa_nodes is not None:
         if numa_nodes < 1:
             raise UserInputError(f"--numa: expected a node count >= 1, got {numa_nodes}")
-        if not numa_supported():
-            raise UserInputError(
-                "--numa: not available: the runtime model has no NUMA placement yet "
-                "(goschedlab.runtime.Config has no numa_nodes field)"
-            )
     ov = tuple(sorted((overrides or {}).items()))
     specs = [RunSpec(workload, p, s, gomaxprocs, setting, ov, numa_nodes)
              for p in pols for s in seeds]

@@ -29,7 +29,6 @@ from goschedlab.report.compare import (
     build_rows,
     change_ci,
     median_ci,
-    numa_supported,
     run_full,
     run_specs,
     write_atomic,
@@ -131,7 +130,7 @@ def exp_steal_path(ctx: Ctx) -> Section:
     )
     g = max(1000, int(5000 * ctx.scale))
     pols = ["locked-steal", "go1.23", "hotfix"]
-    numa = 2 if numa_supported() else None
+    numa = 2
     ov = (("g", str(g)), ("w", "2"))
     specs = [RunSpec("fanout-cpu", p, s, 16, None, ov, numa) for p in pols for s in ctx.seeds]
     flat = run_specs(specs, ctx.jobs)
@@ -383,13 +382,6 @@ def exp_numa(ctx: Ctx) -> Section:
         "1372 ns; Gosched 120 vs 850-1400 ns.",
     )
     sec.commands = [f"goschedlab reproduce --only numa{ctx.flag}"]
-    if not numa_supported():
-        sec.verdict = "not available"
-        sec.reason = ("not available: the runtime model has no NUMA placement "
-                      "(goschedlab.runtime.Config.numa_nodes) and charges no remote-node cost "
-                      "when a G runs on another node's P (proc.go: execute); the cost figure "
-                      "exists (Costs.numa_remote_ns). This section runs once they exist.")
-        return sec
     from goschedlab.runtime import Costs
 
     n = len(ctx.seeds)
@@ -439,13 +431,6 @@ def exp_gc_stw(ctx: Ctx) -> Section:
         "candidate mean 126.1 ms, sd 29.4, CV 23.3 % (real STW pauses are tens of us).",
     )
     sec.commands = [f"goschedlab reproduce --only gc-stw{ctx.flag}"]
-    _m, probe = run_full(RunSpec("gc-churn", "go1.23", 1, 2, "light", ()))
-    if not probe.get("gc_pauses_ns"):
-        sec.verdict = "not available"
-        sec.reason = ("not available: the runtime model has no garbage collector / "
-                      "stop-the-world yet (issue 3): a gc-churn run completes no GC cycle "
-                      "(Runtime.gc.cycles). This section runs once it does.")
-        return sec
     from goschedlab.analyze.stats import pause_stats
 
     pols = ["go1.23", "locked-steal", "hotfix"]
