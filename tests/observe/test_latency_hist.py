@@ -116,9 +116,13 @@ def test_hist_summary_reproduces_go(path: Path) -> None:
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+# Bucket bounds contain their values below 2^49 ns (6.5 days), the range the module documents;
+# at 2^49 - 1 float64 Log2 already rounds up to 49, in Go as here (test below).
+_LAT_MAX = (1 << 49) - 2
+
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.integers(min_value=-(10**6), max_value=10**15), min_size=1, max_size=300))
+@given(st.lists(st.integers(min_value=-(10**6), max_value=_LAT_MAX), min_size=1, max_size=300))
 def test_summarize_properties(values: list[int]) -> None:
     s = summarize(values)
     srt = sorted(values)
@@ -134,3 +138,13 @@ def test_summarize_properties(values: list[int]) -> None:
             if (v <= 0 and hi == 1) or (v > 0 and lo <= v < hi and lo > 0)
         ]
         assert len(hits) == 1, v
+
+
+def test_bucket_rounding_above_documented_range_matches_go() -> None:
+    # math.Log2(2^49-1) == 49 in float64 (Go and Python alike), so the value lands in bucket 196,
+    # whose reported lower bound is 2^49: the documented limit of the bounds' agreement.
+    v = (1 << 49) - 1
+    s = summarize([v])
+    assert s["hist_lo_ns"] == [1 << 49] and s["hist_count"] == [1]
+    s2 = summarize([_LAT_MAX])
+    assert s2["hist_lo_ns"][0] <= _LAT_MAX < s2["hist_hi_ns"][0]

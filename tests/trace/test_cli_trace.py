@@ -30,6 +30,19 @@ def test_trace_command_prints_views(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert rep["starvation"]["count"] == 903
 
 
+def test_trace_header_not_wrapped_for_long_paths(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deep = tmp_path.joinpath(*["a-rather-long-directory-name"] * 6)
+    deep.mkdir(parents=True)
+    f = deep / FANOUT.name
+    f.write_bytes(FANOUT.read_bytes())
+    code, out, err = _run(["trace", str(f)], capsys)
+    assert code == 0, err
+    first = out.splitlines()[0]
+    assert first.startswith(str(f)) and first.endswith("1008 goroutines, 2 Ps, window 104.764 ms")
+
+
 def test_trace_command_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "x.trace"
     bad.write_bytes(FIXTURE.read_bytes()[:100])

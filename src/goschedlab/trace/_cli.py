@@ -56,7 +56,7 @@ def trace_command(
     s = rep["trace"]
     con.print(f"[bold]{file}[/]: {s['version']}, {s['generations']} generation(s), "
               f"{s['events']} events, {s['goroutines']} goroutines, {s['procs']} Ps, "
-              f"window {(s['window_ns'][1] - s['window_ns'][0]) / 1e6:.3f} ms")
+              f"window {(s['window_ns'][1] - s['window_ns'][0]) / 1e6:.3f} ms", soft_wrap=True)
 
     t = Table(title="Scheduling latency (runnable -> running), us")
     for c in ("cause", "count", "mean", "p50", "p90", "p99", "max"):
@@ -79,7 +79,7 @@ def trace_command(
 
     wc = rep["work_conservation"]
     con.print(f"Work conservation: {wc['count']} span(s) >= {idle_ms:g} ms with an idle P while "
-              f"goroutines were runnable, {wc['total_ns'] / 1e6:.3f} ms in total")
+              f"goroutines were runnable, {wc['total_ns'] / 1e6:.3f} ms in total", soft_wrap=True)
     t = Table(title="P utilisation")
     for c in ("P", "busy %", "held %", "idle ms"):
         t.add_column(c, justify="right")
@@ -91,6 +91,7 @@ def trace_command(
     p = rep["stw_pauses_ns"]
     cv = "-" if p["cv"] is None else f"{p['cv']:.2f}"
     con.print(f"STW pauses: {p['count']}, mean {_us(p['mean'])} us, stdev {_us(p['stdev'])} us, "
-              f"cv {cv}, p50 {_us(p['p50'])} us, p99 {_us(p['p99'])} us, max {_us(p['max'])} us")
+              f"cv {cv}, p50 {_us(p['p50'])} us, p99 {_us(p['p99'])} us, max {_us(p['max'])} us",
+              soft_wrap=True)
     if json_out is not None:
         _write_atomic(json_out, json.dumps(rep, indent=1, default=str) + "\n")

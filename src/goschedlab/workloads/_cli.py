@@ -160,7 +160,7 @@ def simulate_command(
     for t in _summary_tables(out.result, out.scenario.primary):
         console.print(t)
     if json_out is not None:
-        console.print(f"JSON result written to {json_out}")
+        console.print(f"JSON result written to {json_out}", soft_wrap=True)
 
 
 RUNTIME_FLAGS: tuple[tuple[str, str], ...] = (
