@@ -787,6 +787,7 @@ def stealWork(rt: Runtime, mp: M, now: int) -> Any:
 
     Returns ``(gp, inheritTime, now, pollUntil, newWork)`` or :data:`PAUSE`.
     """
+    gp: Any
     pp = mp.p
     allp = rt.allp
     sched = rt.sched
@@ -815,7 +816,7 @@ def stealWork(rt: Runtime, mp: M, now: int) -> Any:
             pos = r % nprocs
             ci = (r // nprocs) % len(coprimes)
             key = ci * nprocs + pos
-            order = steal_orders.get(key)  # type: ignore[assignment]
+            order: Any = steal_orders.get(key)
             if order is None:
                 inc = coprimes[ci]
                 order = []
@@ -890,7 +891,7 @@ def stealRunnextAfterPause(rt: Runtime, mp: M) -> bool:
     half of it.  In those two cases the model restarts findRunnable at ``top`` (Go would
     continue its steal pass; a few hundred ns of probing).
     """
-    p2: P = mp.pause_victim  # type: ignore[attr-defined]
+    p2: Any = mp.pause_victim
     nxt = mp.pause_next
     mp.pause_victim = None  # type: ignore[attr-defined]
     mp.pause_next = None

@@ -66,7 +66,7 @@ def runqputslow(rt: Any, pp: P, gp: G, h: int, t: int) -> bool:
     if n != cap // 2:
         raise Throw("runqputslow", f"queue is not full on {pp!r} (n={n})", rt.sim.now)
     runq = pp.runq
-    batch = []
+    batch: list[Any] = []
     for i in range(n):
         j = (h + i) % cap
         batch.append(runq[j])
