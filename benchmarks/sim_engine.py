@@ -17,13 +17,19 @@ assembly excluded; benchmarks/sim_speed.py times the whole ``simulate()`` call):
 * bytes per parked G with 1,000,000 goroutines blocked in a channel receive (tracemalloc;
   target <= 500), including the G, its generator and its wait-queue slot.
 
-    .venv/bin/python benchmarks/sim_engine.py [--quick] [--repeat N] [--no-memory]
+    .venv/bin/python benchmarks/sim_engine.py [--quick] [--repeat N] [--no-memory] [--no-pure]
+
+The simulator core runs compiled (mypyc, ``pip install -e .`` with a C compiler) unless
+GOSCHEDLAB_PURE=1; with the compiled core the same cases are then rerun on the pure-Python
+core in a subprocess (``--no-pure`` skips that), so both builds are measured in one run.
 """
 
 from __future__ import annotations
 
 import gc
 import heapq
+import os
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -137,6 +143,9 @@ def main() -> None:
     quick = "--quick" in sys.argv
     repeat = int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 2
     n_bare = 300_000 if quick else 1_000_000
+    from goschedlab import _build
+
+    print(f"simulator core: {_build.mode()}")
     print(
         "events = goroutine ops interpreted + engine heap events; bare = heapq push/pop pairs/s;"
         " loop = pop + callback + push events/s (both measured before each case)"
@@ -145,6 +154,12 @@ def main() -> None:
         measure("fanout-cpu", "tiny", gmp, 1 if quick else repeat, n_bare)
     for gmp in (1, 2):
         measure("open-loop-server", "default", gmp, 1 if quick else repeat, n_bare)
+    if _build.compiled_active() and "--no-pure" not in sys.argv:
+        # The same cases on the pure-Python core, right after (GOSCHEDLAB_PURE=1 subprocess).
+        args = [a for a in sys.argv[1:] if a != "--no-memory"] + ["--no-memory", "--no-pure"]
+        sys.stdout.flush()
+        subprocess.run([sys.executable, __file__, *args], check=True,
+                       env=dict(os.environ, GOSCHEDLAB_PURE="1"))
     if "--no-memory" in sys.argv:
         return
     n = 100_000 if quick else 1_000_000

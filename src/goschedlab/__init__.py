@@ -15,3 +15,7 @@ Packages (one per concept, see docs/design.md):
 """
 
 __version__ = "0.1.0"
+
+from goschedlab import _build
+
+_build.install_guard()  # compiled simulator core, or its .py files (see _build)

@@ -23,8 +23,21 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from goschedlab import __version__, _build
+
+        typer.echo(f"goschedlab {__version__} (simulator core: {_build.mode()})")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True,
+        help="Print the version and whether the simulator core is compiled (mypyc), then exit.",
+    ),
+) -> None:
     """The Go runtime's goroutine scheduler, made executable, measurable and checkable."""
 
 

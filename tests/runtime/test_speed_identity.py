@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import gc
 import re
-from heapq import heappop, heappush
 from random import Random
 from typing import Any
 
@@ -26,8 +25,6 @@ import pytest
 from goschedlab.observe.result import dumps_go
 from goschedlab.policies.base import Policy
 from goschedlab.runtime import Config, Runtime
-from goschedlab.runtime import runtime as runtime_mod
-from goschedlab.sim.engine import KEY_SHIFT, Simulation
 from goschedlab.workloads import simulate
 from goschedlab.workloads.ops import Chan, Go, Recv
 
@@ -45,43 +42,20 @@ def _render(name: str, setting: str | None, sets: list[str], gmp: int, **kw: Any
     return "\n".join([dumps_go(out.result), *out.schedtrace])
 
 
-class HeapOnlySimulation(Simulation):
-    """A Simulation that refuses every inline advance: before each event it leaves a
-    cancelled sentinel at the current time on top of the heap, so ``try_advance`` (and the
-    copy inlined in run_g) always sees a pending event and steps go through the heap."""
-
-    __slots__ = ()
-
-    def run(self, until: int | None = None) -> int:
-        assert until is None
-        heap = self.heap
-        n = 0
-        while heap:
-            ev = heappop(heap)
-            fn = ev[1]
-            if fn is None:
-                continue
-            self.now = ev[0] >> KEY_SHIFT
-            ev[1] = None
-            heappush(heap, [self.now << KEY_SHIFT, None, None])  # the blocking sentinel
-            n += 1
-            fn(ev[2])
-            if self._stopped:
-                break
-        self.events += n
-        return n
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_inline_advances_equal_heap_round_trips(
-    case: tuple[str, str | None, list[str], int], monkeypatch: pytest.MonkeyPatch
+    case: tuple[str, str | None, list[str], int],
 ) -> None:
     fast = _render(*case)
-    monkeypatch.setattr(runtime_mod, "Simulation", HeapOnlySimulation)
-    slow_out = simulate(case[0], setting=case[1], overrides=case[2], gomaxprocs=case[3])
-    assert isinstance(slow_out.runtime.sim, HeapOnlySimulation)
+    heap_only = {"heap_only_steps": True}
+    name, setting, sets, gmp = case
+    kw = {"setting": setting, "overrides": sets, "gomaxprocs": gmp}
+    slow_out = simulate(name, **kw, config_extra=heap_only)
+    assert slow_out.runtime.sim.heap_only
     assert slow_out.runtime.sim.inline_advances == 0
-    slow = _render(*case)
+    fast_out = simulate(name, **kw)
+    assert fast_out.runtime.sim.inline_advances > 0
+    slow = _render(*case, config_extra=heap_only)
     # model_counters.ops counts op interpretations, and an op deferred to pay the M's debt
     # through the heap is interpreted twice: the one counter that may differ.
     assert _drop_ops(slow) == _drop_ops(fast)

@@ -80,8 +80,26 @@ class GCTraceRecord:
     )  # fmt: skip
 
     def __init__(self, **kw: Any) -> None:
-        for k in self.__slots__:
-            setattr(self, k, kw.get(k, 0))
+        self.n: Any = kw.get("n", 0)
+        self.tSweepTerm: Any = kw.get("tSweepTerm", 0)
+        self.tMark: Any = kw.get("tMark", 0)
+        self.tMarkTerm: Any = kw.get("tMarkTerm", 0)
+        self.tEnd: Any = kw.get("tEnd", 0)
+        self.stwprocs: Any = kw.get("stwprocs", 0)
+        self.assistTime: Any = kw.get("assistTime", 0)
+        self.dedicatedFractionalTime: Any = kw.get("dedicatedFractionalTime", 0)
+        self.idleTime: Any = kw.get("idleTime", 0)
+        self.heap0: Any = kw.get("heap0", 0)
+        self.heap1: Any = kw.get("heap1", 0)
+        self.heap2: Any = kw.get("heap2", 0)
+        self.goal: Any = kw.get("goal", 0)
+        self.stacks: Any = kw.get("stacks", 0)
+        self.globals: Any = kw.get("globals", 0)
+        self.maxprocs: Any = kw.get("maxprocs", 0)
+        self.forced: Any = kw.get("forced", 0)
+        self.util: Any = kw.get("util", 0)
+        self.cpu_sweepterm: Any = kw.get("cpu_sweepterm", 0)
+        self.cpu_markterm: Any = kw.get("cpu_markterm", 0)
 
 
 def _ms(s: str) -> int:

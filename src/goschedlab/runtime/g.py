@@ -13,6 +13,7 @@ from goschedlab.runtime.errors import Throw
 
 if TYPE_CHECKING:
     from goschedlab.runtime.m import M
+    from goschedlab.runtime.runtime import Runtime
 
 _Gidle = 0
 _Grunnable = 1
@@ -157,7 +158,7 @@ class G:
         return waitReasonStrings[self.waitreason]
 
 
-def casgstatus(rt: Any, gp: G, oldval: int, newval: int, fn: str, now: int = -1) -> None:
+def casgstatus(rt: Runtime, gp: G, oldval: int, newval: int, fn: str, now: int = -1) -> None:
     """Models proc.go: casgstatus - the one place a G's status changes.
 
     Raises :class:`Throw` (naming ``fn``, the G, from, to and the time) if the G is not in

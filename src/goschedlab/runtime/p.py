@@ -9,6 +9,7 @@ from goschedlab.runtime.errors import Throw
 if TYPE_CHECKING:
     from goschedlab.runtime.g import G
     from goschedlab.runtime.m import M
+    from goschedlab.runtime.runtime import Runtime
 
 _Pidle = 0
 _Prunning = 1
@@ -119,7 +120,7 @@ class SysmonTick:
         self.syscallwhen = 0
 
 
-def casPstatus(rt: Any, pp: P, old: int, new: int, fn: str) -> None:
+def casPstatus(rt: Runtime, pp: P, old: int, new: int, fn: str) -> None:
     """The one place a P's status changes (spec 2.3); an illegal change throws naming ``fn``.
 
     Go writes p.status from several call sites (wirep, releasep, reentersyscall, the CASes

@@ -697,6 +697,7 @@ def findRunnable(rt: Runtime, mp: M) -> tuple[G, bool, bool] | None:
     in :func:`findRunnableIdle` (the time a spinning M spends before giving up its P), and
     this returns None.
     """
+    rt.stats.findrunnable_calls += 1
     sched = rt.sched
     policy = rt.policy
     period = rt.globrunq_check_period

@@ -14,6 +14,7 @@ from goschedlab.runtime.errors import Throw
 if TYPE_CHECKING:
     from goschedlab.runtime.g import G
     from goschedlab.runtime.p import P
+    from goschedlab.runtime.runtime import Runtime
 
 M32 = 0xFFFFFFFF
 
@@ -31,7 +32,7 @@ class _Pause:
 PAUSE = _Pause()
 
 
-def runqput(rt: Any, pp: P, gp: G, next: bool) -> None:
+def runqput(rt: Runtime, pp: P, gp: G, next: bool) -> None:
     """Models proc.go: runqput.  Executed only by the owner P.
 
     ``next``: put ``gp`` in runnext and kick the old runnext G to the tail of the ring.
@@ -59,7 +60,7 @@ def runqput(rt: Any, pp: P, gp: G, next: bool) -> None:
     runqputslow(rt, pp, gp, h, t)
 
 
-def runqputslow(rt: Any, pp: P, gp: G, h: int, t: int) -> bool:
+def runqputslow(rt: Runtime, pp: P, gp: G, h: int, t: int) -> bool:
     """Models proc.go: runqputslow - move half the full ring plus ``gp`` to the global queue."""
     cap = pp.runqcap
     n = ((t - h) & M32) // 2
@@ -79,7 +80,7 @@ def runqputslow(rt: Any, pp: P, gp: G, h: int, t: int) -> bool:
     return True
 
 
-def runqputbatch(rt: Any, pp: P, q: list[G]) -> None:
+def runqputbatch(rt: Runtime, pp: P, q: list[G]) -> None:
     """Models proc.go: runqputbatch - fill free ring slots, publish once, rest to global."""
     h = pp.runqhead  # load-acquire
     t = pp.runqtail
@@ -129,7 +130,7 @@ def runqempty(pp: P) -> bool:
 
 
 def runqgrab(
-    rt: Any, pp: P, batch: list[G | None], batchHead: int, stealRunNextG: bool
+    rt: Runtime, pp: P, batch: list[G | None], batchHead: int, stealRunNextG: bool
 ) -> int | _Pause:
     """Models proc.go: runqgrab - copy half (rounded up) of ``pp``'s ring into ``batch``.
 
@@ -164,7 +165,7 @@ def runqgrab(
     return n
 
 
-def runqsteal(rt: Any, pp: P, p2: P, stealRunNextG: bool) -> G | None | _Pause:
+def runqsteal(rt: Runtime, pp: P, p2: P, stealRunNextG: bool) -> G | None | _Pause:
     """Models proc.go: runqsteal - steal half of ``p2``'s Gs into ``pp``; return one to run."""
     t = pp.runqtail
     n = runqgrab(rt, p2, pp.runq, t, stealRunNextG)
@@ -188,7 +189,7 @@ def runqsteal(rt: Any, pp: P, p2: P, stealRunNextG: bool) -> G | None | _Pause:
     return gp
 
 
-def globrunqput(rt: Any, gp: G) -> None:
+def globrunqput(rt: Runtime, gp: G) -> None:
     """Models proc.go: globrunqput - append at the tail of the global queue (sched.lock)."""
     if gp.queued:
         raise Throw("globrunqput", f"{gp!r} is already on a run queue", rt.sim.now)
@@ -198,14 +199,14 @@ def globrunqput(rt: Any, gp: G) -> None:
     sched.runqsize += 1
 
 
-def globrunqputbatch(rt: Any, batch: list[G]) -> None:
+def globrunqputbatch(rt: Runtime, batch: list[G]) -> None:
     """Models proc.go: globrunqputbatch - append a batch of (already queued) Gs."""
     sched = rt.sched
     sched.runq.extend(batch)
     sched.runqsize += len(batch)
 
 
-def globrunqget(rt: Any, pp: P, max: int) -> G | None:
+def globrunqget(rt: Runtime, pp: P, max: int) -> G | None:
     """Models proc.go: globrunqget - take a batch from the global queue into ``pp``.
 
     n = runqsize/gomaxprocs + 1, capped by runqsize, ``max`` (if > 0) and half the local

@@ -62,6 +62,8 @@ class Config:
     (None: costs.numa_remote_ns) (numa.py).
     os_placement: model the OS's vCPU time slices (machine.py; EEVDF base slice) instead of
     processor sharing: threads beyond ncpu wait for a slice (off by default).
+    heap_only_steps: testing aid - every clock step goes through the event heap (no inline
+    advance, :class:`~goschedlab.sim.engine.Simulation` ``heap_only``); results are identical.
     """
 
     gomaxprocs: int = 2
@@ -80,6 +82,7 @@ class Config:
     numa_distance: tuple[tuple[int, ...], ...] = ()
     numa_penalty_ns: int | None = None
     os_placement: bool = False
+    heap_only_steps: bool = False
 
     def __post_init__(self) -> None:
         if self.gomaxprocs < 1:
@@ -104,6 +107,7 @@ class RuntimeStats:
 
     ops: int = 0
     schedules: int = 0
+    findrunnable_calls: int = 0  # proc.findRunnable entered (schedule's fused path skips it)
     context_switches: int = 0
     steal_attempts: int = 0
     steal_successes: int = 0
@@ -173,7 +177,7 @@ class Runtime:
     def __init__(self, config: Config | None = None, schedtrace: Callable | None = None) -> None:
         cfg = config or Config()
         self.config = cfg
-        self.sim = Simulation(cfg.seed)
+        self.sim = Simulation(cfg.seed, heap_only=cfg.heap_only_steps)
         self.costs = cfg.costs
         self.policy = cfg.policy  # replaced by the bound per-run policy after _procinit
         self.globrunq_check_period = cfg.policy.globrunq_check_period

@@ -55,9 +55,14 @@ class Simulation:
         "events",
         "inline_advances",
         "cancelled",
+        "heap_only",
     )
 
-    def __init__(self, seed: int = 1) -> None:
+    def __init__(self, seed: int = 1, heap_only: bool = False) -> None:
+        """``heap_only`` (testing): refuse every inline advance - each event leaves a
+        cancelled sentinel at the current time on top of the heap while it runs, so
+        :meth:`try_advance` and its inlined copies always see a pending event."""
+        self.heap_only = heap_only
         self.now = 0
         self.seed = seed
         self._heap: list[list[Any]] = []
@@ -139,6 +144,8 @@ class Simulation:
         shift = _SHIFT
         self._stopped = False
         n = 0
+        if self.heap_only:
+            return self._run_heap_only(until)
         if until is None:  # the common case: no time limit check per event
             while heap:
                 ev = pop(heap)
@@ -166,6 +173,30 @@ class Simulation:
                 break
             self.now = key >> shift
             ev[1] = None
+            n += 1
+            fn(ev[2])
+            if self._stopped:
+                break
+        self.events += n
+        return n
+
+    def _run_heap_only(self, until: int | None) -> int:
+        """:meth:`run` with a blocking sentinel on the heap during every event."""
+        heap = self._heap
+        limit = None if until is None else (until + 1) << _SHIFT
+        n = 0
+        while heap:
+            ev = heappop(heap)
+            fn = ev[1]
+            if fn is None:
+                continue
+            if limit is not None and ev[0] >= limit:
+                heappush(heap, ev)
+                self.now = max(self.now, until or 0)
+                break
+            self.now = ev[0] >> _SHIFT
+            ev[1] = None
+            heappush(heap, [self.now << _SHIFT, None, None])  # the blocking sentinel
             n += 1
             fn(ev[2])
             if self._stopped:
