@@ -53,7 +53,8 @@ def _ext_modules() -> list:
         return []
     try:
         from mypyc.build import mypycify
-    except ImportError:
+    except ImportError as exc:
+        print(f"goschedlab: mypyc is not available ({exc}); pure Python", file=sys.stderr)
         _build.remove_manifest(HERE / "src")
         return []
     paths = [str(Path("src") / p) for p in _build.compiled_paths()]
