@@ -8,7 +8,8 @@ run now with Go 1.23.1).  Simulated side: the goschedlab simulator over ``--seed
 is not importable yet, the script says so and compares the shipped go1.22.10 corpus instead (a
 stand-in that exercises the whole pipeline: real Go vs real Go of another release).
 Prints the table, the score (share of cases within tolerance), the score per metric and per
-GOMAXPROCS, and the issue's target check (>= 90 % of makespan/latency cases).
+GOMAXPROCS, the issue's target check (>= 90 % of makespan/latency cases) and, for every miss,
+its reason (the known model gap of goschedlab/validate/gaps.toml) or "unexplained".
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from rich.console import Console
 
 from goschedlab.errors import UserInputError
 from goschedlab.validate import run_validation, shipped_results
-from goschedlab.validate.render import print_report, write_html, write_json
+from goschedlab.validate.render import counts_line, print_report, write_html, write_json
 from goschedlab.validate.sources import load_simulator
 
 
@@ -62,8 +63,8 @@ def main() -> int:
     share = sum(r.within for r in target) / len(target) if target else 0.0
     print(f"target (makespan 5 %, latency 25 %, >= 90 % of {len(target)} cases): "
           f"{share * 100:.1f}% -> {'MET' if share >= 0.9 else 'NOT MET'}")
-    print(f"score {v.score * 100:.1f}% ({sum(r.within for r in v.rows)}/{len(v.rows)}), "
-          f"wall time {elapsed:.1f} s")
+    print(f"score {v.score * 100:.1f}% ({sum(r.within for r in v.rows)}/{len(v.rows)}; "
+          f"{counts_line(v)}), wall time {elapsed:.1f} s")
     if a.json:
         write_json(v, a.json)
     if a.html:

@@ -120,9 +120,14 @@ def test_machine_costs_cache_key_includes_program_hash(tmp_path: Path,
     calls: list[int] = []
     h = {"v": "aaaa"}
 
-    def fake_run(tc: Any, gmps: Any, reps: int = 1) -> dict[int, list[dict[str, Any]]]:
+    def fake_run(tc: Any, gmps: Any, reps: int = 1,
+                 attempts: int = 1) -> dict[int, list[dict[str, Any]]]:
         calls.append(reps)
-        return runs_of(sched_calib() | gc_calib(TRUE))
+        runs = runs_of(sched_calib() | gc_calib(TRUE))
+        for r in runs[1]:  # a quiet host (validate.sources.host_verdict: "ok")
+            r.update(makespan_ns=10**9, num_cpu=2,
+                     host_cpu_phase={"other_cpu_ns": 0, "own_threads_rqwait_ns": 0})
+        return runs
 
     monkeypatch.setattr(realgo, "cache_dir", lambda: tmp_path)
     monkeypatch.setattr(programs, "source_hash", lambda root=None: h["v"])
@@ -135,6 +140,32 @@ def test_machine_costs_cache_key_includes_program_hash(tmp_path: Path,
     _, p2 = machine_costs(_Tc())
     assert p2 != p1 and len(calls) == 2
     assert c1.gc_scan_ns_per_kib == TRUE["gc_scan_ns_per_kib"]
+
+
+def test_machine_costs_does_not_cache_a_busy_host_fit(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+
+    def busy_run(tc: Any, gmps: Any, reps: int = 1,
+                 attempts: int = 1) -> dict[int, list[dict[str, Any]]]:
+        calls.append(attempts)
+        runs = runs_of(sched_calib() | gc_calib(TRUE), reps=3)
+        for r in runs[1]:  # other processes took half the CPU: host_verdict "noisy"
+            r.update(makespan_ns=10**9, num_cpu=2, workload="calibrate",
+                     host_cpu_phase={"other_cpu_ns": 10**9})
+        return runs
+
+    monkeypatch.setattr(realgo, "cache_dir", lambda: tmp_path)
+    monkeypatch.setattr(cal, "run_calibration", busy_run)
+    monkeypatch.setattr(cal, "refine_with_simulator", lambda fit, runs: fit)
+    msgs: list[str] = []
+    c1, p1 = machine_costs(_Tc(), msgs.append)
+    assert p1.name.endswith(".busy-host.toml") and "NOT CACHED: 3 of 6" in p1.read_text()
+    assert c1.gc_scan_ns_per_kib == TRUE["gc_scan_ns_per_kib"]
+    assert any("not cached" in m for m in msgs)
+    machine_costs(_Tc())
+    assert calls == [3, 3]  # calibrated again: the busy fit was not taken as the cache
+    assert not list((tmp_path / "calibration").glob("*[0-9a-f].toml"))
 
 
 @pytest.mark.slow

@@ -92,7 +92,11 @@ def test_latency_rows_use_file_percentiles_and_hist_summary(validation) -> None:
         assert r.real_median == pytest.approx(want_r), (r.workload, r.metric)
         assert r.sim_median == pytest.approx(want_s), (r.workload, r.metric)
         assert r.rel_error == pytest.approx(rel(want_s, want_r))
-        assert r.within == (abs(rel(want_s, want_r)) <= 0.25)
+        # within the 25 % tolerance, or (sched latency only) one wide Go bucket apart
+        assert r.within == (abs(rel(want_s, want_r)) <= 0.25 or r.by_buckets)
+        if r.by_buckets:
+            assert r.metric.startswith("sched_latency_") and abs(rel(want_s, want_r)) > 0.25
+            assert max(want_r, want_s) <= 0.512
 
 
 def test_gc_rows(validation) -> None:

@@ -11,6 +11,7 @@ import goschedlab
 from goschedlab.workloads.rng import (
     Rng,
     arrivals_checksum,
+    go_round,
     pipeline_arrivals,
     poisson_arrivals,
     timer_storm_sleeps,
@@ -34,11 +35,9 @@ def test_splitmix64_known_vector() -> None:
 
 
 def test_exp_rounds_half_away_from_zero() -> None:
-    class Fixed(Rng):
-        def float64(self) -> float:
-            return 0.0
-
-    assert Fixed(1).exp_ns(100.0) == 0
+    assert [go_round(x) for x in (0.0, 0.5, 1.5, 2.5, 2.4999, -0.5, -2.5, -2.4999)] == [
+        0, 1, 2, 3, 2, -1, -3, -2,
+    ]
     r1, r2 = Rng(7), Rng(7)
     u = r1.float64()
     import math

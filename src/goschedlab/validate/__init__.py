@@ -17,13 +17,19 @@ Main objects:
 * ``metrics``: :data:`METRICS`, each a reader of one run JSON plus its tolerance.
 * ``compare``: :class:`CaseRow` (real/sim medians, max/min spreads, relative error, verdict)
   and :class:`Validation` (rows, ``score`` = share within tolerance).
+* ``gaps``: the shipped table of known model gaps (``gaps.toml``) that gives every miss its
+  reason -- the mechanism real Go or the OS has that the model lacks -- or leaves it
+  "unexplained"; the report counts "N misses, M explained, K unexplained".
 * ``render``: rich table, ``--json`` file, self-contained HTML page with matplotlib plots.
 * ``calibrate``: runs our calibrate program and fits :class:`goschedlab.runtime.costs.Costs`.
 
 Invariants: both sides are read by the same metric functions (a simulated run must use the
 corpus JSON layout); relative error = (sim median - real median) / real median; a case the
 simulated side lacks counts as a miss, never silently drops out (except with ``--sim DIR``,
-where only cases both trees have are compared); ``score`` = within / rows.
+where only cases both trees have are compared); ``score`` = within / rows; a histogram
+quantile is within tolerance also when real and simulated medians are in the same or adjacent
+Go timeHistogram bucket and that step is wider than the tolerance (``metrics.BUCKET_RULE``;
+such rows carry ``by_buckets``); a row within tolerance never carries a reason.
 
 Rejected alternatives: comparing means (latency tails are what the scheduler decides, and
 medians over repetitions are robust to one noisy run); comparing against the run-to-run spread
@@ -36,6 +42,7 @@ percentiles and histogram conventions), runtime/metrics and runtime/histogram.go
 
 from goschedlab.validate.api import run_validation
 from goschedlab.validate.compare import CaseRow, Validation, compare
+from goschedlab.validate.gaps import Gap, load_gaps
 from goschedlab.validate.metrics import METRICS, Metric
 from goschedlab.validate.sources import (
     Simulator,
@@ -47,6 +54,7 @@ from goschedlab.validate.sources import (
 )
 
 __all__ = [
-    "METRICS", "CaseRow", "Metric", "Simulator", "Validation", "compare", "load_dir",
+    "METRICS", "CaseRow", "Gap", "Metric", "Simulator", "Validation", "compare", "load_dir",
+    "load_gaps",
     "load_simulator", "run_real", "run_validation", "shipped_results", "simulate_group",
 ]

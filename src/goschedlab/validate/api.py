@@ -40,6 +40,7 @@ def machine_costs(tc: object, progress: Callable[[str], None] | None = None) -> 
     from goschedlab.runtime.costs import load_costs
     from goschedlab.validate.calibrate import (
         fit_costs,
+        noisy_runs,
         refine_with_simulator,
         run_calibration,
         write_costs,
@@ -74,11 +75,23 @@ def machine_costs(tc: object, progress: Callable[[str], None] | None = None) -> 
             progress(f"calibrating the cost model on this machine (go{version}) -> {path}")
         # three runs per GOMAXPROCS: the fit takes the median, so one run disturbed by another
         # process on the host does not become the machine's cost model
-        runs = run_calibration(tc, (1, 2), reps=3)
+        runs = run_calibration(tc, (1, 2), reps=3, attempts=3)
         fit = refine_with_simulator(fit_costs(runs), runs)
+        header = [f"goschedlab validate: cost model fit for go{version} on "
+                  f"{platform.node()} (cpu key {key})"]
+        noisy = noisy_runs(runs)
+        if noisy > 1:
+            # a fit from a loaded host (e.g. an idle-P wake-up of 1.4 ms instead of 0.1 ms)
+            # must not become this machine's cost model: use it once, do not cache it
+            busy = path.with_name(path.stem + ".busy-host.toml")  # never read as the cache
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_costs(busy, fit, [*header, f"NOT CACHED: {noisy} of 6 runs on a busy host"])
+            if progress:
+                progress(f"host busy during {noisy} of 6 calibrate runs: this fit is used for "
+                         f"this run only, not cached ({busy})")
+            return load_costs(busy), busy
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_costs(path, fit, [f"goschedlab validate: cost model fit for go{version} on "
-                                f"{platform.node()} (cpu key {key})"])
+        write_costs(path, fit, header)
     costs = load_costs(path)
     return costs, path
 
@@ -99,6 +112,7 @@ def run_validation(
     costs: Path | None = None,
     calibrate: bool = True,
     progress: Callable[[str], None] | None = None,
+    gaps: str | Path | None = None,
 ) -> Validation:
     """Compare real Go with the simulator (or with another results tree).
 
@@ -113,7 +127,19 @@ def run_validation(
     that case with the error as its note (``strict``: it propagates).  ``costs``: a costs TOML
     (``goschedlab calibrate --out``) for the simulator -- needed when the real side was
     measured on another machine than the one the default costs describe.
+    ``gaps``: the known-model-gaps table that gives each miss its reason -- None: the shipped
+    table (:mod:`goschedlab.validate.gaps`) when the simulated side is the simulator, none for
+    a ``sim`` results tree (the table describes goschedlab's model, not another Go release);
+    ``"none"``: no reasons; otherwise a TOML file in the shipped table's format.
     """
+    from goschedlab.validate.gaps import load_gaps
+
+    if gaps is None:
+        gap_table = () if sim is not None else load_gaps()
+    elif str(gaps) == "none":
+        gap_table = ()
+    else:
+        gap_table = load_gaps(Path(gaps))
     if reps < 1 or seeds < 1:
         raise UserInputError("--reps and --seeds must be at least 1")
     if not gomaxprocs or any(g < 1 for g in gomaxprocs):
@@ -172,4 +198,7 @@ def run_validation(
         meta["simulator_failures"] = sum(
             SIM_ERROR in r for runs in sim_group.values() for r in runs
         )
-    return compare(real_group, sim_group, meta=meta)
+    meta["gaps"] = ("none" if not gap_table else
+                    f"{len(gap_table)} known model gaps from "
+                    f"{'goschedlab/validate/gaps.toml' if gaps is None else gaps}")
+    return compare(real_group, sim_group, meta=meta, gaps=gap_table)

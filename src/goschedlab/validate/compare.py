@@ -1,15 +1,17 @@
-"""Real vs simulated: per case and metric, medians, spreads, relative error and a verdict."""
+"""Real vs simulated: per case and metric, medians, spreads, relative error, a verdict and,
+for a miss, the reason (the known model gap of :mod:`goschedlab.validate.gaps`)."""
 
 from __future__ import annotations
 
 import math
 import statistics
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from goschedlab.validate.gaps import Gap, find_gap, load_gaps
 from goschedlab.validate.metrics import METRICS, Metric
-from goschedlab.validate.sources import SIM_ERROR, Group
+from goschedlab.validate.sources import SIM_ERROR, Group, host_verdict
 
 
 def median(values: Sequence[float]) -> float:
@@ -43,6 +45,14 @@ class CaseRow:
     tolerance: float
     within: bool
     note: str = ""
+    #: Within tolerance only by the bucket-aware rule (metrics.BUCKET_RULE).
+    by_buckets: bool = False
+    #: For a miss explained by a known gap: its mechanism, id and docs anchor (else None).
+    reason: str | None = None
+    gap: str | None = None
+    doc: str | None = None
+    #: Real runs of this case the host gate judged disturbed (other processes took CPU).
+    real_noisy: int = 0
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
@@ -61,6 +71,7 @@ def compare_case(metric: Metric, key: tuple[str, str, int], real_runs: Sequence[
     sim = [v for v in (metric.get(r) for r in sim_runs) if v is not None]
     rmed = median(real)
     w, s, g = key
+    noisy = sum("host_cpu_phase" in r and host_verdict(r) == "noisy" for r in real_runs)
     if not sim:
         errors = [str(r[SIM_ERROR]) for r in sim_runs if SIM_ERROR in r]
         if errors:
@@ -70,15 +81,31 @@ def compare_case(metric: Metric, key: tuple[str, str, int], real_runs: Sequence[
         else:
             note = "missing from the simulated runs"
         return CaseRow(w, s, g, metric.name, metric.unit, metric.kind, tuple(real), (), rmed,
-                       spread(real), None, None, None, metric.tolerance, False, note)
+                       spread(real), None, None, None, metric.tolerance, False, note,
+                       real_noisy=noisy)
     smed = median(sim)
     if rmed != 0:
         rel: float | None = (smed - rmed) / abs(rmed)
     else:
         rel = 0.0 if smed == 0 else math.inf
+    within = metric.within(rmed, smed)
+    by_buckets = not within and metric.within_buckets(rmed, smed)
     return CaseRow(w, s, g, metric.name, metric.unit, metric.kind, tuple(real), tuple(sim), rmed,
                    spread(real), smed, spread(sim), rel, metric.tolerance,
-                   metric.within(rmed, smed))
+                   within or by_buckets, by_buckets=by_buckets, real_noisy=noisy)
+
+
+def explain(rows: Sequence[CaseRow], gaps: Sequence[Gap]) -> list[CaseRow]:
+    """Each miss gets the mechanism of the first matching gap (none: unexplained)."""
+    out: list[CaseRow] = []
+    for r in rows:
+        gap = None if r.within else find_gap(gaps, r.workload, r.setting, r.gomaxprocs,
+                                               r.metric, r.rel_error)
+        if gap is None:
+            out.append(replace(r, reason=None, gap=None, doc=None) if r.reason else r)
+        else:
+            out.append(replace(r, reason=gap.mechanism, gap=gap.id, doc=gap.doc))
+    return out
 
 
 @dataclass(slots=True)
@@ -93,6 +120,39 @@ class Validation:
         """Share of rows within tolerance (0 when there are no rows)."""
         return sum(r.within for r in self.rows) / len(self.rows) if self.rows else 0.0
 
+    @property
+    def misses(self) -> int:
+        return sum(not r.within for r in self.rows)
+
+    @property
+    def explained(self) -> int:
+        """Misses with a known model gap as reason."""
+        return sum(not r.within and r.gap is not None for r in self.rows)
+
+    @property
+    def unexplained(self) -> int:
+        """Misses no entry of the gaps table explains."""
+        return self.misses - self.explained
+
+    @property
+    def unexplained_on_busy_host(self) -> int:
+        """Unexplained misses with at least one real run taken on a busy host (measurement
+        noise is the first suspect there, not the model)."""
+        return sum(not r.within and r.gap is None and r.real_noisy > 0 for r in self.rows)
+
+    @property
+    def within_by_buckets(self) -> int:
+        """Rows within tolerance only by the bucket-aware rule."""
+        return sum(r.by_buckets for r in self.rows)
+
+    def gap_counts(self) -> dict[str, int]:
+        """Misses per gap id, in first-seen order."""
+        out: dict[str, int] = {}
+        for r in self.rows:
+            if not r.within and r.gap is not None:
+                out[r.gap] = out.get(r.gap, 0) + 1
+        return out
+
     def score_by(self, attr: str) -> dict[str, float]:
         """Score per value of a row attribute (e.g. ``"metric"``, ``"workload"``, ``"kind"``)."""
         groups: dict[str, list[bool]] = {}
@@ -105,6 +165,12 @@ class Validation:
             "score": self.score,
             "cases": len(self.rows),
             "within": sum(r.within for r in self.rows),
+            "within_by_buckets": self.within_by_buckets,
+            "misses": self.misses,
+            "explained": self.explained,
+            "unexplained": self.unexplained,
+            "unexplained_on_busy_host": self.unexplained_on_busy_host,
+            "misses_by_gap": self.gap_counts(),
             "score_by_metric": self.score_by("metric"),
             "score_by_gomaxprocs": self.score_by("gomaxprocs"),
             "meta": self.meta,
@@ -113,12 +179,14 @@ class Validation:
 
 
 def compare(real: Group, sim: Group, metrics: Sequence[Metric] = METRICS,
-            meta: dict[str, Any] | None = None) -> Validation:
-    """Compare every case present on the real side (cases the simulated side lacks fail)."""
+            meta: dict[str, Any] | None = None, gaps: Sequence[Gap] | None = None
+            ) -> Validation:
+    """Compare every case present on the real side (cases the simulated side lacks fail) and
+    give each miss its reason from ``gaps`` (None: the shipped table; ``()``: none)."""
     rows: list[CaseRow] = []
     for key in sorted(real):
         for m in metrics:
             row = compare_case(m, key, real[key], sim.get(key, []))
             if row is not None:
                 rows.append(row)
-    return Validation(rows, dict(meta or {}))
+    return Validation(explain(rows, load_gaps() if gaps is None else gaps), dict(meta or {}))

@@ -6,11 +6,20 @@ must fill the same fields: ``makespan_ns``, ``threads_end``, ``latency.<series>`
 ``metrics_phase_delta``, boundaries in ``metrics_end``; Go's timeHistogram buckets, and for
 /sched/latencies Go's 1-in-8 sampling).  Histogram quantiles are the *upper bound* of the bucket
 holding rank ceil(q*count), as the corpus's ``hist_summary`` reports them.
+
+Bucket-aware tolerance (:data:`BUCKET_RULE`): a histogram quantile can only take the values of
+Go's bucket bounds, and below 512 ns those buckets are 64 ns wide, so one bucket step there is
+25-100 % of the value -- more than the tolerance.  Such a case also passes when the real and
+simulated medians lie in the same or adjacent buckets of Go's layout AND that step is wider
+than the tolerance: a one-bucket difference there is the histogram's resolution, not model
+error.  Where the buckets are narrow (>= 512 ns: four sub-buckets per power of two, adjacent
+upper bounds <= 25 % apart) the rule changes nothing, and two buckets apart never pass.
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +45,45 @@ LATENCY_TOL = 0.25
 COUNT_TOL = 0.25
 #: Counts (threads, GC pauses) also pass within this absolute difference.
 COUNT_ABS_TOL = 1.0
+
+
+#: The rule, as ``validate --help``, the report and docs/validation.md state it.
+BUCKET_RULE = (
+    "histogram quantiles (sched latency p50/p90/p99, GC pause p99) also pass when real and "
+    "simulated medians lie in the same or adjacent bucket of Go's timeHistogram and that "
+    "one-bucket step is wider than the tolerance (below 512 ns, where Go's buckets are 64 ns "
+    "wide): the histogram cannot resolve a smaller difference"
+)
+
+
+def go_time_hist_bounds_ns() -> tuple[float, ...]:
+    """The boundaries (ns) of Go 1.23's timeHistogram as runtime/metrics exports them:
+    -Inf, 0, 64, 128, 192 (the sub-minimum bucket, 2^(9-1-2) = 64 ns steps), then for every
+    power of two 2^8 .. 2^46 four linear sub-buckets, then 2^47 and +Inf (163 bounds).
+
+    Models histogram.go: timeHistogramMetricsBuckets (via the model's own copy in
+    :mod:`goschedlab.runtime.histogram`)."""
+    from goschedlab.runtime.histogram import timeHistogram
+
+    return tuple(b * 1e9 if math.isfinite(b) else b for b in timeHistogram.boundaries())
+
+
+_BOUNDS_NS = go_time_hist_bounds_ns()
+
+
+def time_hist_bucket(value_ns: float) -> int:
+    """Index (into the exported counts) of the Go timeHistogram bucket ``(lo, hi]`` holding a
+    quantile value; quantiles are reported as upper bounds, so a bound belongs to the bucket
+    it closes (float noise of the s -> us -> ns conversions is absorbed)."""
+    if value_ns != value_ns:
+        raise ValueError("time_hist_bucket: NaN")
+    i = bisect_left(_BOUNDS_NS, value_ns - 1e-9 * abs(value_ns))
+    return max(0, min(i - 1, len(_BOUNDS_NS) - 2))
+
+
+def bucket_step_ns(index: int) -> float:
+    """Width (ns) of bucket ``index`` (inf for the under- and overflow buckets)."""
+    return _BOUNDS_NS[index + 1] - _BOUNDS_NS[index]
 
 
 def _bound(x: Any) -> float:
@@ -120,6 +168,8 @@ class Metric:
     tolerance: float
     get: Callable[[Mapping[str, Any]], float | None]
     abs_tolerance: float = 0.0
+    #: A quantile of a Go timeHistogram in microseconds: :meth:`within_buckets` applies.
+    hist: bool = False
 
     def within(self, real: float, sim: float) -> bool:
         """True when sim is within the relative (or, for counts, absolute) tolerance."""
@@ -129,20 +179,37 @@ class Metric:
             return sim == 0
         return abs(sim - real) / abs(real) <= self.tolerance
 
+    def within_buckets(self, real: float, sim: float) -> bool:
+        """The bucket-aware rule (:data:`BUCKET_RULE`) for a histogram quantile in us: same
+        or adjacent Go timeHistogram bucket, and the wider of the two buckets exceeds
+        ``tolerance`` x the real value.  Always False for non-histogram metrics."""
+        if not self.hist:
+            return False
+        kr, ks = time_hist_bucket(real * 1e3), time_hist_bucket(sim * 1e3)
+        if abs(kr - ks) > 1:
+            return False
+        if kr == ks:
+            return True
+        step = bucket_step_ns(max(kr, ks))
+        return step > self.tolerance * abs(real) * 1e3
+
 
 METRICS: tuple[Metric, ...] = (
     Metric("makespan", "ms", "makespan", MAKESPAN_TOL,
            lambda r: float(r["makespan_ns"]) / 1e6 if r.get("makespan_ns") is not None else None),
-    Metric("sched_latency_p50", "us", "latency", LATENCY_TOL, _hist_q_us(SCHED_LATENCIES, 0.5)),
-    Metric("sched_latency_p90", "us", "latency", LATENCY_TOL, _hist_q_us(SCHED_LATENCIES, 0.9)),
-    Metric("sched_latency_p99", "us", "latency", LATENCY_TOL, _hist_q_us(SCHED_LATENCIES, 0.99)),
+    Metric("sched_latency_p50", "us", "latency", LATENCY_TOL, _hist_q_us(SCHED_LATENCIES, 0.5),
+           hist=True),
+    Metric("sched_latency_p90", "us", "latency", LATENCY_TOL, _hist_q_us(SCHED_LATENCIES, 0.9),
+           hist=True),
+    Metric("sched_latency_p99", "us", "latency", LATENCY_TOL, _hist_q_us(SCHED_LATENCIES, 0.99),
+           hist=True),
     Metric("request_latency_p50", "us", "latency", LATENCY_TOL, _series_us("p50_ns")),
     Metric("request_latency_p99", "us", "latency", LATENCY_TOL, _series_us("p99_ns")),
     Metric("threads", "threads", "count", COUNT_TOL,
            lambda r: float(r["threads_end"]) if r.get("threads_end") is not None else None,
            COUNT_ABS_TOL),
     Metric("gc_pause_count", "pauses", "count", COUNT_TOL, _hist_count(GC_PAUSES), COUNT_ABS_TOL),
-    Metric("gc_pause_p99", "us", "latency", LATENCY_TOL, _gc_pause_p99),
+    Metric("gc_pause_p99", "us", "latency", LATENCY_TOL, _gc_pause_p99, hist=True),
 )
 
 METRIC_NAMES: tuple[str, ...] = tuple(m.name for m in METRICS)

@@ -1,4 +1,10 @@
-"""Presenting a :class:`Validation`: rich table, JSON file and a self-contained HTML page."""
+"""Presenting a :class:`Validation`: rich table, JSON file and a self-contained HTML page.
+
+Every miss shows its reason: the id of the known model gap that explains it (the mechanism
+and its docs anchor are listed under the table) or "unexplained"; rows within tolerance only
+by the bucket-aware rule are flagged ("yes~").  The score line ends with "N misses, M
+explained, K unexplained".
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from goschedlab.validate.compare import CaseRow, Validation
+from goschedlab.validate.metrics import BUCKET_RULE
 from goschedlab.validate.sources import write_json_atomic, write_text_atomic
 
 
@@ -38,6 +45,47 @@ def _pct(x: float | None) -> str:
     return f"{x * 100:+.1f}%"
 
 
+def _case(r: CaseRow) -> str:
+    return f"{r.workload}/{r.setting} gmp{r.gomaxprocs} {r.metric}"
+
+
+def _verdict(r: CaseRow) -> str:
+    """'yes', 'yes~' (only by the bucket rule) or 'NO'."""
+    return "NO" if not r.within else ("yes~" if r.by_buckets else "yes")
+
+
+def _why(r: CaseRow) -> str:
+    """A miss's gap id, 'unexplained', or '' for a case within tolerance."""
+    if r.within:
+        return ""
+    return r.gap or "unexplained"
+
+
+def counts_line(v: Validation) -> str:
+    """'N misses, M explained, K unexplained' (+ the bucket-rule passes)."""
+    busy = v.unexplained_on_busy_host
+    return (f"{v.misses} misses, {v.explained} explained, {v.unexplained} unexplained"
+            + (f" ({busy} of them with real runs on a busy host)" if busy else "")
+            + f"; {v.within_by_buckets} within only by the bucket rule")
+
+
+def explanations(v: Validation) -> tuple[list[tuple[str, str, str, list[str]]], list[str]]:
+    """([(gap id, mechanism, doc, [case, ...]), ...] in first-seen order, [unexplained case])."""
+    gaps: dict[str, tuple[str, str, list[str]]] = {}
+    unexplained: list[str] = []
+    for r in v.rows:
+        if r.within:
+            continue
+        if r.gap is None:
+            unexplained.append(_case(r) + (f" ({_pct(r.rel_error)})" if r.rel_error is not None
+                                           else f" ({r.note or 'no value'})")
+                               + (f" [busy host: {r.real_noisy} real run(s)]"
+                                  if r.real_noisy else ""))
+        else:
+            gaps.setdefault(r.gap, (r.reason or "", r.doc or "", []))[2].append(_case(r))
+    return [(k, m, d, cases) for k, (m, d, cases) in gaps.items()], unexplained
+
+
 def table(v: Validation, *, only_misses: bool = False) -> Table:
     """A rich table with one row per case and metric."""
     t = Table(title=f"real vs simulated - score {v.score * 100:.1f}% "
@@ -45,7 +93,8 @@ def table(v: Validation, *, only_misses: bool = False) -> Table:
     for col, just in (("workload", "left"), ("setting", "left"), ("GMP", "right"),
                       ("metric", "left"), ("unit", "left"), ("real med", "right"),
                       ("spread", "right"), ("sim med", "right"), ("spread", "right"),
-                      ("rel err", "right"), ("tol", "right"), ("ok", "center")):
+                      ("rel err", "right"), ("tol", "right"), ("ok", "center"),
+                      ("why", "left")):
         t.add_column(col, justify=just, no_wrap=True)  # type: ignore[arg-type]
     for r in v.rows:
         if only_misses and r.within:
@@ -53,7 +102,9 @@ def table(v: Validation, *, only_misses: bool = False) -> Table:
         t.add_row(r.workload, r.setting, str(r.gomaxprocs), r.metric, r.unit,
                   _num(r.real_median), _num(r.real_spread), _num(r.sim_median),
                   _num(r.sim_spread), _pct(r.rel_error), f"{r.tolerance * 100:.0f}%",
-                  "[green]yes[/]" if r.within else "[red]NO[/]" + ("*" if r.note else ""))
+                  f"[green]{_verdict(r)}[/]" if r.within
+                  else "[red]NO[/]" + ("*" if r.note else ""),
+                  "[yellow]unexplained[/]" if _why(r) == "unexplained" else _why(r))
     return t
 
 
@@ -72,8 +123,22 @@ def print_report(v: Validation, console: Console | None = None, *, only_misses: 
     for note, where in notes.items():
         shown = ", ".join(where[:4]) + (f" and {len(where) - 4} more" if len(where) > 4 else "")
         c.print(f"* {note}: {shown}")
+    gaps, unexplained = explanations(v)
+    if gaps:
+        c.print("[bold]Why the misses miss[/] (known model gaps, goschedlab/validate/gaps.toml):")
+    for gid, mech, doc, cases in gaps:
+        shown = ", ".join(cases[:6]) + (f" and {len(cases) - 6} more" if len(cases) > 6 else "")
+        c.print(f"  [bold]{gid}[/] ({len(cases)}): {mech} [dim]({doc}; {shown})[/]")
+    if unexplained:
+        c.print(f"[bold yellow]Unexplained misses ({len(unexplained)})[/] - no known gap "
+                f"matches: " + ", ".join(unexplained))
+    if v.within_by_buckets:
+        passed = [_case(r) for r in v.rows if r.by_buckets]
+        c.print(f"yes~ = within only by the bucket rule ({len(passed)}): " + ", ".join(passed))
+    c.print(f"[dim]bucket rule: {BUCKET_RULE}[/]")
     by = ", ".join(f"{k} {s * 100:.0f}%" for k, s in v.score_by("metric").items())
-    c.print(f"score {v.score * 100:.1f}% over {len(v.rows)} cases; by metric: {by}")
+    c.print(f"score {v.score * 100:.1f}% over {len(v.rows)} cases ({counts_line(v)}); "
+            f"by metric: {by}")
 
 
 def write_json(v: Validation, path: Path) -> None:
@@ -165,7 +230,9 @@ def html_page(v: Validation) -> str:
         "td.l{text-align:left}tr.miss{background:#fdd}img{margin:4px}</style></head><body>",
         "<h1>goschedlab validate: real Go vs simulated</h1>",
         f"<p><b>score {v.score * 100:.1f}%</b> ({sum(r.within for r in v.rows)} of "
-        f"{len(v.rows)} cases within tolerance)</p>",
+        f"{len(v.rows)} cases within tolerance): {html.escape(counts_line(v))}</p>",
+        f"<p>Bucket rule: {html.escape(BUCKET_RULE)}. Rows passing only by it say "
+        "<i>yes~</i>.</p>",
     ]
     if v.meta:
         parts.append("<p>" + "<br>".join(f"{html.escape(str(k))}: {html.escape(str(x))}"
@@ -173,7 +240,18 @@ def html_page(v: Validation) -> str:
     parts.append("<table><tr><th>metric</th><th>score</th></tr>")
     for k, s in v.score_by("metric").items():
         parts.append(f"<tr><td class='l'>{html.escape(k)}</td><td>{s * 100:.0f}%</td></tr>")
-    parts.append("</table><h2>Plots</h2>")
+    parts.append("</table>")
+    gaps, unexplained = explanations(v)
+    parts.append("<h2>Why the misses miss</h2><table><tr><th>gap</th><th>misses</th>"
+                 "<th>mechanism</th><th>evidence</th><th>cases</th></tr>")
+    for gid, mech, doc, cases in gaps:
+        parts.append(f"<tr><td class='l'>{html.escape(gid)}</td><td>{len(cases)}</td>"
+                     f"<td class='l'>{html.escape(mech)}</td><td class='l'>{html.escape(doc)}"
+                     f"</td><td class='l'>{html.escape(', '.join(cases))}</td></tr>")
+    parts.append("</table>")
+    parts.append(f"<h3>Unexplained misses ({len(unexplained)})</h3><ul>"
+                 + "".join(f"<li>{html.escape(u)}</li>" for u in unexplained) + "</ul>")
+    parts.append("<h2>Plots</h2>")
     metrics = list(dict.fromkeys(r.metric for r in v.rows))
     for m in metrics:
         rows = [r for r in v.rows if r.metric == m]
@@ -184,14 +262,16 @@ def html_page(v: Validation) -> str:
                      f"{_errors(rows, m + ': relative error')}'>")
     parts.append("<h2>All cases</h2><table><tr>")
     heads = ("workload", "setting", "GMP", "metric", "unit", "real median", "real spread",
-             "sim median", "sim spread", "rel error", "tolerance", "within")
+             "sim median", "sim spread", "rel error", "tolerance", "within", "why")
     parts.append("".join(f"<th>{h}</th>" for h in heads) + "</tr>")
     for r in v.rows:
         cells = (r.workload, r.setting, r.gomaxprocs, r.metric, r.unit, _num(r.real_median),
                  _num(r.real_spread), _num(r.sim_median), _num(r.sim_spread), _pct(r.rel_error),
-                 f"{r.tolerance * 100:.0f}%", "yes" if r.within else "NO " + r.note)
+                 f"{r.tolerance * 100:.0f}%", _verdict(r) + (" " + r.note if r.note else ""),
+                 "" if r.within else (f"{r.gap}: {r.reason} ({r.doc})" if r.gap
+                                      else "unexplained"))
         tds = "".join(
-            f"<td class='l'>{html.escape(str(c))}</td>" if i < 5 else
+            f"<td class='l'>{html.escape(str(c))}</td>" if i < 5 or i == 12 else
             f"<td>{html.escape(str(c))}</td>" for i, c in enumerate(cells))
         parts.append(f"<tr class='{'ok' if r.within else 'miss'}'>{tds}</tr>")
     parts.append("</table></body></html>\n")

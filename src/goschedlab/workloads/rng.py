@@ -16,9 +16,15 @@ Float details that matter for bit-exactness:
 from __future__ import annotations
 
 import math
+from typing import Final
 
-M64 = (1 << 64) - 1
-_GAMMA = 0x9E3779B97F4A7C15
+M64: Final = (1 << 64) - 1
+_GAMMA: Final = 0x9E3779B97F4A7C15
+
+
+def go_round(x: float) -> int:
+    """Go's ``int64(math.Round(x))``: nearest integer, halves away from zero."""
+    return int(math.floor(x + 0.5)) if x >= 0 else -int(math.floor(-x + 0.5))
 
 
 class Rng:
@@ -43,8 +49,7 @@ class Rng:
 
     def exp_ns(self, mean_ns: float) -> int:
         """Exponential duration with the given mean, rounded half away from zero (Go's Round)."""
-        x = -mean_ns * math.log(1.0 - self.float64())
-        return int(math.floor(x + 0.5)) if x >= 0 else -int(math.floor(-x + 0.5))
+        return go_round(-mean_ns * math.log(1.0 - self.float64()))
 
     def uniform_ns(self, max_ns: int) -> int:
         """``floor(u * max_ns)``: uniform in [0, max_ns)."""

@@ -1,0 +1,284 @@
+"""validate: the bucket-aware tolerance of histogram quantiles and the known-model-gaps table
+that gives every miss its reason (issue 7)."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from goschedlab.cli import main
+from goschedlab.errors import UserInputError
+from goschedlab.runtime.histogram import timeHistogram
+from goschedlab.validate import compare, shipped_results
+from goschedlab.validate.compare import explain
+from goschedlab.validate.gaps import find_gap, load_gaps, parse_gaps
+from goschedlab.validate.metrics import (
+    GC_PAUSES,
+    METRICS,
+    SCHED_LATENCIES,
+    go_time_hist_bounds_ns,
+    time_hist_bucket,
+)
+
+REAL = shipped_results("1.23.1")
+SIM = shipped_results("1.22.10")
+assert REAL is not None and SIM is not None
+ROOT = Path(__file__).resolve().parents[2]
+M = {m.name: m for m in METRICS}
+P50 = M["sched_latency_p50"]
+
+
+# --- Go's timeHistogram layout ----------------------------------------------------------------
+
+def test_bounds_are_go_1_23_layout() -> None:
+    b = go_time_hist_bounds_ns()
+    assert len(b) == 163  # 40 buckets x 4 sub-buckets + underflow + overflow, as bounds
+    assert b[0] == -math.inf and b[-1] == math.inf and b[-2] == 2.0 ** 47
+    # minimum bucket (values < 2^9 ns... first power-of-two range): 64 ns sub-buckets
+    assert b[1:14] == (0, 64, 128, 192, 256, 320, 384, 448, 512, 640, 768, 896, 1024)
+    # four linear sub-buckets per power of two from 2^8 ns on
+    assert b[9 * 4 + 1:9 * 4 + 6] == (2 ** 16, 2 ** 16 + 2 ** 14, 2 ** 16 + 2 * 2 ** 14,
+                                      2 ** 16 + 3 * 2 ** 14, 2 ** 17)
+
+
+def test_bounds_equal_real_go_runtime_metrics_export() -> None:
+    """The boundaries real Go 1.23.1 exported (runtime/metrics) in a corpus file."""
+    d = json.loads((REAL / "pingpong" / "default-gmp1-rep1.json").read_text())
+    for name in (SCHED_LATENCIES, GC_PAUSES):
+        got = d["metrics_end"][name]["boundaries"]
+        ours = go_time_hist_bounds_ns()
+        assert len(got) == len(ours)
+        for g, o in zip(got, ours, strict=True):
+            if isinstance(g, str):
+                assert math.isinf(o) and (o < 0) == g.startswith("-")
+            else:
+                assert g * 1e9 == pytest.approx(o, rel=1e-12, abs=1e-9)
+
+
+def test_bucket_of_a_quantile_is_the_bucket_it_closes() -> None:
+    b = go_time_hist_bounds_ns()
+    assert b[time_hist_bucket(192.0)] == 128 and b[time_hist_bucket(192.0) + 1] == 192
+    # float noise of 1.92e-7 s -> us -> ns stays in its bucket
+    assert time_hist_bucket(1.92e-7 * 1e6 * 1e3) == time_hist_bucket(192.0)
+    assert time_hist_bucket(192.5) == time_hist_bucket(256.0)
+    assert time_hist_bucket(10240.0) + 1 == time_hist_bucket(12288.0)
+
+
+# --- the bucket-aware rule --------------------------------------------------------------------
+
+def test_one_bucket_apart_below_512ns_passes() -> None:
+    assert not P50.within(0.192, 0.256)  # +33 %: fails the 25 % tolerance ...
+    assert P50.within_buckets(0.192, 0.256)  # ... but is one 64 ns bucket: resolution
+    assert P50.within_buckets(0.064, 0.128) and P50.within_buckets(0.192, 0.128)
+    assert M["gc_pause_p99"].within_buckets(0.192, 0.256)
+
+
+def test_two_buckets_apart_fails() -> None:
+    assert not P50.within_buckets(0.192, 0.320)
+    assert not P50.within_buckets(0.384, 0.256)
+    assert not P50.within_buckets(0.064, 0.192)
+
+
+def test_25_percent_miss_at_10us_narrow_buckets_fails() -> None:
+    assert not P50.within(10.24, 14.336) and not P50.within_buckets(10.24, 14.336)
+    # a median between two bounds (even count) one bucket from the other side: still a miss,
+    # the step there (2 us) is narrower than 25 % of 11 us
+    assert not P50.within(11.264, 14.336) and not P50.within_buckets(11.264, 14.336)
+
+
+def test_rule_only_for_histogram_quantiles() -> None:
+    assert not M["request_latency_p50"].within_buckets(0.192, 0.256)
+    assert not M["makespan"].within_buckets(0.192, 0.256)
+
+
+def _hist_run(samples_ns: list[int], workload: str = "pingpong") -> dict[str, Any]:
+    h = timeHistogram()
+    for s in samples_ns:
+        h.record(s)
+    hist = {"boundaries": h.boundaries(), "counts": h.counts()}
+    return {"workload": workload, "makespan_ns": 1_000_000,
+            "metrics_end": {SCHED_LATENCIES: hist},
+            "metrics_phase_delta": {SCHED_LATENCIES: {"counts": h.counts()}}}
+
+
+def test_compare_flags_rows_passed_only_by_buckets() -> None:
+    key = ("pingpong", "default", 1)
+    real = {key: [_hist_run([150] * 10)] * 3}  # all in (128, 192] -> 0.192 us
+    sim = {key: [_hist_run([200] * 10)] * 3}  # (192, 256] -> 0.256 us
+    v = compare(real, sim, gaps=())
+    p50 = next(r for r in v.rows if r.metric == "sched_latency_p50")
+    assert p50.real_median == pytest.approx(0.192) and p50.sim_median == pytest.approx(0.256)
+    assert p50.within and p50.by_buckets and p50.reason is None
+    assert v.within_by_buckets == 3 and v.misses == 0  # p50, p90, p99
+    far = {key: [_hist_run([300] * 10)] * 3}  # (256, 320]: two buckets from 0.192
+    v2 = compare(real, far, gaps=())
+    assert all(not r.within and not r.by_buckets for r in v2.rows if r.metric.startswith("sched"))
+    js = v.to_json()
+    assert js["within_by_buckets"] == 3 and js["rows"][1]["by_buckets"] is True
+
+
+# --- the gaps table ---------------------------------------------------------------------------
+
+def _slug(heading: str) -> str:
+    """GitHub's heading anchor."""
+    return re.sub(r"[^a-z0-9 _-]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_shipped_gaps_are_well_formed_and_point_at_real_sections() -> None:
+    gaps = load_gaps()
+    assert len(gaps) >= 10
+    corpus = {(p.parent.name, p.name.split("-gmp")[0]) for p in REAL.glob("*/*-gmp*-rep1.json")}
+    workloads = {w for w, _ in corpus}
+    for g in gaps:
+        file, anchor = g.doc.split("#")
+        doc = ROOT / file
+        assert doc.is_file(), g.id
+        anchors = {_slug(ln.lstrip("#")) for ln in doc.read_text().splitlines()
+                   if ln.startswith("#")}
+        assert anchor in anchors, (g.id, anchor)
+        # every rule matches some corpus case and metric: no dead entries from a typo
+        assert any(any(re.fullmatch(p.replace("*", ".*"), w) for p in g.workload)
+                   and any(re.fullmatch(p.replace("*", ".*"), s) for p in g.setting)
+                   for w, s in corpus), g.id
+        assert all(any(re.fullmatch(p.replace("*", ".*"), m) for m in M) for p in g.metric), g.id
+        assert g.mechanism.count(". ") == 0 and len(g.mechanism) < 400, g.id  # one sentence
+        assert all(any(re.fullmatch(p.replace("*", ".*"), w) for w in workloads)
+                   for p in g.workload), g.id
+
+
+def test_first_match_and_sign() -> None:
+    gaps = load_gaps()
+    g = find_gap(gaps, "open-loop-server", "default", 2, "request_latency_p99", -0.4)
+    assert g is not None and g.id == "gmp2-vcpu-placement"
+    # placement makes real Go slower: a model that is too SLOW there is not explained by it
+    assert find_gap(gaps, "open-loop-server", "default", 2, "request_latency_p99", 0.4) is None
+    assert find_gap(gaps, "open-loop-server", "default", 1, "request_latency_p99", -0.4) is None
+    g = find_gap(gaps, "gc-churn", "light", 1, "gc_pause_p99", -0.5)
+    assert g is not None and g.id == "gc-stw-work-varies"
+
+
+def test_explain_counts_and_never_explains_a_pass() -> None:
+    text = """
+[[gap]]
+id = "too-fast"
+workload = "fanout-cpu"
+metric = "makespan"
+sign = "low"
+mechanism = "the model lacks something that costs time"
+doc = "docs/validation.md#score"
+"""
+    gaps = parse_gaps(text, "t.toml")
+    key_ok, key_slow = ("fanout-cpu", "default", 1), ("fanout-cpu", "long", 1)
+    real = {key_ok: [{"makespan_ns": 100e6}], key_slow: [{"makespan_ns": 100e6}],
+            ("pingpong", "default", 1): [{"makespan_ns": 100e6}]}
+    sim = {key_ok: [{"makespan_ns": 101e6}], key_slow: [{"makespan_ns": 80e6}],
+           ("pingpong", "default", 1): [{"makespan_ns": 80e6}]}
+    v = compare(real, sim, gaps=gaps)
+    ok, slow, pp = v.rows
+    assert ok.within and ok.reason is None and ok.gap is None
+    assert not slow.within and slow.gap == "too-fast"
+    assert slow.reason == "the model lacks something that costs time"
+    assert not pp.within and pp.reason is None  # no entry: unexplained
+    assert (v.misses, v.explained, v.unexplained) == (2, 1, 1)
+    js = v.to_json()
+    assert [r["reason"] for r in js["rows"]] == [None, slow.reason, None]
+    assert js["misses_by_gap"] == {"too-fast": 1} and js["unexplained"] == 1
+    # re-explaining with an empty table drops the reasons
+    assert all(r.reason is None for r in explain(v.rows, ()))
+
+
+@pytest.mark.parametrize("text,needle", [
+    ('[[gap]]\nid = "a"\n', "t.toml:1: [[gap]] #1: missing 'mechanism'"),
+    ('[[gap]]\nid = "a"\nworkload = "x"\nmechanism = "m"\ndoc = "d#a"\nfoo = 1\n',
+     "t.toml:1: [[gap]] #1: unknown key(s) ['foo']"),
+    ('# c\n[[gap]]\nid = "a"\nworkload = "x"\nmechanism = "m"\ndoc = "d#a"\n'
+     '[[gap]]\nid = "a"\nworkload = "x"\nmechanism = "m"\ndoc = "d#a"\n',
+     "t.toml:7: [[gap]] #2: duplicate id 'a'"),
+    ('[[gap]]\nid = "a"\nworkload = "x"\nmechanism = "m"\ndoc = "d#a"\nsign = "up"\n',
+     "'sign' must be"),
+    ('[[gap]]\nid = "a"\nmechanism = "m"\ndoc = "d#a"\n', "missing 'workload'"),
+    ('[[gap]\n', "t.toml: not valid TOML"),
+])
+def test_bad_table_names_file_and_line(text: str, needle: str) -> None:
+    with pytest.raises(UserInputError) as exc:
+        parse_gaps(text, "t.toml")
+    assert needle in str(exc.value) and "\n" not in str(exc.value)
+
+
+def _run_cli(args: list[str], capsys) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    out = capsys.readouterr()
+    return int(exc.value.code or 0), out.out, out.err
+
+
+def test_cli_shows_reasons_counts_and_unexplained(tmp_path: Path, capsys) -> None:
+    table = tmp_path / "gaps.toml"
+    table.write_text('[[gap]]\nid = "release-diff"\nworkload = "pingpong"\nmetric = "makespan"\n'
+                     'mechanism = "the two releases hand off differently"\n'
+                     'doc = "docs/validation.md#score"\n')
+    js, page = tmp_path / "v.json", tmp_path / "v.html"
+    code, out, _ = _run_cli(
+        ["validate", "--real", "corpus", "--sim", str(SIM), "--workloads", "pingpong,gc-churn",
+         "--reps", "5", "--gaps", str(table), "--json", str(js), "--html", str(page)], capsys)
+    assert code == 0
+    data = json.loads(js.read_text())
+    misses = [r for r in data["rows"] if not r["within"]]
+    explained = [r for r in misses if r["reason"]]
+    assert explained and all(r["workload"] == "pingpong" and r["metric"] == "makespan"
+                             for r in explained)
+    assert data["explained"] == len(explained)
+    assert data["unexplained"] == len(misses) - len(explained) > 0
+    out1 = " ".join(out.split())
+    assert (f"{len(misses)} misses, {len(explained)} explained, "
+            f"{len(misses) - len(explained)} unexplained") in out1
+    assert "release-diff" in out1 and "Unexplained misses" in out1
+    assert "bucket rule:" in out1
+    html = page.read_text()
+    assert "the two releases hand off differently" in html and "Unexplained misses" in html
+    # --sim tree without --gaps: the model's table does not describe another release
+    code, out, _ = _run_cli(["validate", "--real", "corpus", "--sim", str(SIM), "--workloads",
+                             "pingpong", "--json", str(js)], capsys)
+    assert code == 0 and json.loads(js.read_text())["explained"] == 0
+
+
+def test_cli_bad_gaps_file_exits_2_one_line(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "g.toml"
+    bad.write_text('[[gap]]\nid = "x"\n')
+    code, out, err = _run_cli(["validate", "--real", "corpus", "--sim", str(SIM),
+                               "--workloads", "pingpong", "--gaps", str(bad)], capsys)
+    assert code == 2
+    msg = [ln for ln in (out + err).splitlines() if ln.strip()]
+    assert len(msg) == 1 and f"{bad}:1:" in msg[0] and "missing 'mechanism'" in msg[0]
+
+
+def test_help_states_the_bucket_rule(capsys) -> None:
+    code, out, _ = _run_cli(["validate", "--help"], capsys)
+    text = " ".join(out.replace("│", " ").split())
+    assert code == 0
+    assert "same or adjacent bucket" in text and "unexplained" in text
+
+
+def test_unexplained_misses_on_a_busy_host_are_counted_apart() -> None:
+    from goschedlab.validate.render import counts_line, explanations
+
+    base = json.loads((REAL / "fanout-cpu" / "default-gmp1-rep1.json").read_text())
+    busy = json.loads(json.dumps(base))
+    busy["host_cpu_phase"]["other_cpu_ns"] = 400_000_000  # more than the spare CPU
+    slow = json.loads(json.dumps(base))
+    slow["makespan_ns"] = base["makespan_ns"] * 2
+    key = ("fanout-cpu", "default", 1)
+    v = compare({key: [busy, base, base]}, {key: [slow]}, gaps=())
+    mk = next(r for r in v.rows if r.metric == "makespan")
+    assert not mk.within and mk.real_noisy == 1 and mk.gap is None
+    assert v.unexplained_on_busy_host >= 1
+    assert f"({v.unexplained_on_busy_host} of them with real runs on a busy host)" in counts_line(v)
+    assert any("[busy host: 1 real run(s)]" in u for u in explanations(v)[1])
+    quiet = compare({key: [base, base, base]}, {key: [slow]}, gaps=())
+    assert quiet.unexplained_on_busy_host == 0 and "busy host" not in counts_line(quiet)
+    assert quiet.to_json()["unexplained_on_busy_host"] == 0
