@@ -114,6 +114,9 @@ def decide(root: Path, environ: Mapping[str, str]) -> str:
         want = json.loads((root / MANIFEST).read_text())
     except (OSError, ValueError):
         return "not compiled (no mypyc build)"
+    missing = [p for p in COMPILED if not _has_extension(root, p)]
+    if missing:
+        return f"not compiled (no extension module for {missing[0]})"
     try:
         have = source_digest(root)
     except OSError as exc:
@@ -124,6 +127,14 @@ def decide(root: Path, environ: Mapping[str, str]) -> str:
             changed[:3]
         )
     return ""
+
+
+def _has_extension(root: Path, path: str) -> bool:
+    stem = root / path.removesuffix(".py")
+    return any(
+        stem.with_name(stem.name + sfx).is_file()
+        for sfx in importlib.machinery.EXTENSION_SUFFIXES
+    )
 
 
 _state: dict[str, str] = {}

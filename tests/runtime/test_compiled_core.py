@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import importlib.machinery
 import os
 import shutil
 import subprocess
@@ -34,6 +35,12 @@ def test_guard_decision(tmp_path: Path) -> None:
     _copy_sources(tmp_path)
     assert _build.decide(tmp_path, {}) == "not compiled (no mypyc build)"
     _build.write_manifest(tmp_path)
+    # a manifest without the extension modules (a failed compile after the manifest was
+    # packaged) is not a compiled build
+    assert _build.decide(tmp_path, {}).startswith("not compiled (no extension module for ")
+    for rel in _build.COMPILED:
+        ext = importlib.machinery.EXTENSION_SUFFIXES[0]
+        (tmp_path / rel.replace(".py", ext)).write_bytes(b"")
     assert _build.decide(tmp_path, {}) == ""
     assert _build.decide(tmp_path, {"GOSCHEDLAB_PURE": "0"}) == ""
     assert _build.decide(tmp_path, {"GOSCHEDLAB_PURE": "1"}) == "GOSCHEDLAB_PURE is set"
