@@ -22,7 +22,7 @@ from goschedlab.realgo import (
 )
 from goschedlab.realgo.programs import flags_for, source_root
 from goschedlab.validate import shipped_results
-from goschedlab.validate.calibrate import GC_ALL_KEYS
+from goschedlab.validate.calibrate import GC_ALL_KEYS, HANDOFF_KEYS
 
 CORPUS = shipped_results("1.23.1")
 assert CORPUS is not None
@@ -154,7 +154,8 @@ def test_calibrate_json_matches_corpus(go123, gmp: int) -> None:
     # the corpus's keys, plus the GC costs our program measures on top
     assert key_paths(ours) >= key_paths(ref)
     assert set(ours["calib"]) >= set(ref["calib"])
-    assert set(ours["calib"]) - set(ref["calib"]) == set(GC_ALL_KEYS)
+    assert set(ours["calib"]) - set(ref["calib"]) - set(HANDOFF_KEYS) == set(GC_ALL_KEYS)
+    assert "syscall_handoff_ns" in ours["calib"]  # GMP=1: measured; else null + note
     assert set(ours["calib"]["sleep_actual_ns"]) == set(ref["calib"]["sleep_actual_ns"])
     # a 1 ms sleep cannot end early
     assert ours["calib"]["sleep_actual_ns"]["1ms"]["min_ns"] >= 1_000_000

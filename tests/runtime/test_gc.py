@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -254,8 +255,13 @@ def test_gc_churn_pause_distribution_near_real() -> None:
     real = [
         r["hist_summary"]["/gc/pauses:seconds"]["phase"]["p99_upper_s"] for r in _real("light", 2)
     ]
-    sim = simulate("gc-churn", setting="light", gomaxprocs=2).result
-    p99 = sim["hist_summary"]["/gc/pauses:seconds"]["phase"]["p99_upper_s"]
+    # median over seeds 1-3, as validate compares (single seeds land on either of two modes,
+    # ~50 us or ~80-100 us, depending on the wake-up timing spread)
+    p99 = statistics.median(
+        simulate("gc-churn", setting="light", gomaxprocs=2, seed=s).result["hist_summary"][
+            "/gc/pauses:seconds"]["phase"]["p99_upper_s"]
+        for s in (1, 2, 3)
+    )
     # within the real runs' range, or one histogram bucket (~1.2x) below it: the model's
     # GMP=2 stop-the-world tail is short of real Go's (docs/gc.md, "not modelled")
     assert min(real) / 1.25 <= p99 <= max(real), (p99, real)

@@ -62,6 +62,14 @@ class Costs:
     creation plus a halted-vCPU wakeup, a little above mwake_ns."""
     netpoll_break_ns: int = 50_000
     """netpollBreak (eventfd write) until the M blocked in epoll runs: as mwake_ns."""
+    handoff_wake_ns: int = 50_000
+    """handoffp -> startm until the woken M runs (proc.wakeCosts' halted-vCPU latency for
+    these wake-ups).  The thread that calls handoffp blocks right after (sysmon's usleep
+    after retake, an M entering its syscall), so Linux may run the wakee on that vCPU
+    instead of a halted one.  Fitted by ``goschedlab calibrate`` from syscall_handoff_ns
+    (a nanosleep's P retaken by sysmon -> the queued goroutine runs); the reference corpus
+    does not measure it: assumed as mwake_ns there (syscall-block at GMP=1 matches it; a
+    polling wake-up there made 6 of its cases miss).  docs/validation.md mechanism 12."""
     wake_jitter_ns: int = 15_000
     """Spread of thread wake-ups (mwake_ns, newm_ns, netpoll_break_ns; Runtime.os_delay):
     mean of the exponential tail.  idle_p_wakeup_buffered_ns p50 109 / p99 177 us: the
@@ -84,14 +92,26 @@ class Costs:
     """The waker's cost when the target vCPU is still polling (no IPI, a futex syscall and
     the woken thread's start competing briefly): pingpong spin GMP=2 /sched/latencies p50
     4.1 us per hop, each hop waking the other P's M that parked < 40 us earlier."""
-    sched_base_slice_ns: int = 750_000
-    """Linux's sysctl_sched_base_slice before scaling (kernel/sched/fair.c, 6.6+ EEVDF;
-    0.75 ms, formerly sysctl_sched_min_granularity): a thread keeps its vCPU this long
-    against other runnable threads; scaled by 1 + ilog2(min(ncpu, 8)) (1.5 ms on 2 vCPUs).
+    sched_base_slice_ns: int = 700_000
+    """Linux's sysctl_sched_base_slice before scaling (kernel/sched/fair.c, EEVDF; 0.70 ms
+    since 6.12, 0.75 ms in 6.6-6.11): a thread keeps its vCPU this long against other
+    runnable threads; scaled by 1 + ilog2(min(ncpu, 8)) - 1.4 ms on 2 vCPUs, the
+    ``se.slice`` that /proc/self/sched shows on the 6.18 development VM.
     Used only with Config.os_placement (machine.py time slices)."""
+    sched_tick_ns: int = 4_000_000
+    """The scheduler tick, 1/HZ (CONFIG_HZ=250 on the 6.18 guest kernel): a busy vCPU's tick
+    kicks the nohz idle balance of an idle one (machine.py, Config.os_placement)."""
+    sched_migration_cost_ns: int = 500_000
+    """sysctl_sched_migration_cost (0.5 ms): a task that ran less than this ago is cache-hot
+    and not pulled by load balancing (fair.c: task_hot; machine.py, Config.os_placement)."""
     mwake_polling_ns: int = 5_000
     """Wake-up latency of a thread on a polling vCPU: assumed (a context switch on a vCPU
     that is running its idle loop; no host involvement)."""
+    wake_polling_jitter_ns: int = 1_000
+    """Spread of mwake_polling_ns (Runtime.os_delay tail): pingpong spin GMP=2, where every
+    hop wakes a thread on a polling vCPU, has /sched/latencies p50 4.1 / p99 8.2 us ->
+    (8.2 - 4.1) / 3.91.  Without it a woken thief probes a ping-ponging P at a fixed phase of
+    the hand-off cycle (docs/validation.md mechanism 13)."""
     futexwakeup_ns: int = 9_000
     """The WAKER's cost of waking a parked thread (notewakeup -> futexwakeup, netpollBreak's
     eventfd write, newm's clone): a syscall plus the reschedule IPI to a halted vCPU, which

@@ -7,7 +7,7 @@ sampling of spec 8.4 (gTrackingPeriod = 8).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from goschedlab.runtime.errors import Throw
 
@@ -15,24 +15,24 @@ if TYPE_CHECKING:
     from goschedlab.runtime.m import M
     from goschedlab.runtime.runtime import Runtime
 
-_Gidle = 0
-_Grunnable = 1
-_Grunning = 2
-_Gsyscall = 3
-_Gwaiting = 4
-_Gmoribund_unused = 5
-_Gdead = 6
-_Genqueue_unused = 7
-_Gcopystack = 8
-_Gpreempted = 9
-_Gscan = 0x1000
-_Gscanrunnable = _Gscan + _Grunnable
-_Gscanrunning = _Gscan + _Grunning
-_Gscansyscall = _Gscan + _Gsyscall
-_Gscanwaiting = _Gscan + _Gwaiting
-_Gscanpreempted = _Gscan + _Gpreempted
+_Gidle: Final = 0
+_Grunnable: Final = 1
+_Grunning: Final = 2
+_Gsyscall: Final = 3
+_Gwaiting: Final = 4
+_Gmoribund_unused: Final = 5
+_Gdead: Final = 6
+_Genqueue_unused: Final = 7
+_Gcopystack: Final = 8
+_Gpreempted: Final = 9
+_Gscan: Final = 0x1000
+_Gscanrunnable: Final = _Gscan + _Grunnable
+_Gscanrunning: Final = _Gscan + _Grunning
+_Gscansyscall: Final = _Gscan + _Gsyscall
+_Gscanwaiting: Final = _Gscan + _Gwaiting
+_Gscanpreempted: Final = _Gscan + _Gpreempted
 
-GSTATUS_NAMES = {
+GSTATUS_NAMES: Final = {
     _Gidle: "_Gidle",
     _Grunnable: "_Grunnable",
     _Grunning: "_Grunning",
@@ -45,10 +45,10 @@ GSTATUS_NAMES = {
     _Gpreempted: "_Gpreempted",
 }
 
-gTrackingPeriod = 8
+gTrackingPeriod: Final = 8
 
 # Wait reasons (runtime2.go: waitReasonStrings, Go 1.23 order; spec 9.4).
-waitReasonStrings = (
+waitReasonStrings: Final = (
     "", "GC assist marking", "IO wait", "chan receive (nil chan)", "chan send (nil chan)",
     "dumping heap", "garbage collection", "garbage collection scan", "panicwait", "select",
     "select (no cases)", "GC assist wait", "GC sweep wait", "GC scavenge wait", "chan receive",
@@ -58,18 +58,18 @@ waitReasonStrings = (
     "GC mark termination", "stopping the world", "flushing proc caches",
     "trace goroutine status", "trace proc status", "page trace flush", "coroutine",
 )  # fmt: skip
-waitReasonZero = 0
-waitReasonIOWait = 2
-waitReasonChanReceive = 14
-waitReasonChanSend = 15
-waitReasonSemacquire = 18
-waitReasonSleep = 19
-waitReasonSyncMutexLock = 21
-waitReasonPreempted = 28
+waitReasonZero: Final = 0
+waitReasonIOWait: Final = 2
+waitReasonChanReceive: Final = 14
+waitReasonChanSend: Final = 15
+waitReasonSemacquire: Final = 18
+waitReasonSleep: Final = 19
+waitReasonSyncMutexLock: Final = 21
+waitReasonPreempted: Final = 28
 
 # Legal (old, new) pairs: the transitions Go 1.23's call sites perform (spec 2.2), without
 # the scan-bit brackets (no GC stack scanning in the core model).
-_LEGAL_PAIRS = (
+_LEGAL_PAIRS: Final = (
     (_Gidle, _Gdead, "newproc1"),
     (_Gdead, _Grunnable, "newproc1"),
     (_Gdead, _Gwaiting, "newproc1"),
@@ -87,11 +87,11 @@ _LEGAL_PAIRS = (
     (_Grunning, _Gpreempted, "preemptPark"),
     (_Gpreempted, _Gwaiting, "suspendG"),
 )
-_NST = 16
-LEGAL_G = bytearray(_NST * _NST)
+_NST: Final = 16
+LEGAL_G: Final = bytearray(_NST * _NST)
 for _o, _n, _ in _LEGAL_PAIRS:
     LEGAL_G[_o * _NST + _n] = 1
-LEGAL_G_PAIRS = frozenset((o, n) for o, n, _ in _LEGAL_PAIRS)
+LEGAL_G_PAIRS: Final = frozenset((o, n) for o, n, _ in _LEGAL_PAIRS)
 
 
 class G:
@@ -123,6 +123,8 @@ class G:
         "waitsince",
         "sleepWhen",
         "lastp",
+        "gcAssistBytes",
+        "gcAssistCycle",
     )
 
     lockedm: M | None = None
@@ -147,6 +149,8 @@ class G:
         self.waitsince = 0
         self.sleepWhen = 0
         self.lastp: Any = None  # the P it last ran on (migration statistics)
+        self.gcAssistBytes = 0  # mark-assist credit in bytes (mgcmark.go: gcAssistAlloc)
+        self.gcAssistCycle = -1  # the GC cycle that credit belongs to (gcResetMarkState)
 
     def __repr__(self) -> str:
         st = GSTATUS_NAMES.get(self.atomicstatus, str(self.atomicstatus))
@@ -196,3 +200,29 @@ def casgstatus(rt: Runtime, gp: G, oldval: int, newval: int, fn: str, now: int =
         gp.tracking = False
         rt.timeToRun.record(gp.runnableTime)
         gp.runnableTime = 0
+
+
+def syscallRoundTrips(rt: Runtime, gp: G, n: int, now: int = -1) -> None:
+    """Models proc.go: entersyscall followed by exitsyscall's fast path, ``n`` times.
+
+    For syscalls that return at once on the same P (exitsyscallfast keeps ``oldp``): each one is
+    ``_Grunning -> _Gsyscall -> _Grunning`` through :func:`casgstatus`, so every 8th one (by the
+    G's ``trackingSeq``) records a 0 ns sample into ``sched.timeToRun`` - the G was never
+    runnable.  Takes no virtual time: the caller uses it for syscalls outside the measured phase
+    (the harness's /proc reads between the metric snapshots and T0/T1, workloads/report.py).
+    """
+    for _ in range(n):
+        casgstatus(rt, gp, _Grunning, _Gsyscall, "entersyscall", now)
+        casgstatus(rt, gp, _Gsyscall, _Grunning, "exitsyscall", now)
+
+
+def gcWaitingBracket(rt: Runtime, gp: G, fn: str, n: int = 1) -> None:
+    """Models proc.go: casGToWaitingForGC(gp, _Grunning, reason) ... casgstatus(gp, _Gwaiting,
+    _Grunning), ``n`` times - the running G marks itself waiting while it does GC work on the
+    system stack (gcBgMarkWorker's drain, gcAssistAlloc1, forEachP, gcMarkTermination) and
+    resumes without ever being runnable: every 8th such exit from _Grunning records a 0 ns
+    /sched/latencies sample.  Takes no virtual time (the work itself is charged by the caller).
+    """
+    for _ in range(n):
+        casgstatus(rt, gp, _Grunning, _Gwaiting, fn)
+        casgstatus(rt, gp, _Gwaiting, _Grunning, fn)

@@ -103,10 +103,18 @@ Calibration and before/after figures: docs/gc.md.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from goschedlab.runtime.errors import Throw
-from goschedlab.runtime.g import G, _Gdead, _Grunnable, _Gwaiting, casgstatus
+from goschedlab.runtime.g import (
+    G,
+    _Gdead,
+    _Grunnable,
+    _Grunning,
+    _Gwaiting,
+    casgstatus,
+    gcWaitingBracket,
+)
 from goschedlab.runtime.histogram import timeHistogram
 from goschedlab.runtime.m import M_RUNNING, M_SCHED, M
 from goschedlab.runtime.p import P, _Pgcstop, _Pidle, _Prunning, _Psyscall, casPstatus
@@ -114,28 +122,28 @@ from goschedlab.runtime.p import P, _Pgcstop, _Pidle, _Prunning, _Psyscall, casP
 if TYPE_CHECKING:
     from goschedlab.runtime.runtime import Runtime
 
-_GCoff = 0
-_GCmark = 1
-_GCmarktermination = 2
+_GCoff: Final = 0
+_GCmark: Final = 1
+_GCmarktermination: Final = 2
 
-gcMarkWorkerNotWorker = 0
-gcMarkWorkerDedicatedMode = 1
-gcMarkWorkerFractionalMode = 2
-gcMarkWorkerIdleMode = 3
+gcMarkWorkerNotWorker: Final = 0
+gcMarkWorkerDedicatedMode: Final = 1
+gcMarkWorkerFractionalMode: Final = 2
+gcMarkWorkerIdleMode: Final = 3
 
-gcBackgroundUtilization = 0.25
-defaultHeapMinimum = 4 << 20
-triggerRatioMin = 0.7  # mgcpacer.go: minTrigger = heapMarked + 0.7 * runway
-stwGCSweepTerm = "GC sweep termination"
-stwGCMarkTerm = "GC mark termination"
-waitReasonGCWorkerIdle = 26
-waitReasonGCAssistWait = 11
-waitReasonWaitForGCCycle = 25
-STW_REPREEMPT_NS = 100_000  # stopTheWorldWithSema: notetsleep(&sched.stopnote, 100*1000)
-DEDICATED_CHUNK_NS = 100_000
-IDLE_CHUNK_NS = 100_000
-FRACTIONAL_MIN_NS = 20_000
-WORKER_GOID_BASE = 1 << 40
+gcBackgroundUtilization: Final = 0.25
+defaultHeapMinimum: Final = 4 << 20
+triggerRatioMin: Final = 0.7  # mgcpacer.go: minTrigger = heapMarked + 0.7 * runway
+stwGCSweepTerm: Final = "GC sweep termination"
+stwGCMarkTerm: Final = "GC mark termination"
+waitReasonGCWorkerIdle: Final = 26
+waitReasonGCAssistWait: Final = 11
+waitReasonWaitForGCCycle: Final = 25
+STW_REPREEMPT_NS: Final = 100_000  # stopTheWorldWithSema: notetsleep(&sched.stopnote, 100*1000)
+DEDICATED_CHUNK_NS: Final = 100_000
+IDLE_CHUNK_NS: Final = 100_000
+FRACTIONAL_MIN_NS: Final = 20_000
+WORKER_GOID_BASE: Final = 1 << 40
 
 
 class GCCycle:
@@ -201,6 +209,14 @@ class _WorkerPark(_RtOp):
         return gcBgMarkWorkerPark(rt, mp, gp)
 
 
+class _WorkerActive(_RtOp):
+    __slots__ = ()
+
+    def rt_exec(self, rt: Runtime, mp: M, gp: G) -> bool:
+        gcWaitingBracket(rt, gp, "gcBgMarkWorker")  # waitReasonGCWorkerActive around gcDrain
+        return True
+
+
 class _WorkerDrain(_RtOp):
     __slots__ = ()
 
@@ -208,16 +224,19 @@ class _WorkerDrain(_RtOp):
         return gcDrain(rt, mp, gp)
 
 
-GCSTART = _GCStart()
-GCMARKDONE = _GCMarkDone()
-_PARK = _WorkerPark()
-_DRAIN = _WorkerDrain()
+GCSTART: Final = _GCStart()
+GCMARKDONE: Final = _GCMarkDone()
+_PARK: Final = _WorkerPark()
+_DRAIN: Final = _WorkerDrain()
+_ACTIVE: Final = _WorkerActive()
 
 
 def _gcBgMarkWorker() -> Any:
-    """Models mgc.go: gcBgMarkWorker - park until handed out, drain, park again."""
+    """Models mgc.go: gcBgMarkWorker - park until handed out, mark itself waiting
+    (GC worker active) around the drain, park again."""
     while True:
         yield _PARK
+        yield _ACTIVE
         while (yield _DRAIN):
             pass
 
@@ -442,6 +461,8 @@ def _heapAlloc(rt: Runtime, gc: gcState, mp: M, gp: G, nbytes: int) -> None:
                 if gc.chainP < 0:
                     gc.chainP = pid  # the first marker takes the grey object into its gcw
                 if pid == gc.chainP:
+                    if gcAssistDue(gc, gp, nbytes, distance):
+                        gcWaitingBracket(rt, gp, "gcAssistAlloc1")
                     gc.work_left -= w
                     ns = w * gc.mark_ns_per_kib >> 10
                     gc.assistTime += ns
@@ -464,12 +485,58 @@ def _heapAlloc(rt: Runtime, gc: gcState, mp: M, gp: G, nbytes: int) -> None:
         gp.retry_op = GCSTART
 
 
-gSizeBytes = 448
+gcOverAssistWork: Final = 64 << 10
+"""mgcpacer.go: an assist does at least 64 KiB of scan work (and earns the credit for it)."""
+heapCellBytes: Final = 64
+heapCellScanBytes: Final = 8
+"""The model's reachable heap is a list of 64-byte cells whose one pointer comes first (module
+doc: The grey chain; gc-churn's ``cell``).  Go counts scan work as the bytes up to an object's
+last pointer (mgcmark.go: scanobject's scanSize): 8 of every 64 heap bytes."""
+gcOverAssistHeapBytes: Final = gcOverAssistWork * heapCellBytes // heapCellScanBytes
+"""gcOverAssistWork in the model's work unit (bytes of reachable heap): 512 KiB."""
+
+
+def gcAssistDue(gc: gcState, gp: G, nbytes: int, distance: int) -> bool:
+    """Models malloc.go: deductAssistCredit and mgcmark.go: gcAssistAlloc's credit - True
+    when this allocation of ``nbytes`` makes ``gp`` assist (its credit went negative).
+
+    The assist buys credit for max(debt, gcOverAssistWork of scan work) at the current
+    ratio (remaining scan work / remaining heap runway, as gcControllerState.revise), so a
+    G assists about once per 64 KiB of scan work, not at every allocation; background mark
+    credit (``bgScanCredit``, what workers did beyond the parked assists' debts) is stolen
+    first, and an assist it covers does no work and no status change.  Only the count
+    of assists (their casgstatus brackets) follows this; the model still charges the
+    assist CPU per allocation (module doc: Assists).  Credit is per cycle (gcResetMarkState
+    zeroes it at gcStart).
+    """
+    if gp.gcAssistCycle != gc.numgc:
+        gp.gcAssistCycle = gc.numgc
+        gp.gcAssistBytes = 0
+    gp.gcAssistBytes -= nbytes
+    if gp.gcAssistBytes >= 0:
+        return False
+    debt = -gp.gcAssistBytes
+    work = max(1, gc.work_left)
+    scanWork = work * debt // distance
+    if scanWork < gcOverAssistHeapBytes:
+        scanWork = gcOverAssistHeapBytes
+        debt = gcOverAssistHeapBytes * distance // work
+    gp.gcAssistBytes += debt  # stolen background credit plus the assist's own work
+    credit = gc.bgScanCredit
+    if credit > 0:
+        # Steal background mark credit first; no assist at all if it covers the work.
+        stolen = credit if credit < scanWork else scanWork
+        gc.bgScanCredit = credit - stolen
+        return stolen < scanWork
+    return True
+
+
+gSizeBytes: Final = 448
 """new(g) on linux/amd64 Go 1.23: runtime.g is ~440 bytes -> the 448-byte size class."""
-goClosureBytes = 32
+goClosureBytes: Final = 32
 """The closure a ``go f(x)`` statement allocates for f and its arguments (funcval + args,
 24-32 bytes -> one small object)."""
-stackMinBytes = 2048
+stackMinBytes: Final = 2048
 """stack.go: fixedStack / _StackMin - the stack of a new goroutine."""
 
 
@@ -507,6 +574,7 @@ class _AssistPark(_RtOp):
         if gc.bgScanCredit >= self.debt:  # steal background credit instead of parking
             gc.bgScanCredit -= self.debt
             return True
+        gcWaitingBracket(rt, gp, "gcAssistAlloc1")  # it looked for work before parking
         gc.assistParks += 1
         gc.assistQueue.append((gp, self.debt, rt.sim.now))
         return gopark(rt, mp, gp, waitReasonGCAssistWait)
@@ -612,7 +680,7 @@ def finishsweep(rt: Runtime, mp: M) -> None:
             gp.cpu_left += ns
 
 
-spanBytes = 8192
+spanBytes: Final = 8192
 """_PageSize; the 64-byte size class uses one-page spans of 128 objects."""
 
 
@@ -709,6 +777,11 @@ def gcMarkDone(rt: Runtime, mp: M) -> bool:
     gc.markDonePending = False
     if gc.phase != _GCmark or rt.sched.gcwaiting or gc.work_left > 0:
         return True
+    gp = mp.curg
+    if gp is not None and gp.atomicstatus == _Grunning:
+        # The running G marks itself waiting in forEachP (the ragged barrier), in
+        # gcMarkTermination, and in its forEachP(waitReasonFlushProcCaches).
+        gcWaitingBracket(rt, gp, "gcMarkDone", 3)
     gc.tMarkTerm = rt.sim.now
     gc.blackenEnabled = False
     return stopTheWorldWithSema(rt, mp, stwGCMarkTerm, _gcMarkTermination)

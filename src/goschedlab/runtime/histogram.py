@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-timeHistMinBucketBits = 9
-timeHistMaxBucketBits = 48
-timeHistSubBucketBits = 2
-timeHistNumSubBuckets = 1 << timeHistSubBucketBits
-timeHistNumBuckets = timeHistMaxBucketBits - timeHistMinBucketBits + 1
-timeHistTotalBuckets = timeHistNumBuckets * timeHistNumSubBuckets + 1
+from typing import Final
+
+timeHistMinBucketBits: Final = 9
+timeHistMaxBucketBits: Final = 48
+timeHistSubBucketBits: Final = 2
+timeHistNumSubBuckets: Final = 1 << timeHistSubBucketBits
+timeHistNumBuckets: Final = timeHistMaxBucketBits - timeHistMinBucketBits + 1
+timeHistTotalBuckets: Final = timeHistNumBuckets * timeHistNumSubBuckets + 1
 
 
 class timeHistogram:

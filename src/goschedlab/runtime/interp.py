@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from functools import partial
 from heapq import heappush
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from goschedlab.runtime.chan import chanrecv, chansend, closechan
 from goschedlab.runtime.g import waitReasonIOWait, waitReasonSleep
@@ -36,28 +36,29 @@ from goschedlab.runtime.sema import mutexLock, mutexUnlock, wgAdd, wgWait
 from goschedlab.runtime.syscall import entersyscall, entersyscallblock
 from goschedlab.runtime.timers import resetForSleep
 from goschedlab.sim.engine import KEY_PRIO8, KEY_SHIFT, SEQ_MASK
-from goschedlab.workloads import ops as _ops
+from goschedlab.workloads.ops import (
+    Alloc,
+    Close,
+    Cpu,
+    Go,
+    Gosched,
+    Lock,
+    NetRead,
+    Now,
+    Recv,
+    Send,
+    Sleep,
+    Spin,
+    Syscall,
+    Unlock,
+    WgAdd,
+    WgDone,
+    WgWait,
+)
 
 if TYPE_CHECKING:
     from goschedlab.runtime.runtime import Runtime
 
-Spin = _ops.Spin
-Cpu = _ops.Cpu
-Now = _ops.Now
-Go = _ops.Go
-Gosched = _ops.Gosched
-Sleep = _ops.Sleep
-Syscall = _ops.Syscall
-Alloc = _ops.Alloc
-Send = _ops.Send
-Recv = _ops.Recv
-Close = _ops.Close
-WgAdd = _ops.WgAdd
-WgDone = _ops.WgDone
-WgWait = _ops.WgWait
-Lock = _ops.Lock
-Unlock = _ops.Unlock
-NetRead = _ops.NetRead
 
 
 class _Exit:
@@ -66,7 +67,7 @@ class _Exit:
     __slots__ = ()
 
 
-_EXIT = _Exit()
+_EXIT: Final = _Exit()
 
 
 def run_g(rt: Runtime, mp: M, *, burst_ended: bool = False) -> None:
@@ -139,7 +140,7 @@ def run_g(rt: Runtime, mp: M, *, burst_ended: bool = False) -> None:
                     mp.ev = at(end, ev_burst_done, mp)
                     return
         elif gp.cpu_left:
-            d = machine.stretch(gp.cpu_left) if machine.shared else gp.cpu_left
+            d = machine.stretch(gp.cpu_left, mp) if machine.shared else gp.cpu_left
             if quota is None:
                 end = sim.now + mp.debt + d
             else:  # quota.py: CPU progresses only while the process is not throttled
@@ -195,7 +196,7 @@ def run_g(rt: Runtime, mp: M, *, burst_ended: bool = False) -> None:
                 if op.ns > 0:
                     end = sim.now + mp.debt + op.ns
                     if machine.slices:  # machine.py: the deadline may pass off-vCPU
-                        end = machine.spin_end(sim.now, end)
+                        end = machine.spin_end(sim.now, end, mp)
                     if sim.now + mp.debt >= end:
                         continue
                     gp.spin_until = end
@@ -224,7 +225,7 @@ def run_g(rt: Runtime, mp: M, *, burst_ended: bool = False) -> None:
                 if op.ns > 0:
                     d = op.ns
                     if machine.shared:
-                        d = machine.stretch(d)
+                        d = machine.stretch(d, mp)
                     if quota is None:
                         end = sim.now + mp.debt + d
                     else:  # quota.py: CPU progresses only while the process is not throttled
@@ -357,7 +358,7 @@ def _payDebt(rt: Runtime, mp: M) -> bool:
 # Engine event: the CPU burst of ``mp.curg`` ended - ``burst_done(rt, mp)``.  A partial of
 # run_g (not a wrapper function): Runtime's partial(burst_done, rt) flattens into one C-level
 # call of run_g, one Python frame less per burst-end event.
-burst_done = partial(run_g, burst_ended=True)
+burst_done: Final = partial(run_g, burst_ended=True)
 
 
 def async_preempt(rt: Runtime, mp: M) -> None:
@@ -380,7 +381,7 @@ def async_preempt(rt: Runtime, mp: M) -> None:
         if ran >= 0:
             done = ran  # throttled time is not CPU work
         elif rt.machine.shared:
-            done = rt.machine.unstretch(done)
+            done = rt.machine.unstretch(done, mp)
         gp.cpu_left = max(1, gp.cpu_left - done)
     rt.stats.async_preemptions += 1
     run_g(rt, mp)

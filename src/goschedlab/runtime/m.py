@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     from goschedlab.runtime.g import G
     from goschedlab.runtime.p import P
 
 # Model states of an M's actor (what its pending event, if any, will do).
-M_IDLE = 0  # parked on sched.midle (stopm), waiting for notewakeup(&m.park)
-M_SCHED = 1  # in schedule()/findRunnable, or starting (mstart)
-M_RUNNING = 2  # executing m.curg's ops
-M_SYSCALL = 3  # its G is in a blocking system call
-M_NETPOLL = 4  # blocked in netpoll(delay) without a P
-M_SYSMON = 5  # the sysmon thread
-M_STATE_NAMES = ("idle", "sched", "running", "syscall", "netpoll", "sysmon")
+M_IDLE: Final = 0  # parked on sched.midle (stopm), waiting for notewakeup(&m.park)
+M_SCHED: Final = 1  # in schedule()/findRunnable, or starting (mstart)
+M_RUNNING: Final = 2  # executing m.curg's ops
+M_SYSCALL: Final = 3  # its G is in a blocking system call
+M_NETPOLL: Final = 4  # blocked in netpoll(delay) without a P
+M_SYSMON: Final = 5  # the sysmon thread
+M_STATE_NAMES: Final = ("idle", "sched", "running", "syscall", "netpoll", "sysmon")
 
 
 class M:

@@ -1,45 +1,48 @@
-"""The machine: ``ncpu`` vCPUs shared by the threads that want to run.
+"""The machine: ``ncpu`` vCPUs and where the OS runs the process's threads on them.
 
 Two models, chosen by ``Config.os_placement``:
 
+*vCPU placement* (``os_placement=True``, off by default; Linux 6.18 EEVDF,
+kernel/sched/fair.c, as measured on the reference VMs - docs/validation.md mechanism 10).
+Each M (thread) has a vCPU (``Machine.vcpu_of``): a new thread goes to the vCPU with the
+fewest runnable threads (fork balancing) and then stays there - the guest kernel, booted
+with a vCPU-packing option, practically never migrates the process's threads (0-150
+migrations against 600-4000 wake-ups per 2 s run, several Ms on one vCPU while the other
+idles).  So two P-holding Ms often share one vCPU.  Each vCPU has a holder (``run_m``), the
+M whose burst has it: a burst of another M starting there waits (EEVDF RUN_TO_PARITY: the
+current thread keeps the vCPU inside its slice) until the holder blocks
+(``Machine.release``, called from proc.stopm, findRunnable's netpoll block and
+syscall._block) or its slice ends (``sysctl_sched_base_slice`` 0.70 ms x (1 +
+ilog2(min(ncpu, 8))) = 1.4 ms on 2 vCPUs); a holder's burst that outlives its slice and the
+newcomer then take turns by slices (``Machine._alternate``).  CPU work (``Cpu``) runs after
+the wait; a ``Spin`` (elapsed-time deadline) ends at its deadline or when its thread gets
+the vCPU back, whichever is later.  Bursts are timed when they start; a release re-times the
+waiting burst's end event.  An M that has a vCPU to itself runs exactly.
+
 *Processor sharing* (default, ``os_placement=False``).  An M holding a P runs Go code (or
-spins) and needs a core; Ms in syscalls, idle or blocked in netpoll do not.  With
-``ncpu >= GOMAXPROCS`` every M that wants a core has one (the default: ncpu = GOMAXPROCS)
-and the machine costs nothing.  With fewer cores the model stretches each CPU burst
-(``Cpu`` ops) by ``max(1, k / ncpu)`` where k is the number of Ms holding a P when the burst
-starts - processor sharing frozen at burst start (bursts are not re-timed when k changes
-mid-burst).  Spin ops end at an elapsed-time deadline, so sharing does not lengthen them.
+spins) and needs a core; Ms in syscalls, idle or blocked in netpoll do not.  With ``ncpu >=
+GOMAXPROCS`` every M that wants a core has one and the machine costs nothing. With fewer
+cores each CPU burst (``Cpu`` ops) is stretched by ``max(1, k / ncpu)`` where k is the
+number of Ms holding a P when the burst starts (frozen at burst start).
 
-*Time slices* (``os_placement=True``; Linux 6.x EEVDF, kernel/sched/fair.c).  The kernel
-does not share a vCPU finely: a runnable thread that finds every vCPU busy waits in a
-per-CPU run queue until the running thread's slice (``sysctl_sched_base_slice``, 0.75 ms
-scaled by ``1 + ilog2(min(ncpu, 8))``, i.e. 1.5 ms on the 2-vCPU reference machine) ends.
-The threads that want a vCPU are counted, as the kernel sees them: Ms holding a P (not in a
-syscall) plus Ms awake without one (``M_SCHED`` without a P: the tail of findRunnable after
-releasing the P, or an M back from netpoll looking for one).  While k such threads share
-``ncpu`` vCPUs the model runs them round-robin in slices of ``q``: over a cycle of
-``q * k / ncpu`` each runs ``q`` and waits the rest.  A burst starting now lands at a
-uniformly drawn phase of that cycle (seeded stream ``rt.sim.rng("vcpu")``):
-
-* a ``Cpu`` burst of b ns takes b plus the off-vCPU windows it crosses;
-* a ``Spin`` (deadline) ends at its deadline if the thread is on a vCPU then, otherwise at
-  the start of its next slice - the GOMAXPROCS=2 tail the processor-sharing model misses
-  (docs/validation.md, "OS placement").
-
-With k <= ncpu every thread has a vCPU (wake-up placement picks an idle vCPU if there is
-one: select_idle_sibling) and nothing is added.
-
-Invariants: the machine adds only time (never removes work); with k <= ncpu it is exact.
-Rejected alternatives: explicit per-vCPU run queues with migrations and wake-up preemption
-(needs every M state change to be an event, and the simulator's bursts are timed when they
-start); a fixed stretch factor (right mean, no slice-sized tail).
-"""
+Invariants: the machine adds only time (never removes work); a thread alone on its vCPU is
+exact; a burst waits at most one slice per thread ahead of it.  Deterministic (the tick
+phases of the optional balancer use the seeded stream ``rt.sim.rng("vcpu")``). Why off by
+default: +0.7 % on the corpus, but Ms that never migrate halve the process's capacity when
+both P-holding Ms share a vCPU at high load (blocking-logger heavy makespan +15 %); the real
+kernel avoids that in a way not modelled yet. Rejected alternatives (figures in
+docs/validation.md, mechanism 10): wake-affine placement (a woken M moves to its waker's
+vCPU; score 71.1 % vs 74.8 %); an idle-vCPU balance pull at the first tick after the
+migration cost (``Machine.balance``, kept off: the measured kernel does not do it and it
+spreads the Ms the kernel keeps together); wake-up preemption (the newcomer runs first) and
+a random slice phase per burst (both too short or too long waits: the wait is set by when
+the holder blocks, not by a burst or a phase)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from goschedlab.runtime.m import M_SCHED
+from goschedlab.runtime.m import M_RUNNING, M_SCHED, M
 
 if TYPE_CHECKING:
     from goschedlab.runtime.runtime import Runtime
@@ -53,17 +56,75 @@ def base_slice_ns(base_ns: int, ncpu: int) -> int:
 
 
 class Machine:
-    """``ncpu`` vCPUs.  ``shared`` is True when the machine can delay a burst."""
+    """``ncpu`` vCPUs.  ``shared`` is True when the machine can delay a burst.
 
-    __slots__ = ("ncpu", "shared", "slices", "slice_ns", "_rt", "_rng")
+    With ``slices`` (Config.os_placement) each M has a vCPU (``vcpu_of``, by M id) and each
+    vCPU remembers the M whose CPU burst holds it (``run_m``, ``run_until``): a burst that
+    starts on a vCPU held by another M's burst preempts it (:meth:`_occupy`)."""
+
+    __slots__ = (
+        "ncpu",
+        "shared",
+        "slices",
+        "slice_ns",
+        "vcpu_of",
+        "run_m",
+        "run_until",
+        "hold_start",
+        "waiter",
+        "waiter_d",
+        "waiter_spin",
+        "waiter_start",
+        "waiter_run",
+        "burst_work",
+        "burst_end",
+        "tick_ns",
+        "migration_cost_ns",
+        "overload_since",
+        "tick_phase",
+        "migrations",
+        "balance",
+        "preemptions",
+        "affine",
+        "_rt",
+    )
 
     def __init__(self, rt: Runtime, ncpu: int, slices: bool = False) -> None:
         self.ncpu = ncpu
         self._rt = rt
         self.slices = slices
         self.slice_ns = base_slice_ns(rt.costs.sched_base_slice_ns, ncpu)
-        self._rng = rt.sim.rng("vcpu") if slices else None
-        # Time slices: P-less Ms awake in the scheduler can make threads outnumber vCPUs.
+        self.vcpu_of: dict[int, int] = {}
+        self.run_m: list[M | None] = [None] * ncpu
+        self.run_until: list[int] = [0] * ncpu
+        self.hold_start: list[int] = [0] * ncpu  # when run_m's current slice began
+        # The thread waiting for each vCPU (one; a third one is timed behind it), its
+        # burst (length, Spin or not, start) and its run once it has the vCPU.
+        self.waiter: list[M | None] = [None] * ncpu
+        self.waiter_d: list[int] = [0] * ncpu
+        self.waiter_spin: list[bool] = [False] * ncpu
+        self.waiter_start: list[int] = [0] * ncpu
+        self.waiter_run: list[int] = [0] * ncpu
+        # Per M id: the CPU work and the (re-timed) end of its burst in progress, for
+        # unstretch when an asynchronous preemption cuts the burst.
+        self.burst_work: dict[int, int] = {}
+        self.burst_end: dict[int, int] = {}
+        costs = rt.costs
+        self.tick_ns = costs.sched_tick_ns
+        self.migration_cost_ns = costs.sched_migration_cost_ns
+        # When each vCPU was first seen contended while another vCPU had no wanting thread
+        # (-1: not); per-vCPU scheduler-tick phase (seeded): ticks at phase + n * tick_ns.
+        self.overload_since: list[int] = [-1] * ncpu
+        rng = rt.sim.rng("vcpu") if slices else None
+        self.tick_phase: list[int] = [
+            int(rng.random() * self.tick_ns) if rng is not None else 0 for _ in range(ncpu)
+        ]
+        self.migrations = 0
+        self.balance = False  # idle-vCPU pulls (_pull_time): off, threads never migrate
+        self.preemptions = 0  # wake-up preemptions of a burst (involuntary switches)
+        # Wake-affine placement (a woken thread moves to its waker's vCPU): off - on the
+        # measured kernel woken threads stay where they ran (docs/validation.md, mech. 10).
+        self.affine = False
         self.shared = ncpu < rt.sched.gomaxprocs or slices
 
     def wanting(self) -> int:
@@ -72,60 +133,288 @@ class Machine:
         insys = sum(1 for pp in self._rt.allp if pp.status == 2)
         return sched.gomaxprocs - sched.npidle - insys
 
-    def threads(self) -> int:
-        """Threads that want a vCPU now (time-slice model): P-holding Ms not in a syscall
-        plus Ms awake in the scheduler without a P."""
-        k = self.wanting()
-        for mp in self._rt.allm:
-            if mp.state == M_SCHED and mp.p is None and mp.nextp is None:
-                k += 1
-        return k
+    @staticmethod
+    def _wants(mp: M) -> bool:
+        """The kernel sees ``mp`` runnable: running Go code or the scheduler with a P (not
+        in a syscall), or awake in the scheduler without one."""
+        st = mp.state
+        if st == M_RUNNING:
+            return True
+        return st == M_SCHED and (mp.p is not None or mp.nextp is None)
 
-    def _phase(self, k: int) -> tuple[int, int]:
-        """(cycle length, phase now) of a round-robin over k threads on ncpu vCPUs."""
-        cycle = self.slice_ns * k // self.ncpu
-        assert self._rng is not None
-        return cycle, int(self._rng.random() * cycle)
+    def _vcpu(self, mp: M) -> int:
+        """``mp``'s vCPU; a thread seen for the first time is placed on the vCPU with the
+        fewest wanting threads (kernel/sched/fair.c: select_task_rq_fair with
+        SD_BALANCE_FORK -> find_idlest_cpu at clone)."""
+        v = self.vcpu_of.get(mp.id, -1)
+        if v >= 0:
+            return v
+        load = [0] * self.ncpu
+        for m2 in self._rt.allm:
+            u = self.vcpu_of.get(m2.id, -1)
+            if u >= 0 and m2 is not mp and self._wants(m2):
+                load[u] += 1
+        v = load.index(min(load))
+        self.vcpu_of[mp.id] = v
+        return v
 
-    def stretch(self, ns: int) -> int:
-        """Elapsed time of ``ns`` of CPU work started now."""
-        if not self.slices:
+    def wakeup(self, mp: M, waker: M | None) -> None:
+        """Place the thread ``mp`` woken by ``waker`` (notewakeup -> futexwakeup).
+
+        Models kernel/sched/fair.c: select_task_rq_fair.  Measured on the reference VMs'
+        6.18 guest kernel (booted with a vCPU-packing option): the process's threads
+        practically never migrate (0-150 migrations against 600-4000 wake-ups in 2 s), so a
+        woken thread stays on the vCPU it last ran on.  ``affine`` (off) instead moves it to
+        the waker's vCPU (mainline wake_affine when the previous vCPU is busy)."""
+        if self.affine and waker is not None:
+            self.vcpu_of[mp.id] = self._vcpu(waker)
+
+    def _occupy(self, mp: M, start: int, d: int, spin: bool = False) -> int:
+        """A burst of ``mp`` that would take ``d`` ns alone starts at ``start`` (``spin``:
+        a Spin, which ends at its deadline ``start + d``); returns the time it takes.
+
+        Models EEVDF (kernel/sched/fair.c: pick_eevdf with RUN_TO_PARITY, default on): the
+        thread on a vCPU (``run_m``) keeps it against a newly runnable thread until it
+        blocks (:meth:`release`, called when the M parks, polls or enters a syscall) or
+        its slice (``slice_ns`` from when it got the vCPU, ``hold_start``) runs out.  The
+        newcomer waits (``waiter``); CPU work all runs after the wait, a Spin's deadline
+        passes during it.  When the slice runs out first (``run_until``), the holder's
+        burst in progress loses the vCPU for the waiter's run (up to a slice); after that
+        the waiter holds the vCPU.  With an idle vCPU, its balance pass may pull the
+        waiter first (:meth:`_pull_time`).  Bursts are timed when they start: a release
+        re-times the waiter's burst-end event.
+        """
+        v = self._vcpu(mp)
+        self._switch(v, start)
+        y = self.run_m[v]
+        if y is None or y is mp or not self._wants(y):
+            if y is not mp:
+                self.run_m[v] = mp
+                self.hold_start[v] = start
+            w = self.waiter[v]
+            t = self.run_until[v]
+            if w is not None and w is not mp and start + d > t:
+                # mp's slice runs out during this burst: from then on the waiter and mp
+                # take turns by slices, the waiter first
+                done = t - start
+                wend = self._event_end(w)
+                if wend < 0:
+                    self.waiter[v] = None
+                    return d
+                wrem = wend - t if not self.waiter_spin[v] else self.waiter_d[v] + (
+                    self.waiter_start[v] - t
+                )
+                ew, em = self._alternate(t, wrem, self.waiter_spin[v], d - done, spin)
+                self._retime(w, ew)
+                self._settle(v, w, ew, mp, em)
+                return em - start
+            return d
+        if self.waiter[v] is not None:  # a third thread: after the waiter's run
+            q = self.slice_ns
+            wait = self.run_until[v] + min(self.waiter_run[v], q) - start
+            self.preemptions += 1
+            return max(d, wait) if spin else wait + d
+        slice_end = max(self.hold_start[v] + self.slice_ns, start)
+        pull = self._pull_time(v, start)
+        if pull >= 0 and pull <= slice_end:  # an idle vCPU's balance pass takes mp
+            u = self._idle_vcpu(v)
+            self.vcpu_of[mp.id] = u
+            self.migrations += 1
+            self.overload_since[v] = -1
+            self.run_m[u] = mp
+            self.hold_start[u] = max(pull, start)
+            self.waiter[u] = None
+            wait = max(pull, start) - start
+            return max(d, wait) if spin else wait + d
+        self.preemptions += 1
+        wait = slice_end - start
+        yend = self._event_end(y)
+        if yend > slice_end:
+            # y's burst in progress outlives its slice: from the slice end the two take
+            # turns by slices, mp first
+            yspin = y.curg is None or not y.curg.cpu_left
+            mrem = start + d - slice_end if spin else d
+            em, ey = self._alternate(slice_end, mrem, spin, yend - slice_end, yspin)
+            self._retime(y, ey)
+            self._settle(v, mp, em, y, ey)
+            return em - start
+        self.waiter[v] = mp
+        self.waiter_d[v] = d
+        self.waiter_spin[v] = spin
+        self.waiter_start[v] = start
+        self.run_until[v] = slice_end
+        el = max(d, wait) if spin else wait + d
+        self.waiter_run[v] = el - wait
+        return el
+
+    def _alternate(
+        self, t: int, a_rem: int, a_spin: bool, b_rem: int, b_spin: bool
+    ) -> tuple[int, int]:
+        """Ends of two bursts sharing one vCPU from ``t`` in turns of a slice, ``a`` first.
+        A CPU burst's ``rem`` is work left; a Spin's is its deadline minus ``t`` (it ends at
+        the deadline, or when its thread next runs if the deadline passed meanwhile)."""
+        q = self.slice_ns
+        da = t + a_rem
+        db = t + b_rem
+        ea = eb = -1
+        a_turn = True
+        while ea < 0 or eb < 0:
+            if a_turn and ea < 0:
+                if a_spin:
+                    if da <= t + q or eb >= 0:
+                        ea = t = max(da, t)
+                    else:
+                        t += q
+                else:
+                    r = a_rem if eb >= 0 else min(q, a_rem)
+                    a_rem -= r
+                    t += r
+                    if a_rem <= 0:
+                        ea = t
+            elif not a_turn and eb < 0:
+                if b_spin:
+                    if db <= t + q or ea >= 0:
+                        eb = t = max(db, t)
+                    else:
+                        t += q
+                else:
+                    r = b_rem if ea >= 0 else min(q, b_rem)
+                    b_rem -= r
+                    t += r
+                    if b_rem <= 0:
+                        eb = t
+            a_turn = not a_turn
+        return ea, eb
+
+    def _event_end(self, mp: M) -> int:
+        """When ``mp``'s pending burst-end event fires (-1: it is not in a burst)."""
+        ev = mp.ev
+        if not mp.inburst or ev is None or ev[1] is None:
+            return -1
+        return self._rt.sim.time_of(ev)
+
+    def _retime(self, mp: M, t: int) -> None:
+        """Move ``mp``'s burst-end event to ``t``."""
+        sim = self._rt.sim
+        ev = mp.ev
+        if ev is None or ev[1] is None or sim.time_of(ev) == t or t < sim.now:
+            return
+        sim.cancel(ev)
+        mp.ev = sim.at(t, self._rt._ev_burst_done, mp)
+        self.burst_end[mp.id] = t
+
+    def _settle(self, v: int, a: M, ea: int, b: M, eb: int) -> None:
+        """Both bursts on vCPU ``v`` are timed: the one ending last holds it from the
+        other's end; no waiter is left."""
+        self.waiter[v] = None
+        if ea >= eb:
+            self.run_m[v], self.hold_start[v] = a, eb
+        else:
+            self.run_m[v], self.hold_start[v] = b, ea
+
+    def _switch(self, v: int, now: int) -> None:
+        """Apply the pending hand-over of vCPU ``v`` to its waiter if due by ``now``."""
+        w = self.waiter[v]
+        if w is not None and self.run_until[v] <= now:
+            self.run_m[v] = w
+            self.hold_start[v] = self.run_until[v]
+            self.waiter[v] = None
+
+    def release(self, mp: M, now: int) -> None:
+        """``mp`` blocks (stopm, netpoll, a system call): the thread waiting for its vCPU
+        runs now.  Re-times the waiter's burst-end event: CPU work from now, a Spin at its
+        deadline or now."""
+        v = self.vcpu_of.get(mp.id, -1)
+        if v < 0 or self.run_m[v] is not mp:
+            return
+        rt = self._rt
+        self._switch(v, now)
+        w = self.waiter[v]
+        if self.run_m[v] is not mp:
+            return
+        self.run_m[v] = None
+        if w is None:
+            return
+        self.waiter[v] = None
+        self.run_m[v] = w
+        self.hold_start[v] = now
+        ev = w.ev
+        if not w.inburst or ev is None or ev[1] is None:
+            return
+        sim = rt.sim
+        start = self.waiter_start[v]
+        d = self.waiter_d[v]
+        new = max(start + d, now) if self.waiter_spin[v] else now + d
+        old = sim.time_of(ev)
+        if new < old and new >= sim.now:
+            sim.cancel(ev)
+            w.ev = sim.at(new, rt._ev_burst_done, w)
+            self.burst_end[w.id] = new
+
+    def _idle_vcpu(self, v: int) -> int:
+        """A vCPU other than ``v`` on which no thread wants to run, or -1."""
+        load = [0] * self.ncpu
+        for m2 in self._rt.allm:
+            if self._wants(m2):
+                load[self.vcpu_of.get(m2.id, 0)] += 1
+        for u in range(self.ncpu):
+            if u != v and load[u] == 0:
+                return u
+        return -1
+
+    def _pull_time(self, v: int, now: int) -> int:
+        """When an idle vCPU pulls a waiting thread off the contended vCPU ``v`` (-1: no
+        vCPU is idle).  Models fair.c's nohz idle balance: the busy vCPU's tick
+        (``tick_ns``, HZ=250) kicks the idle vCPU, which pulls a runnable task that is not
+        cache-hot (it last ran more than sysctl_sched_migration_cost ago: task_hot)."""
+        if not self.balance or self._idle_vcpu(v) < 0:
+            self.overload_since[v] = -1
+            return -1
+        since = self.overload_since[v]
+        if since < 0:
+            since = self.overload_since[v] = now
+        t = since + self.migration_cost_ns
+        ph = self.tick_phase[v]
+        tick = self.tick_ns
+        return ph + -(-(t - ph) // tick) * tick  # first tick of vCPU v at or after t
+
+    def stretch(self, ns: int, mp: M | None = None) -> int:
+        """Elapsed time of ``ns`` of CPU work started now (by ``mp``, after its debt)."""
+        if not self.slices or mp is None:
             k = self.wanting()
             if k <= self.ncpu:
                 return ns
             return ns * k // self.ncpu
-        k = self.threads()
-        if k <= self.ncpu or ns <= 0:
+        if ns <= 0:
             return ns
-        q = self.slice_ns
-        cycle, phi = self._phase(k)
-        if phi < q:  # on a vCPU now: the rest of this slice first
-            r = q - phi
-            if ns <= r:
-                return ns
-            elapsed = r + (cycle - q)
-            ns -= r
-        else:  # waiting in the run queue for the next slice
-            elapsed = cycle - phi
-        full = (ns - 1) // q
-        return elapsed + full * cycle + (ns - full * q)
+        start = self._rt.sim.now + mp.debt
+        el = self._occupy(mp, start, ns)
+        self.burst_work[mp.id] = ns
+        self.burst_end[mp.id] = start + el
+        return el
 
-    def spin_end(self, now: int, end: int) -> int:
-        """When a spin started ``now`` with deadline ``end`` sees the deadline: at ``end``
-        if its thread holds a vCPU then, else when its next slice starts."""
-        k = self.threads()
-        if k <= self.ncpu or end <= now:
+    def spin_end(self, now: int, end: int, mp: M | None = None) -> int:
+        """When a spin of ``mp`` started ``now`` (plus its debt) with deadline ``end`` sees
+        the deadline."""
+        if mp is None:
             return end
-        q = self.slice_ns
-        cycle, phi = self._phase(k)
-        psi = (phi + end - now) % cycle
-        if psi < q:
+        start = now + mp.debt
+        if end <= start:
             return end
-        return end + (cycle - psi)
+        return start + self._occupy(mp, start, end - start, True)
 
-    def unstretch(self, elapsed: int) -> int:
-        """CPU work done in ``elapsed`` ns at the current sharing level."""
-        k = self.threads() if self.slices else self.wanting()
+    def unstretch(self, elapsed: int, mp: M | None = None) -> int:
+        """CPU work done in ``elapsed`` ns of the burst in progress (vCPU placement: in
+        proportion to the burst's work over its timed length)."""
+        if self.slices:
+            if mp is None:
+                return elapsed
+            work = self.burst_work.get(mp.id, 0)
+            total = self.burst_end.get(mp.id, 0) - mp.burst_start
+            if work <= 0 or total <= 0:
+                return elapsed
+            return min(work, elapsed * work // total)
+        k = self.wanting()
         if k <= self.ncpu:
             return elapsed
         return elapsed * self.ncpu // k

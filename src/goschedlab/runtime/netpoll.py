@@ -39,7 +39,7 @@ Rejected alternatives
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from goschedlab.runtime.errors import Throw
 from goschedlab.runtime.m import M_NETPOLL
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from goschedlab.runtime.m import M
     from goschedlab.runtime.runtime import Runtime
 
-EOF = None
+EOF: Final = None
 """What NetRead returns on a closed connection."""
 
 

@@ -28,11 +28,12 @@ Rejected alternative
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from goschedlab.errors import UserInputError
 
-LOCAL_DISTANCE = 10
-DEFAULT_REMOTE_DISTANCE = 20
+LOCAL_DISTANCE: Final = 10
+DEFAULT_REMOTE_DISTANCE: Final = 20
 
 
 @dataclass(frozen=True)

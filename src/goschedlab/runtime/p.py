@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from goschedlab.runtime.errors import Throw
 
@@ -11,16 +11,16 @@ if TYPE_CHECKING:
     from goschedlab.runtime.m import M
     from goschedlab.runtime.runtime import Runtime
 
-_Pidle = 0
-_Prunning = 1
-_Psyscall = 2
-_Pgcstop = 3
-_Pdead = 4
+_Pidle: Final = 0
+_Prunning: Final = 1
+_Psyscall: Final = 2
+_Pgcstop: Final = 3
+_Pdead: Final = 4
 
-PSTATUS_NAMES = {0: "_Pidle", 1: "_Prunning", 2: "_Psyscall", 3: "_Pgcstop", 4: "_Pdead"}
+PSTATUS_NAMES: Final = {0: "_Pidle", 1: "_Prunning", 2: "_Psyscall", 3: "_Pgcstop", 4: "_Pdead"}
 
 # Legal (old, new) pairs, spec 2.3; -1 is "new P" ((*p).init).
-_LEGAL_P_PAIRS = (
+_LEGAL_P_PAIRS: Final = (
     (-1, _Pgcstop),
     (_Pgcstop, _Pidle),
     (_Pgcstop, _Prunning),
@@ -37,7 +37,7 @@ _LEGAL_P_PAIRS = (
     (_Pgcstop, _Pdead),
     (_Pdead, _Pgcstop),
 )
-LEGAL_P_PAIRS = frozenset(_LEGAL_P_PAIRS)
+LEGAL_P_PAIRS: Final = frozenset(_LEGAL_P_PAIRS)
 
 
 class P:
@@ -62,6 +62,8 @@ class P:
         "runq",
         "runqcap",
         "runnext",
+        "runnext_held",
+        "runnext_until",
         "gFree",
         "goidcache",
         "goidcacheend",
@@ -85,6 +87,11 @@ class P:
         self.runqcap = runq_capacity
         self.runq: list[G | None] = [None] * runq_capacity
         self.runnext: G | None = None
+        # The runnext G the owner took in schedule, and until when other Ps still see it
+        # there (runq.runnextSeen): the owner reaches runqget only after paying for the
+        # work the model charged it before (its debt).
+        self.runnext_held: G | None = None
+        self.runnext_until = 0
         self.gFree: list[G] = []
         self.goidcache = 0
         self.goidcacheend = 0

@@ -23,7 +23,7 @@ against the fused ones and requires byte-identical results.
 from __future__ import annotations
 
 from types import GeneratorType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from goschedlab.policies.base import Policy
 from goschedlab.runtime.errors import GoFatal, Throw
@@ -49,6 +49,7 @@ from goschedlab.runtime.runq import (
     PAUSE,
     globrunqget,
     globrunqput,
+    runnextSeen,
     runqempty,
     runqget,
     runqput,
@@ -61,8 +62,8 @@ from goschedlab.runtime.timers import checkTimers, wakeTime
 if TYPE_CHECKING:
     from goschedlab.runtime.runtime import Runtime
 
-_GoidCacheBatch = 16
-M32 = 0xFFFFFFFF
+_GoidCacheBatch: Final = 16
+M32: Final = 0xFFFFFFFF
 
 
 # ---------------------------------------------------------------- P and M ownership
@@ -77,7 +78,7 @@ def wirep(rt: Runtime, mp: M, pp: P) -> None:
     casPstatus(rt, pp, _Pidle, _Prunning, "wirep")
 
 
-acquirep = wirep
+acquirep: Final = wirep
 
 
 def releasep(rt: Runtime, mp: M) -> P:
@@ -177,13 +178,16 @@ def newm(rt: Runtime, pp: P | None, spinning: bool, id: int) -> M:
     return mp
 
 
-def startm(rt: Runtime, pp: P | None, spinning: bool, waker: M | None = None) -> None:
+def startm(
+    rt: Runtime, pp: P | None, spinning: bool, waker: M | None = None, handoff: bool = False
+) -> None:
     """Models proc.go: startm - run ``pp`` (or an idle P) on an idle or new M.
 
     ``waker`` is the M executing startm (None: sysmon or no M): it pays for
     notewakeup(&nmp.park) (futexwakeup: a futex(FUTEX_WAKE) syscall) or newm's clone
     before it goes on with its own work.  What that costs, and how soon the woken thread
-    runs, depends on its vCPU (:func:`wakeCosts`).
+    runs, depends on its vCPU (:func:`wakeCosts`); ``handoff``: called from handoffp, whose
+    caller blocks right after (halted-vCPU latency ``costs.handoff_wake_ns``).
     """
     if pp is None:
         if spinning:
@@ -207,8 +211,11 @@ def startm(rt: Runtime, pp: P | None, spinning: bool, waker: M | None = None) ->
     nmp.spinning = spinning
     nmp.nextp = pp
     nmp.state = M_SCHED  # off midle, waking up
+    if rt.machine.slices:  # machine.py: the kernel places the woken thread (wake_affine)
+        rt.machine.wakeup(nmp, waker)
     # notewakeup(&nmp.park): the parked thread runs d later.
-    wcost, d = wakeCosts(rt, nmp, rt.costs.mwake_ns)
+    halted = rt.costs.handoff_wake_ns if handoff else rt.costs.mwake_ns
+    wcost, d = wakeCosts(rt, nmp, halted)
     if waker is not None:
         waker.debt += wcost
     nmp.ev = rt.sim.after(d, rt._ev_mwake, nmp)
@@ -224,11 +231,23 @@ def wakeCosts(rt: Runtime, target: M, halted_latency: int) -> tuple[int, int]:
     (futexwakeup_polling_ns, mwake_polling_ns).  After that its vCPU is halted: the
     reschedule IPI traps to the hypervisor (futexwakeup_ns) and the thread runs only when
     the host has resumed the vCPU (``halted_latency``, e.g. mwake_ns, with its spread).
-    The model takes the vCPU's idle time to be the time since ``target`` parked.
+    The model takes the vCPU's idle time to be the time since ``target`` parked.  Both
+    latencies vary (``Runtime.os_delay``): a fixed one would let the woken thread probe
+    the waker's P at the same phase of a periodic hand-off every time.  The polling spread
+    has its own seeded stream ("wake-polling"), so adding it left every other kernel delay
+    (the "os" stream of Runtime.os_delay) as it was.
     """
     costs = rt.costs
     if rt.sim.now - target.parked_at < costs.haltpoll_ns:
-        return costs.futexwakeup_polling_ns, costs.mwake_polling_ns
+        d = costs.mwake_polling_ns
+        tail = costs.wake_polling_jitter_ns
+        if tail > 0:  # Runtime.os_delay's law: median d, exponential upper tail
+            d += int(rt.sim.rng("wake-polling").expovariate(1.0 / tail)) - int(
+                tail * 0.6931471805599453
+            )
+            if d < 0:
+                d = 0
+        return costs.futexwakeup_polling_ns, d
     return costs.futexwakeup_ns, rt.os_delay(halted_latency, costs.wake_jitter_ns)
 
 
@@ -243,6 +262,8 @@ def stopm(rt: Runtime, mp: M) -> bool:
     if mp.spinning:
         raise Throw("stopm", f"{mp!r} spinning", rt.sim.now)
     mp.state = M_IDLE
+    if rt.machine.slices:  # machine.py: the thread blocks; its vCPU's waiter runs
+        rt.machine.release(mp, rt.sim.now + mp.debt)
     mp.blocked = True
     mp.parked_at = rt.sim.now
     mp.ev = None
@@ -254,26 +275,26 @@ def handoffp(rt: Runtime, pp: P) -> None:
     """Models proc.go: handoffp - find an M for a P that lost its M (syscall, retake)."""
     sched = rt.sched
     if not runqempty(pp) or sched.runqsize != 0:
-        startm(rt, pp, False)
+        startm(rt, pp, False, handoff=True)
         return
     # (trace reader: not modelled) GC mark work: the P should run a mark worker.
     if rt.gc.blackenEnabled and rt.gc.work_left > 0:
-        startm(rt, pp, False)
+        startm(rt, pp, False, handoff=True)
         return
     if sched.nmspinning + sched.npidle == 0 and sched.nmspinning == 0:
         sched.nmspinning = 1  # CAS 0 -> 1
         sched.needspinning = 0
-        startm(rt, pp, True)
+        startm(rt, pp, True, handoff=True)
         return
     if sched.gcwaiting:  # a stop-the-world is pending: this P stops here (gc.py)
         casPstatus(rt, pp, _Pidle, _Pgcstop, "handoffp")
         gc_pstopped(rt, "handoffp")
         return
     if sched.runqsize != 0:
-        startm(rt, pp, False)
+        startm(rt, pp, False, handoff=True)
         return
     if sched.npidle == sched.gomaxprocs - 1 and sched.lastpoll != 0:
-        startm(rt, pp, False)
+        startm(rt, pp, False, handoff=True)
         return
     when = wakeTime(pp)
     pidleput(rt, pp)
@@ -289,8 +310,8 @@ def wakep(rt: Runtime, waker: M | None = None) -> None:
         return
     if not sched.pidle:
         # No idle P: pidlegetSpinning fails and sets needspinning; nmspinning goes 0 -> 1
-        # -> 0 with nothing in between (inlined: same end state).
-        sched.needspinning = 1
+        # -> 0 with nothing in between (same end state; its cost: wakepNoIdleP).
+        wakepNoIdleP(rt, waker)
         return
     sched.nmspinning = 1  # CAS 0 -> 1: only one waker wins
     pp = pidlegetSpinning(rt)
@@ -298,6 +319,29 @@ def wakep(rt: Runtime, waker: M | None = None) -> None:
         sched.nmspinning -= 1
         return
     startm(rt, pp, True, waker)
+
+
+def wakepNoIdleP(rt: Runtime, mp: M | None) -> None:
+    """Models proc.go: wakep when no P is idle - nmspinning CAS 0 -> 1, lock(&sched.lock),
+    pidlegetSpinning fails (needspinning = 1), nmspinning.Add(-1), unlock.
+
+    The locked instructions themselves are part of ready_ns / newproc_ns.  When another
+    P's core took this path last, sched.lock's and nmspinning's cache lines are in that
+    core's cache: ``mp`` (None: no M to charge) pays 2 x ``cacheline_transfer_ns`` to pull
+    them over.  With every P busy handing off (pingpong pairs8 at GOMAXPROCS=2) they move
+    on nearly every ready; with one P, or a spinning M present (wakep returns at its first
+    load), never.
+    """
+    sched = rt.sched
+    sched.needspinning = 1
+    if mp is None:
+        return
+    pp = mp.p
+    lastp = sched.wakep_lastp
+    if lastp is not pp:
+        if lastp is not None:
+            mp.debt += 2 * rt.costs.cacheline_transfer_ns
+        sched.wakep_lastp = pp
 
 
 def wakeNetPoller(rt: Runtime, when: int, waker: M | None = None) -> None:
@@ -437,7 +481,7 @@ def newproc(rt: Runtime, mp: M, fn: Any, args: tuple) -> G:
         if sched.pidle:
             wakep(rt, mp)
         else:
-            sched.needspinning = 1  # no idle P: pidlegetSpinning fails
+            wakepNoIdleP(rt, mp)  # no idle P: pidlegetSpinning fails
     return newg
 
 
@@ -457,10 +501,10 @@ def ready(rt: Runtime, mp: M, gp: G, next: bool = True) -> None:
         if sched.pidle:
             wakep(rt, mp)
         else:
-            sched.needspinning = 1  # no idle P: pidlegetSpinning fails
+            wakepNoIdleP(rt, mp)  # no idle P: pidlegetSpinning fails
 
 
-goready = ready
+goready: Final = ready
 
 
 def dropg(mp: M, gp: G) -> None:
@@ -626,6 +670,9 @@ def schedule(rt: Runtime, mp: M) -> bool:
         gp = pp.runnext  # type: ignore[union-attr]
         if gp is not None:  # runqget: runnext inherits the time slice
             pp.runnext = None  # type: ignore[union-attr]
+            # other Ps still see it until this step's debt is paid (runq.runnextSeen)
+            pp.runnext_held = gp  # type: ignore[union-attr]
+            pp.runnext_until = rt.sim.now + mp.debt  # type: ignore[union-attr]
         else:
             h = pp.runqhead  # type: ignore[union-attr]
             if h != pp.runqtail:  # type: ignore[union-attr]
@@ -729,6 +776,9 @@ def findRunnable(rt: Runtime, mp: M) -> tuple[G, bool, bool] | None:
             mp.debt += policy.runq_owner_cost_ns(pp)
         gp, inheritTime = runqget(pp)
         if gp is not None:
+            if inheritTime:  # taken from runnext: thieves still see it (runq.runnextSeen)
+                pp.runnext_held = gp
+                pp.runnext_until = rt.sim.now + mp.debt
             return gp, inheritTime, False
         # J: global run queue.
         if sched.runqsize != 0:
@@ -779,7 +829,7 @@ def findRunnable(rt: Runtime, mp: M) -> tuple[G, bool, bool] | None:
         return None
 
 
-_base_backoff = Policy.after_failed_steal
+_base_backoff: Final = Policy.after_failed_steal
 
 
 def stealWork(rt: Runtime, mp: M, now: int) -> Any:
@@ -854,14 +904,14 @@ def stealWork(rt: Runtime, mp: M, now: int) -> Any:
                 stats.sched_ns += c
                 if (
                     p2.runqhead == p2.runqtail
-                    and (not stealTimersOrRunNextG or p2.runnext is None)
+                    and (not stealTimersOrRunNextG or runnextSeen(rt, p2) is None)
                     and not rt.locks_runq  # (with it: the full call, as test_speed_fastpaths)
                 ):
                     continue  # runqsteal -> runqgrab would grab nothing and change nothing
                 gp = runqsteal(rt, pp, p2, stealTimersOrRunNextG)  # type: ignore[arg-type]
                 if gp is PAUSE:
                     mp.pause_victim = p2  # type: ignore[attr-defined]
-                    mp.pause_next = p2.runnext
+                    mp.pause_next = runnextSeen(rt, p2)
                     return PAUSE
                 if gp is not None:
                     stats.steal_successes += 1
@@ -899,16 +949,20 @@ def stealRunnextAfterPause(rt: Runtime, mp: M) -> bool:
     pp = mp.p
     if rt.sched.gcwaiting:  # stealWork returns at once when a stop-the-world is pending
         return schedule(rt, mp)
-    cur = p2.runnext
+    cur = runnextSeen(rt, p2)
     if cur is not None and p2.runqhead == p2.runqtail:
-        if cur is not nxt and p2.status == _Prunning:
-            # CAS failed; runqgrab loops and sleeps again on the new runnext.
+        taken = p2.runnext is not cur  # the owner is still on its way to taking it
+        if (cur is not nxt or taken) and p2.status == _Prunning:
+            # CAS failed; runqgrab loops and sleeps again on the new runnext.  (A G the
+            # owner is about to take counts as a failed CAS: the model has already run it
+            # on the owner, so a thief may not win that race - a bias towards no steal.)
             mp.pause_victim = p2
             mp.pause_next = cur
             slack = rt.os_delay(rt.costs.usleep_slack_ns, rt.costs.usleep_jitter_ns)
             mp.ev = rt.sim.after(mp.debt + 3_000 + slack, rt._ev_steal_pause, mp)
             mp.debt = 0
             return False
+    if cur is not None and p2.runqhead == p2.runqtail and p2.runnext is cur:
         p2.runnext = None  # CAS runnext -> 0 succeeded
         cur.queued = False
         rt.stats.gs_stolen += 1
@@ -925,7 +979,7 @@ def stealRunnextAfterPause(rt: Runtime, mp: M) -> bool:
 def checkRunqsNoP(rt: Runtime, idleSnapshot: list[bool]) -> P | None:
     """Models proc.go: checkRunqsNoP - a non-idle P with work: take an idle P to go steal."""
     for id, p2 in enumerate(rt.allp):
-        if not idleSnapshot[id] and not runqempty(p2):
+        if not idleSnapshot[id] and (not runqempty(p2) or runnextSeen(rt, p2) is not None):
             pp = pidlegetSpinning(rt)
             return pp  # may be None: needspinning was set
     return None
@@ -984,6 +1038,8 @@ def findRunnableIdle(rt: Runtime, mp: M) -> bool:
         sched.pollUntil = pollUntil
         mp.wasSpinning = wasSpinning
         mp.state = M_NETPOLL
+        if rt.machine.slices:  # machine.py: the thread blocks; its vCPU's waiter runs
+            rt.machine.release(mp, now + mp.debt)
         mp.parked_at = now
         rt.netpoll_m = mp
         rt.stats.netpoll_blocks += 1

@@ -7,7 +7,7 @@ access is for.  ``runqhead``/``runqtail`` wrap modulo 2**32 as Go's uint32 field
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from goschedlab.runtime.errors import Throw
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from goschedlab.runtime.p import P
     from goschedlab.runtime.runtime import Runtime
 
-M32 = 0xFFFFFFFF
+M32: Final = 0xFFFFFFFF
 
 
 class _Pause:
@@ -29,7 +29,7 @@ class _Pause:
         return "PAUSE"
 
 
-PAUSE = _Pause()
+PAUSE: Final = _Pause()
 
 
 def runqput(rt: Runtime, pp: P, gp: G, next: bool) -> None:
@@ -129,6 +129,24 @@ def runqempty(pp: P) -> bool:
     return pp.runqhead == pp.runqtail and pp.runnext is None
 
 
+def runnextSeen(rt: Runtime, pp: P) -> G | None:
+    """What another P's core reads in ``pp.runnext``.
+
+    The model applies an M's state changes at the start of the step and pays the step's
+    cost afterwards; in Go, the owner clears runnext in runqget only after the work before
+    it (the rest of the channel operation, gopark, schedule's checks).  So a G the owner
+    took in this step (``pp.runnext_held``) is still in runnext for thieves until the
+    owner's debt at that moment is paid (``pp.runnext_until``).  Without this a thief saw a
+    ping-ponging P's runnext empty most of the time (only between a ready and the next
+    op), parked, and was woken by the next ready: a wake-up per few hops instead of a thief
+    that stays in runqgrab's usleep(3) loop (docs/validation.md mechanism 14).
+    """
+    nxt = pp.runnext
+    if nxt is None and rt.sim.now < pp.runnext_until:
+        return pp.runnext_held
+    return nxt
+
+
 def runqgrab(
     rt: Runtime, pp: P, batch: list[G | None], batchHead: int, stealRunNextG: bool
 ) -> int | _Pause:
@@ -144,10 +162,12 @@ def runqgrab(
     n = n - n // 2
     if n == 0:
         if stealRunNextG:
-            next = pp.runnext
+            next = runnextSeen(rt, pp)
             if next is not None:
                 if pp.status == 1:  # _Prunning
                     return PAUSE
+                if pp.runnext is not next:  # the owner is taking it: the CAS fails
+                    return 0
                 pp.runnext = None  # CAS runnext -> 0
                 batch[batchHead % len(batch)] = next
                 return 1

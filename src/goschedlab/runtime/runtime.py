@@ -60,8 +60,10 @@ class Config:
     numa_distance: node distance matrix (SLIT, 10 = local; () = 20 between nodes);
     numa_penalty_ns: cost of a remote migration at distance 20, scaled by distance
     (None: costs.numa_remote_ns) (numa.py).
-    os_placement: model the OS's vCPU time slices (machine.py; EEVDF base slice) instead of
-    processor sharing: threads beyond ncpu wait for a slice (off by default).
+    os_placement: model the OS's placement of threads on vCPUs (machine.py: each M stays
+    on its vCPU, Ms sharing one take turns by EEVDF slices) instead of processor sharing
+    (off by default: +0.7 % on the corpus but new makespan misses; docs/validation.md,
+    mechanism 10).
     heap_only_steps: testing aid - every clock step goes through the event heap (no inline
     advance, :class:`~goschedlab.sim.engine.Simulation` ``heap_only``); results are identical.
     """

@@ -39,6 +39,7 @@ class schedt:
         "sysmonwait",
         "gomaxprocs",
         "timeToRun",
+        "wakep_lastp",
     )
 
     def __init__(self, gomaxprocs: int, maxmcount: int) -> None:
@@ -64,6 +65,9 @@ class schedt:
         self.sysmonwait = False
         self.gomaxprocs = gomaxprocs
         self.timeToRun: Any = None  # the runtime's timeHistogram (/sched/latencies:seconds)
+        # The P whose core last wrote sched.lock / nmspinning in wakep's no-idle-P path
+        # (proc.wakepNoIdleP: another P's core pays for pulling those cache lines over).
+        self.wakep_lastp: Any = None
 
     @property
     def nmidle(self) -> int:

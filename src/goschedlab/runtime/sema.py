@@ -14,7 +14,7 @@ spinning phase of sync.Mutex (sync_runtime_canSpin) is not modelled.
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from goschedlab.runtime.errors import GoFatal
 from goschedlab.runtime.g import G, waitReasonSemacquire, waitReasonSyncMutexLock
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from goschedlab.runtime.runtime import Runtime
     from goschedlab.workloads.ops import Mutex, WaitGroup
 
-starvationThresholdNs = 1_000_000
+starvationThresholdNs: Final = 1_000_000
 
 
 def wgAdd(rt: Runtime, mp: M, gp: G, wg: WaitGroup, delta: int) -> None:

@@ -8,7 +8,7 @@ usleep also pays the kernel's timer slack (``costs.usleep_slack_ns``).  It deep-
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from goschedlab.runtime.g import _Grunning
 from goschedlab.runtime.m import M_RUNNING
@@ -20,8 +20,8 @@ from goschedlab.runtime.timers import timeSleepUntil
 if TYPE_CHECKING:
     from goschedlab.runtime.runtime import Runtime
 
-forcegcperiod = 2 * 60 * 1_000_000_000
-_SYSCALL_RETAKE_NS = 10_000_000
+forcegcperiod: Final = 2 * 60 * 1_000_000_000
+_SYSCALL_RETAKE_NS: Final = 10_000_000
 
 
 class SysmonState:

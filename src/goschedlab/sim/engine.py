@@ -7,17 +7,17 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from heapq import heappop, heappush
-from typing import Any
+from typing import Any, Final
 
-_SEQ_BITS = 40
-_PRIO_BITS = 4
-_SHIFT = _SEQ_BITS + _PRIO_BITS
-_SEQ_MASK = (1 << _SEQ_BITS) - 1
-MAX_PRIO = (1 << _PRIO_BITS) - 1
-KEY_SHIFT = _SHIFT
+_SEQ_BITS: Final = 40
+_PRIO_BITS: Final = 4
+_SHIFT: Final = _SEQ_BITS + _PRIO_BITS
+_SEQ_MASK: Final = (1 << _SEQ_BITS) - 1
+MAX_PRIO: Final = (1 << _PRIO_BITS) - 1
+KEY_SHIFT: Final = _SHIFT
 """An event's time is ``heap[i][0] >> KEY_SHIFT`` (for hot loops that inline try_advance)."""
-KEY_PRIO8 = 8 << _SEQ_BITS
-SEQ_MASK = _SEQ_MASK
+KEY_PRIO8: Final = 8 << _SEQ_BITS
+SEQ_MASK: Final = _SEQ_MASK
 """For hot loops that inline :meth:`Simulation.at` with the default prio 8: the key of an
 event at ``t`` with sequence number ``seq`` is ``t << KEY_SHIFT | KEY_PRIO8 | seq & SEQ_MASK``
 (the caller then increments ``sim.seq_next`` itself - see Simulation.at)."""

@@ -13,6 +13,8 @@ The rules model what one measurement costs in the simulator's terms:
 * Gosched with two goroutines = gosched + schedule
 * idle-P wake-up = mwake + steal_probe + schedule
 * GC (allocation, first touch, mark, sweep, stop-the-world): see :func:`_fit_gc`
+* syscall hand-off (sysmon retakes a sleeping syscall's P, handoffp wakes an M) = the
+  model's own run of that trial + handoff_wake_ns: see :func:`_fit_handoff`
 
 so parameters are solved in dependency order (assumed ones first).  Then
 :func:`refine_with_simulator` checks the rules against the model itself: for each
@@ -182,6 +184,8 @@ def fit_costs(runs: Runs, base: Costs | None = None) -> list[Fitted]:
     else:
         for name in ("mwake_ns", "netpoll_break_ns", "newm_ns"):
             keep(name, "needs a GOMAXPROCS=2 run")
+    put("handoff_wake_ns", out["mwake_ns"].value,
+        "as mwake_ns (rule value; refine_with_simulator fits it from syscall_handoff_ns)")
     _fit_gc(runs, put, keep)
     for f in fields(Costs):
         if f.name not in out:
@@ -198,6 +202,10 @@ GC_KEYS = ("gc_alloc_list_ns_per_kib", "first_touch_ns_per_kib", "gc_live_list_k
 #: Every key the GC part of the program adds to ``calib`` (GC_KEYS and informational ones).
 GC_ALL_KEYS = (*GC_KEYS, "gc_alloc_fresh_list_ns_per_kib", "gc_pause_long_ns",
                "gc_pause_short_ns", "gc_pause_count")
+
+
+#: Keys the syscall hand-off measurement adds to ``calib`` (the note only where it is null).
+HANDOFF_KEYS = ("syscall_handoff_ns", "syscall_handoff_note")
 
 
 def _fit_gc(runs: Runs, put: Callable[[str, float, str], int],
@@ -329,7 +337,77 @@ def refine_with_simulator(fit: Sequence[Fitted], runs: Runs,
         got = sim(t, vals)
         for p in t.params:
             out[p] = replace(out[p], source=out[p].source + f"; simulated now {got:.0f}")
+    _fit_handoff(out, runs)
     return [out[f.name] for f in fit]
+
+
+def handoff_sim_ns(costs: Costs, trials: int = 200) -> float:
+    """The calibrate program's ``syscall_handoff_ns`` trial run in the model (GOMAXPROCS=1,
+    seed 1): a goroutine's 3 ms blocking syscall, another goroutine queued behind it, sysmon
+    retakes the P and handoffp starts an M for it.  Returns the median latency (ns) from the
+    syscall's start to the queued goroutine's first run."""
+    from goschedlab.runtime import Config, Runtime
+    from goschedlab.workloads.ops import (
+        Go,
+        Gosched,
+        Now,
+        Sleep,
+        Syscall,
+        WaitGroup,
+        WgAdd,
+        WgDone,
+        WgWait,
+    )
+
+    lat: list[int] = []
+
+    def queued(start: list[int], wg: WaitGroup) -> Any:
+        t = yield Now()
+        lat.append(t - start[0])
+        yield WgDone(wg)
+
+    def sleeper(start: list[int], wg: WaitGroup) -> Any:
+        start[0] = yield Now()
+        yield Syscall(3_000_000)
+        yield WgDone(wg)
+
+    def main() -> Any:
+        for _ in range(trials):
+            wg = WaitGroup()
+            yield WgAdd(wg, 2)
+            start = [0]
+            yield Go(queued, start, wg)
+            yield Go(sleeper, start, wg)
+            yield Gosched()
+            yield WgWait(wg)
+            yield Sleep(2_000_000)
+
+    Runtime(Config(gomaxprocs=1, ncpu=2, costs=costs, seed=1)).run(main)
+    return float(statistics.median(lat))
+
+
+def _fit_handoff(out: dict[str, Fitted], runs: Runs) -> None:
+    """handoff_wake_ns <- calib.syscall_handoff_ns p50 at GOMAXPROCS=1: the model runs the same
+    trial with handoff_wake_ns = 0 (sysmon's detection of the syscall, the hand-off and the
+    schedule as the model does them) and the parameter takes the rest, at least
+    mwake_polling_ns (no wake-up is cheaper than one on a polling vCPU).  Runs without the
+    measurement keep the rule value (mwake_ns)."""
+    from dataclasses import replace
+
+    try:
+        want = quantity(runs, 1, "syscall_handoff_ns")
+    except UserInputError:
+        return
+    vals = {f.name: f.value for f in out.values()}
+    base = handoff_sim_ns(replace(Costs(), **dict(vals, handoff_wake_ns=0)))
+    floor = vals["mwake_polling_ns"]
+    v = max(floor, round(want - base))
+    note = f", clamped to mwake_polling_ns {floor}" if want - base < floor else ""
+    out["handoff_wake_ns"] = Fitted(
+        "handoff_wake_ns", v,
+        f"syscall_handoff_ns p50 GMP=1 {want:.0f} - the model's same trial with a 0-ns hand-off "
+        f"wake-up {base:.0f}{note}",
+    )
 
 
 def costs_toml(fit: Sequence[Fitted], header: Sequence[str] = ()) -> str:

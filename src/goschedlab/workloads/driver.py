@@ -149,6 +149,7 @@ def simulate(
         threads=lambda: mcount(rt),
         gomaxprocs=gomaxprocs,
         costs=getattr(rt, "costs", costs),
+        syscalls=lambda n: _harness_syscalls(rt, n),
     )
     res = rt.run(sc.main, rep, params)
     if res.exit_code != 0:
@@ -182,6 +183,16 @@ def simulate(
     if hasattr(rt, "gc"):
         out.gctrace = list(rt.gc.trace_lines)
     return out
+
+
+def _harness_syscalls(rt: Any, n: int) -> None:
+    """The main goroutine makes ``n`` syscalls that return at once (report.py: the harness's
+    /proc reads); nothing if the caller is not the running main goroutine."""
+    from goschedlab.runtime.g import _Grunning, syscallRoundTrips
+
+    gp = rt.main_g
+    if gp is not None and gp.atomicstatus == _Grunning:
+        syscallRoundTrips(rt, gp, n)
 
 
 def _breadth_config(

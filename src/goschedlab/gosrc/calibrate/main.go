@@ -200,6 +200,18 @@ func main() {
 		out["idle_p_wakeup_note"] = "needs GOMAXPROCS>=2"
 	}
 
+	// A blocking syscall's P handed to a parked M: one goroutine sleeps 3 ms in
+	// nanosleep (entersyscall leaves its P in _Psyscall) while another waits in the
+	// run queue; sysmon retakes the P (handoffp -> startm wakes an idle M), which runs
+	// the waiting goroutine.  Latency: syscall start -> that goroutine's first
+	// instruction.  One P, so nothing else can run it.
+	if runtime.GOMAXPROCS(0) == 1 {
+		out["syscall_handoff_ns"] = lab.Summary(handoffs(trials(200)))
+	} else {
+		out["syscall_handoff_ns"] = nil
+		out["syscall_handoff_note"] = "needs GOMAXPROCS=1"
+	}
+
 	// Garbage collector costs (gc.go); last, so the measurements above are unchanged.
 	gcCosts(trials, out)
 	rep.Finish()
@@ -229,5 +241,28 @@ func wakeups(ch chan int64, m int) []int64 {
 	}()
 	<-sendDone
 	<-recvDone
+	return lat
+}
+
+// handoffs runs m syscall hand-off trials (GOMAXPROCS=1) and returns the latencies.
+func handoffs(m int) []int64 {
+	lat := make([]int64, m)
+	req := syscall.NsecToTimespec(3_000_000)
+	for i := range lat {
+		var start int64
+		got := make(chan int64, 1)
+		done := make(chan struct{})
+		go func() { got <- lab.Now() }() // queued behind the sleeper
+		go func() {
+			start = lab.Now()
+			_ = syscall.Nanosleep(&req, nil)
+			close(done)
+		}()
+		runtime.Gosched() // the sleeper (runnext) runs first and enters its syscall
+		t := <-got
+		<-done
+		lat[i] = t - start
+		time.Sleep(2 * time.Millisecond) // every P idle again: sysmon back in its deep sleep
+	}
 	return lat
 }

@@ -76,5 +76,6 @@ SCENARIO = Scenario(
     primary="round",
     main=main,
     notes="nanosleep lasts S + up to the timer slack (costs.timer_slack_ns, expired together with "
-    "other sleepers' timers) + a wake-up: 57.8 us more for a lone sleeper, as measured.",
+    "other sleepers' timers) + a wake-up: 57.8 us more for a lone short sleeper, as measured; "
+    "a sleep long enough for the vCPU to halt wakes later (runtime/syscall.py: hrtimerWakeDelay).",
 )
