@@ -2,7 +2,7 @@
 
 The modules in ``goschedlab._build.COMPILED`` (the engine and the runtime model, i.e. the
 simulator's hot loop) are plain, type-annotated Python.  mypyc turns them into C extensions
-that run the same code 1.5-2.5x faster (benchmarks/sim_engine.py); results are byte-identical
+that run the same code 2-3.7x faster (benchmarks/sim_engine.py); results are byte-identical
 (tests/runtime/test_compiled_core.py).  When mypyc or a C compiler is missing, or
 ``GOSCHEDLAB_PURE_BUILD=1`` is set, the package installs as pure Python: same results, slower.
 

@@ -103,6 +103,7 @@ Calibration and before/after figures: docs/gc.md.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from goschedlab.runtime.errors import Throw
@@ -146,32 +147,26 @@ FRACTIONAL_MIN_NS: Final = 20_000
 WORKER_GOID_BASE: Final = 1 << 40
 
 
+@dataclass(slots=True)
 class GCCycle:
     """One finished cycle: what gcMarkTermination prints with gctrace=1 (times in ns)."""
 
-    __slots__ = (
-        "n", "tSweepTerm", "tMark", "tMarkTerm", "tEnd", "stwprocs", "assistTime",
-        "dedicatedFractionalTime", "idleTime", "heap0", "heap1", "heap2", "goal",
-        "maxprocs", "forced", "util",
-    )  # fmt: skip
-
-    def __init__(self, **kw: Any) -> None:
-        self.n: Any = kw.get("n", 0)
-        self.tSweepTerm: Any = kw.get("tSweepTerm", 0)
-        self.tMark: Any = kw.get("tMark", 0)
-        self.tMarkTerm: Any = kw.get("tMarkTerm", 0)
-        self.tEnd: Any = kw.get("tEnd", 0)
-        self.stwprocs: Any = kw.get("stwprocs", 0)
-        self.assistTime: Any = kw.get("assistTime", 0)
-        self.dedicatedFractionalTime: Any = kw.get("dedicatedFractionalTime", 0)
-        self.idleTime: Any = kw.get("idleTime", 0)
-        self.heap0: Any = kw.get("heap0", 0)
-        self.heap1: Any = kw.get("heap1", 0)
-        self.heap2: Any = kw.get("heap2", 0)
-        self.goal: Any = kw.get("goal", 0)
-        self.maxprocs: Any = kw.get("maxprocs", 0)
-        self.forced: Any = kw.get("forced", 0)
-        self.util: Any = kw.get("util", 0)
+    n: Any = 0
+    tSweepTerm: Any = 0
+    tMark: Any = 0
+    tMarkTerm: Any = 0
+    tEnd: Any = 0
+    stwprocs: Any = 0
+    assistTime: Any = 0
+    dedicatedFractionalTime: Any = 0
+    idleTime: Any = 0
+    heap0: Any = 0
+    heap1: Any = 0
+    heap2: Any = 0
+    goal: Any = 0
+    maxprocs: Any = 0
+    forced: Any = 0
+    util: Any = 0
 
     @property
     def pause_ns(self) -> int:
