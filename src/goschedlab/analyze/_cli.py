@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from goschedlab.errors import UserInputError
+from goschedlab.fileio import write_atomic
 
 _VERDICT_STYLE = {"pass": "green", "marginal": "yellow", "fail": "bold red"}
 
@@ -32,19 +31,11 @@ def _jsonable(x: Any) -> Any:
 
 def _write_json(path: Path, obj: Any) -> None:
     """Write ``obj`` as JSON to a temp file in the same directory, then rename over ``path``."""
+    text = json.dumps(_jsonable(obj), indent=2, sort_keys=True) + "\n"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        write_atomic(path, text)
     except OSError as err:
         raise UserInputError(f"--json {path}: cannot write: {err.strerror or err}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(_jsonable(obj), fh, indent=2, sort_keys=True)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _fmt(v: Any) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,7 @@ import pandas as pd
 from goschedlab.analyze import stats
 from goschedlab.analyze.godebug import GodebugLog, LogParseError, parse_godebug_text
 from goschedlab.analyze.metricsjson import MetricsDump, expand_hist, parse_metrics_text
+from goschedlab.fileio import replace_atomic
 
 __all__ = ["Loaded", "load", "detect_format", "export_frames"]
 
@@ -246,14 +246,7 @@ def _from_metrics(d: MetricsDump) -> Loaded:
 
 
 def _atomic_write(path: Path, writer: Callable[[str], None]) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        writer(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_atomic(path, writer)
 
 
 def export_frames(

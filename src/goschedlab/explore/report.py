@@ -9,8 +9,6 @@ re-checks the violation at the end - the same path must fail the same way.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from types import GeneratorType
 from typing import Any
@@ -33,6 +31,7 @@ from goschedlab.explore.execution import Instance
 from goschedlab.explore.memory import MEMORY_MODELS
 from goschedlab.explore.path import FLUSH, Transition, encode_token
 from goschedlab.explore.scheduler import Outcome
+from goschedlab.fileio import write_atomic
 
 
 @dataclass
@@ -270,12 +269,7 @@ def outcome_json(out: Outcome, model: str) -> dict[str, Any]:
 
 def write_json(path: str, data: dict[str, Any]) -> None:
     """Write ``data`` atomically (temp file + rename)."""
-    d = os.path.dirname(os.path.abspath(path))
     try:
-        fd, tmp = tempfile.mkstemp(dir=d, prefix=".explore-", suffix=".json")
+        write_atomic(path, json.dumps(data, indent=2) + "\n")
     except OSError as err:
         raise UserInputError(f"--json {path}: cannot write: {err.strerror}") from None
-    with os.fdopen(fd, "w") as f:
-        json.dump(data, f, indent=2)
-        f.write("\n")
-    os.replace(tmp, path)

@@ -23,11 +23,10 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
+from goschedlab.fileio import write_atomic
 from goschedlab.observe.timehist import NCOUNTS, boundaries_seconds, hist_summary
 
 # runtime/metrics names the refcorpus snapshot contains (Go 1.23.1), in sorted order.
@@ -340,16 +339,4 @@ def dumps_go(obj: Any) -> str:
 
 def write_json_atomic(path: str | os.PathLike[str], obj: Any) -> None:
     """Write ``obj`` as Go-style JSON to ``path`` via a temporary file and ``os.replace``."""
-    p = Path(path)
-    parent = p.parent if str(p.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(dumps_go(obj))
-        os.replace(tmp, p)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_atomic(path, dumps_go(obj))

@@ -19,7 +19,6 @@ import io
 import json
 import math
 import os
-import tempfile
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -29,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from goschedlab import fileio
 from goschedlab.errors import UserInputError
 
 
@@ -395,16 +395,7 @@ def default_jobs() -> int:
 
 def write_atomic(path: str | Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temp file in the same directory + rename."""
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", dir=p.parent)
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    fileio.write_atomic(path, text)
 
 
 def write_json_atomic(path: str | Path, obj: Any) -> None:

@@ -647,14 +647,6 @@ def reproduce(out_dir: str | Path, mode: str = "default", jobs: int = 1,
 
 
 def _write_bytes_atomic(path: Path, data: bytes) -> None:
-    import os
-    import tempfile
+    from goschedlab.fileio import write_atomic
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, data)

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import inspect
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from goschedlab.errors import UserInputError
+from goschedlab.fileio import write_atomic
 from goschedlab.realgo.programs import SETTINGS, WORKLOADS, Program, setting_params
 
 CaseKey = tuple[str, str, int]
@@ -125,19 +124,7 @@ def load_dir(
 def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` to a temp file beside ``path`` and rename it into place (never half a
     file); the file gets the usual umask-derived permissions."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text)
 
 
 def write_json_atomic(path: Path, obj: Any) -> None:
