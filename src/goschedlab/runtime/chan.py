@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from goschedlab.runtime.errors import GoFatal
 from goschedlab.runtime.g import G, waitReasonChanReceive, waitReasonChanSend
-from goschedlab.runtime.proc import goready
+from goschedlab.runtime.proc import goready, pullCacheLines
 
 if TYPE_CHECKING:
     from goschedlab.runtime.m import M
@@ -28,12 +28,7 @@ def _panic(msg: str, gp: G) -> GoFatal:
 def _chanlines(rt: Runtime, mp: M, c: Chan) -> None:
     """The hchan's lock word and fields were last written by another P's core: lock(&c.lock)
     and the field accesses pull 2 cache lines over (costs.cacheline_transfer_ns each)."""
-    pp = mp.p
-    lp = c.lastp
-    if lp is not pp:
-        if lp is not None:
-            mp.debt += 2 * rt.costs.cacheline_transfer_ns
-        c.lastp = pp
+    c.lastp = pullCacheLines(rt, mp, c.lastp)
 
 
 def chansend(rt: Runtime, mp: M, gp: G, c: Chan, ep: Any) -> bool:

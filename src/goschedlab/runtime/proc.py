@@ -336,12 +336,17 @@ def wakepNoIdleP(rt: Runtime, mp: M | None) -> None:
     sched.needspinning = 1
     if mp is None:
         return
+    sched.wakep_lastp = pullCacheLines(rt, mp, sched.wakep_lastp)
+
+
+def pullCacheLines(rt: Runtime, mp: M, lastp: P | None) -> P | None:
+    """Two cache lines last written by ``lastp``'s core (a lock word and the fields it guards)
+    are read-modified by ``mp``: from another P's core they come over for 2 x
+    ``costs.cacheline_transfer_ns``.  Returns ``mp``'s P, the lines' new owner."""
     pp = mp.p
-    lastp = sched.wakep_lastp
-    if lastp is not pp:
-        if lastp is not None:
-            mp.debt += 2 * rt.costs.cacheline_transfer_ns
-        sched.wakep_lastp = pp
+    if lastp is not pp and lastp is not None:
+        mp.debt += 2 * rt.costs.cacheline_transfer_ns
+    return pp
 
 
 def wakeNetPoller(rt: Runtime, when: int, waker: M | None = None) -> None:
