@@ -22,7 +22,7 @@ from goschedlab.realgo import (
 )
 from goschedlab.realgo.programs import flags_for, source_root
 from goschedlab.validate import shipped_results
-from goschedlab.validate.calibrate import GC_ALL_KEYS, HANDOFF_KEYS
+from goschedlab.validate.calibrate import GC_ALL_KEYS, HANDOFF_KEYS, SLEEP_SPAWN_KEYS
 
 CORPUS = shipped_results("1.23.1")
 assert CORPUS is not None
@@ -154,8 +154,15 @@ def test_calibrate_json_matches_corpus(go123, gmp: int) -> None:
     # the corpus's keys, plus the GC costs our program measures on top
     assert key_paths(ours) >= key_paths(ref)
     assert set(ours["calib"]) >= set(ref["calib"])
-    assert set(ours["calib"]) - set(ref["calib"]) - set(HANDOFF_KEYS) == set(GC_ALL_KEYS)
+    extra = set(ours["calib"]) - set(ref["calib"]) - set(HANDOFF_KEYS) - set(SLEEP_SPAWN_KEYS)
+    assert extra == set(GC_ALL_KEYS)
     assert "syscall_handoff_ns" in ours["calib"]  # GMP=1: measured; else null + note
+    # GMP=1: time.Sleep's spawn path, and the plain-park reference; else null + note
+    spawn, park = ours["calib"]["sleep_spawn_ns"], ours["calib"]["sleep_spawn_park_ns"]
+    if gmp == 1:
+        assert 0 < park["p50_ns"] and 0 < spawn["p50_ns"] < 1_000_000
+    else:
+        assert spawn is None and park is None and "sleep_spawn_note" in ours["calib"]
     assert set(ours["calib"]["sleep_actual_ns"]) == set(ref["calib"]["sleep_actual_ns"])
     # a 1 ms sleep cannot end early
     assert ours["calib"]["sleep_actual_ns"]["1ms"]["min_ns"] >= 1_000_000

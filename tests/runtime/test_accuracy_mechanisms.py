@@ -672,3 +672,40 @@ def test_gc_waiting_brackets_give_gc_churn_its_zero_samples() -> None:
     res_off = json.loads(out)
     assert _zero_bucket(res_off)[0] < zeros - 2
     assert res_off["makespan_ns"] == res["makespan_ns"]  # transitions only, no virtual time
+
+
+# ------------------------------------------------------- time.Sleep's path, fitted per machine
+
+
+def test_timesleep_is_fitted_from_the_sleep_spawn_trial() -> None:
+    """Mechanism 18: a goroutine spawned right before its creator's time.Sleep waits for
+    timeSleep / resetForSleep / gopark (costs.timesleep_ns); calibrate measures that trial
+    (``sleep_spawn_ns``, GOMAXPROCS=1) and fits timesleep_ns as the measurement minus the
+    model's same trial with timesleep_ns = 0, never below 0.  Without the key (the corpus's
+    calibrate) the default 800 ns of mechanism 9 stays."""
+    from dataclasses import fields, replace
+
+    from goschedlab.validate.calibrate import Fitted, _fit_timesleep, sleep_spawn_sim_ns
+
+    c = Costs()
+    assert c.timesleep_ns == 800  # reference machine (mechanism 9): corpus unchanged
+    base = sleep_spawn_sim_ns(replace(c, timesleep_ns=0), trials=50)
+    # the whole Sleep path lies between the go statement and the new goroutine's first run
+    assert sleep_spawn_sim_ns(replace(c, timesleep_ns=300), trials=50) == base + 300
+    assert base >= c.newproc_ns + c.gopark_ns + c.schedule_ns
+
+    def fit(p50: float | None, park: float | None = None) -> Fitted:
+        out = {f.name: Fitted(f.name, getattr(c, f.name), "default") for f in fields(Costs)}
+        calib: dict[str, Any] = {}
+        if p50 is not None:
+            calib["sleep_spawn_ns"] = {"p50_ns": p50}
+        if park is not None:
+            calib["sleep_spawn_park_ns"] = {"p50_ns": park}
+        _fit_timesleep(out, {1: [{"calib": calib}, {"calib": calib}]})
+        return out["timesleep_ns"]
+
+    full = sleep_spawn_sim_ns(replace(c, timesleep_ns=0))
+    got = fit(full + 250, park=full - 100)
+    assert got.value == 250 and "sleep_spawn_park_ns" in got.source
+    assert fit(full - 40).value == 0 and "clamped to 0" in fit(full - 40).source
+    assert fit(None) == Fitted("timesleep_ns", 800, "default")  # no measurement: default

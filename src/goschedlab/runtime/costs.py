@@ -44,7 +44,9 @@ class Costs:
     mechanism 9): ``t=Now(); go f(); time.Sleep(200us)`` -> f's first instruction p50
     500-690 ns vs 160-190 ns when the creator blocks on a channel instead; x 1.8-2.1 (the
     reference machine's goroutine_create_to_first_run 341 ns vs 160-190 ns here) -> 0.75-0.9
-    us on the reference machine."""
+    us on the reference machine.  ``goschedlab calibrate`` fits it from sleep_spawn_ns (that
+    trial, GMP=1) minus the model's own run of it with timesleep_ns = 0 (mechanism 18); the
+    reference corpus does not measure it, so the default stays there."""
     ready_ns: int = 30
     """goready/ready (runqput into runnext): assumed, part of the round trip above."""
     steal_probe_ns: int = 40

@@ -15,6 +15,8 @@ The rules model what one measurement costs in the simulator's terms:
 * GC (allocation, first touch, mark, sweep, stop-the-world): see :func:`_fit_gc`
 * syscall hand-off (sysmon retakes a sleeping syscall's P, handoffp wakes an M) = the
   model's own run of that trial + handoff_wake_ns: see :func:`_fit_handoff`
+* ``go f(); time.Sleep(200us)`` -> f's first run (one P) = the model's own run of that trial
+  + timesleep_ns: see :func:`_fit_timesleep`
 
 so parameters are solved in dependency order (assumed ones first).  Then
 :func:`refine_with_simulator` checks the rules against the model itself: for each
@@ -338,6 +340,7 @@ def refine_with_simulator(fit: Sequence[Fitted], runs: Runs,
         for p in t.params:
             out[p] = replace(out[p], source=out[p].source + f"; simulated now {got:.0f}")
     _fit_handoff(out, runs)
+    _fit_timesleep(out, runs)
     return [out[f.name] for f in fit]
 
 
@@ -407,6 +410,60 @@ def _fit_handoff(out: dict[str, Fitted], runs: Runs) -> None:
         "handoff_wake_ns", v,
         f"syscall_handoff_ns p50 GMP=1 {want:.0f} - the model's same trial with a 0-ns hand-off "
         f"wake-up {base:.0f}{note}",
+    )
+
+
+#: Keys the time.Sleep spawn measurement adds to ``calib`` (the note only where they are null).
+SLEEP_SPAWN_KEYS = ("sleep_spawn_ns", "sleep_spawn_park_ns", "sleep_spawn_note")
+
+
+def sleep_spawn_sim_ns(costs: Costs, trials: int = 200) -> float:
+    """The calibrate program's ``sleep_spawn_ns`` trial run in the model (GOMAXPROCS=1, seed 1):
+    ``go f(); time.Sleep(200us)``, f records its start.  Returns the median latency (ns) from
+    just before the go statement to f's first run; it includes the creator's Sleep path
+    (interp.run_g's Sleep op: timesleep_ns, then gopark with resetForSleep) and schedule."""
+    from goschedlab.runtime import Config, Runtime
+    from goschedlab.workloads.ops import Go, Now, Sleep
+
+    lat: list[int] = []
+
+    def f(start: int) -> Any:
+        t = yield Now()
+        lat.append(t - start)
+
+    def main() -> Any:
+        for _ in range(trials):
+            a = yield Now()
+            yield Go(f, a)
+            yield Sleep(200_000)
+
+    Runtime(Config(gomaxprocs=1, ncpu=2, costs=costs, seed=1)).run(main)
+    return float(statistics.median(lat))
+
+
+def _fit_timesleep(out: dict[str, Fitted], runs: Runs) -> None:
+    """timesleep_ns <- calib.sleep_spawn_ns p50 at GOMAXPROCS=1: the model runs the same trial
+    with timesleep_ns = 0 (newproc, gopark, schedule as the model charges them) and the
+    parameter takes the rest, never below 0.  Runs without the measurement (the reference
+    corpus's calibrate) keep the default."""
+    from dataclasses import replace
+
+    try:
+        want = quantity(runs, 1, "sleep_spawn_ns")
+    except UserInputError:
+        return
+    try:
+        ref = quantity(runs, 1, "sleep_spawn_park_ns")
+        park = f"; plain-park reference sleep_spawn_park_ns {ref:.0f}"
+    except UserInputError:
+        park = ""
+    vals = {f.name: f.value for f in out.values()}
+    base = sleep_spawn_sim_ns(replace(Costs(), **dict(vals, timesleep_ns=0)))
+    note = ", clamped to 0" if want < base else ""
+    out["timesleep_ns"] = Fitted(
+        "timesleep_ns", max(0, round(want - base)),
+        f"sleep_spawn_ns p50 GMP=1 {want:.0f} - the model's same trial with a 0-ns "
+        f"time.Sleep path {base:.0f}{note}{park}",
     )
 
 

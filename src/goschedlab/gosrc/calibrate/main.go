@@ -212,6 +212,21 @@ func main() {
 		out["syscall_handoff_note"] = "needs GOMAXPROCS=1"
 	}
 
+	// go f(); time.Sleep(200 µs): f stays runnable (runnext) until its creator has
+	// gone through time.Sleep's own path (timer set-up, the timer heap, the netpoller
+	// wake-up) and parked.  Latency: just before the go statement -> f's first
+	// instruction.  The same with the creator blocking on a channel receive instead is
+	// the plain-park reference.  One P, so nothing else can run f earlier.
+	if runtime.GOMAXPROCS(0) == 1 {
+		slept, parked := sleepSpawns(trials(4000))
+		out["sleep_spawn_ns"] = lab.Summary(slept)
+		out["sleep_spawn_park_ns"] = lab.Summary(parked)
+	} else {
+		out["sleep_spawn_ns"] = nil
+		out["sleep_spawn_park_ns"] = nil
+		out["sleep_spawn_note"] = "needs GOMAXPROCS=1"
+	}
+
 	// Garbage collector costs (gc.go); last, so the measurements above are unchanged.
 	gcCosts(trials, out)
 	rep.Finish()
@@ -265,4 +280,22 @@ func handoffs(m int) []int64 {
 		time.Sleep(2 * time.Millisecond) // every P idle again: sysmon back in its deep sleep
 	}
 	return lat
+}
+
+// sleepSpawns runs m trials of "go f(); time.Sleep(200µs)" and m of "go f(); <-ch",
+// interleaved, and returns the creation -> first-run latencies of each (GOMAXPROCS=1).
+func sleepSpawns(m int) (slept, parked []int64) {
+	slept, parked = make([]int64, m), make([]int64, m)
+	got := make(chan int64, 1)
+	for i := range m {
+		a := lab.Now()
+		go func() { got <- lab.Now() }()
+		time.Sleep(200 * time.Microsecond)
+		slept[i] = <-got - a
+		a = lab.Now()
+		go func() { got <- lab.Now() }()
+		parked[i] = <-got - a
+		time.Sleep(200 * time.Microsecond) // both kinds of trial start just after a wake-up
+	}
+	return slept, parked
 }
