@@ -184,9 +184,7 @@ def casgstatus(rt: Runtime, gp: G, oldval: int, newval: int, fn: str, now: int =
         )
     gp.atomicstatus = newval
     if oldval == _Grunning:
-        if gp.trackingSeq % gTrackingPeriod == 0:
-            gp.tracking = True
-        gp.trackingSeq = (gp.trackingSeq + 1) & 0xFF
+        leaveRunning(gp)
     if not gp.tracking:
         return
     if now < 0:
@@ -200,6 +198,15 @@ def casgstatus(rt: Runtime, gp: G, oldval: int, newval: int, fn: str, now: int =
         gp.tracking = False
         rt.timeToRun.record(gp.runnableTime)
         gp.runnableTime = 0
+
+
+def leaveRunning(gp: G) -> None:
+    """casgstatus's sampling step on every exit from _Grunning: every gTrackingPeriod-th one
+    starts tracking, so the G's next entry into _Grunning records its runnable time."""
+    seq = gp.trackingSeq
+    if seq % gTrackingPeriod == 0:
+        gp.tracking = True
+    gp.trackingSeq = (seq + 1) & 0xFF
 
 
 def syscallRoundTrips(rt: Runtime, gp: G, n: int, now: int = -1) -> None:

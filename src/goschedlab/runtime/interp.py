@@ -16,7 +16,6 @@ guard).  CPU bursts (Spin, Cpu) are interrupted only by the asynchronous preempt
 from __future__ import annotations
 
 from functools import partial
-from heapq import heappush
 from typing import TYPE_CHECKING, Final
 
 from goschedlab.runtime.chan import chanrecv, chansend, closechan
@@ -35,7 +34,7 @@ from goschedlab.runtime.proc import (
 from goschedlab.runtime.sema import mutexLock, mutexUnlock, wgAdd, wgWait
 from goschedlab.runtime.syscall import entersyscall, entersyscallblock
 from goschedlab.runtime.timers import resetForSleep
-from goschedlab.sim.engine import KEY_PRIO8, KEY_SHIFT, SEQ_MASK
+from goschedlab.sim.engine import KEY_SHIFT
 from goschedlab.workloads.ops import (
     Alloc,
     Close,
@@ -211,13 +210,7 @@ def run_g(rt: Runtime, mp: M, *, burst_ended: bool = False) -> None:
                         continue
                     mp.inburst = True
                     mp.burst_start = sim.now
-                    if end < sim.now:
-                        raise ValueError(f"Simulation.at: time {end} is before now={sim.now}")
-                    seq = sim.seq_next  # sim.at(end, ev_burst_done, mp) inlined
-                    sim.seq_next = seq + 1
-                    ev = [end << KEY_SHIFT | KEY_PRIO8 | (seq & SEQ_MASK), ev_burst_done, mp]
-                    heappush(heap, ev)
-                    mp.ev = ev
+                    mp.ev = at(end, ev_burst_done, mp)
                     return
                 continue
             if cls is Cpu:
@@ -239,13 +232,7 @@ def run_g(rt: Runtime, mp: M, *, burst_ended: bool = False) -> None:
                     gp.cpu_left = op.ns
                     mp.inburst = True
                     mp.burst_start = sim.now
-                    if end < sim.now:
-                        raise ValueError(f"Simulation.at: time {end} is before now={sim.now}")
-                    seq = sim.seq_next  # sim.at(end, ev_burst_done, mp) inlined
-                    sim.seq_next = seq + 1
-                    ev = [end << KEY_SHIFT | KEY_PRIO8 | (seq & SEQ_MASK), ev_burst_done, mp]
-                    heappush(heap, ev)
-                    mp.ev = ev
+                    mp.ev = at(end, ev_burst_done, mp)
                     return
                 continue
             # Shared-state ops: first bring the clock to this M's local time.

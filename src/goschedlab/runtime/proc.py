@@ -36,6 +36,7 @@ from goschedlab.runtime.g import (
     _Gwaiting,
     casgstatus,
     gTrackingPeriod,
+    leaveRunning,
 )
 from goschedlab.runtime.gc import (
     findRunnableGCWorker,
@@ -570,10 +571,7 @@ def gopark(rt: Runtime, mp: M, gp: G, reason: int, unlockf: Any = None) -> bool:
     if gp.atomicstatus != _Grunning:
         casgstatus(rt, gp, _Grunning, _Gwaiting, "park_m")  # throws
     gp.atomicstatus = _Gwaiting
-    seq = gp.trackingSeq
-    if seq % gTrackingPeriod == 0:
-        gp.tracking = True
-    gp.trackingSeq = (seq + 1) & 0xFF
+    leaveRunning(gp)
     mp.curg = None  # dropg
     gp.m = None
     if unlockf is not None and not unlockf(rt, mp, gp):
@@ -616,10 +614,7 @@ def goexit0(rt: Runtime, mp: M, gp: G) -> bool:
     if gp.atomicstatus != _Grunning:
         casgstatus(rt, gp, _Grunning, _Gdead, "gdestroy")  # throws
     gp.atomicstatus = _Gdead
-    seq = gp.trackingSeq
-    if seq % gTrackingPeriod == 0:
-        gp.tracking = True
-    gp.trackingSeq = (seq + 1) & 0xFF
+    leaveRunning(gp)
     mp.curg = None  # dropg
     gp.m = None
     gp.gen = None

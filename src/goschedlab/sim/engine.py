@@ -16,11 +16,6 @@ _SEQ_MASK: Final = (1 << _SEQ_BITS) - 1
 MAX_PRIO: Final = (1 << _PRIO_BITS) - 1
 KEY_SHIFT: Final = _SHIFT
 """An event's time is ``heap[i][0] >> KEY_SHIFT`` (for hot loops that inline try_advance)."""
-KEY_PRIO8: Final = 8 << _SEQ_BITS
-SEQ_MASK: Final = _SEQ_MASK
-"""For hot loops that inline :meth:`Simulation.at` with the default prio 8: the key of an
-event at ``t`` with sequence number ``seq`` is ``t << KEY_SHIFT | KEY_PRIO8 | seq & SEQ_MASK``
-(the caller then increments ``sim.seq_next`` itself - see Simulation.at)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +44,7 @@ class Simulation:
         "seed",
         "_heap",
         "heap",
-        "seq_next",  # the next event sequence number (hot loops that inline at() update it)
+        "seq_next",  # the next event sequence number
         "_stopped",
         "_rngs",
         "events",
