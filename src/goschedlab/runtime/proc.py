@@ -447,7 +447,11 @@ def newproc1(rt: Runtime, mp: M, pp: P, fn: Any, args: tuple, parent: G | None) 
     newg.gen = gen
     newg.param = None
     newg.trackingSeq = rt.cheaprand.getrandbits(8)
-    newg.tracking = newg.trackingSeq % gTrackingPeriod == 0
+    if newg.trackingSeq % gTrackingPeriod == 0:
+        # Go only ever sets the flag here: a reused G whose exit (casgstatus _Grunning ->
+        # _Gdead in gdestroy, which clears nothing of the tracking state) started tracking
+        # is still tracked, so its first run records a sample too.
+        newg.tracking = True
     newg.runnableTime = 0
     # casgstatus(_Gdead -> _Grunnable) inlined: legality, then the runnable stamp of a
     # sampled G (nothing else applies when leaving _Gdead).
