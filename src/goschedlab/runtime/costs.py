@@ -110,10 +110,12 @@ class Costs:
     """Wake-up latency of a thread on a polling vCPU: assumed (a context switch on a vCPU
     that is running its idle loop; no host involvement)."""
     wake_polling_jitter_ns: int = 1_000
-    """Spread of mwake_polling_ns (Runtime.os_delay tail): pingpong spin GMP=2, where every
-    hop wakes a thread on a polling vCPU, has /sched/latencies p50 4.1 / p99 8.2 us ->
-    (8.2 - 4.1) / 3.91.  Without it a woken thief probes a ping-ponging P at a fixed phase of
-    the hand-off cycle (docs/validation.md mechanism 13)."""
+    """Spread (Runtime.os_delay tail) of a wake-up on a polling vCPU, drawn twice in
+    proc.wakeCosts: once for the waker's futex call (futexwakeup_polling_ns; the wakee, queued
+    at its end, moves with it: mechanism 27) and once for the wakee's start after it
+    (mechanism 13: without it a woken thief probes a ping-ponging P at a fixed phase of the
+    hand-off cycle).  pingpong spin GMP=2, where every sampled hop is such a futex call, has
+    /sched/latencies p50 4.1 / p99 8.2 us -> (8.2 - 4.1) / 3.91."""
     futexwakeup_ns: int = 9_000
     """The WAKER's cost of waking a parked thread (notewakeup -> futexwakeup, netpollBreak's
     eventfd write, newm's clone): a syscall plus the reschedule IPI to a halted vCPU, which

@@ -236,19 +236,25 @@ def wakeCosts(rt: Runtime, target: M, halted_latency: int) -> tuple[int, int]:
     latencies vary (``Runtime.os_delay``): a fixed one would let the woken thread probe
     the waker's P at the same phase of a periodic hand-off every time.  The polling spread
     has its own seeded stream ("wake-polling"), so adding it left every other kernel delay
-    (the "os" stream of Runtime.os_delay) as it was.
+    (the "os" stream of Runtime.os_delay) as it was.  On a polling vCPU the waker's futex
+    call varies too (stream "wake-polling-waker"); Linux's futex_wake queues the wakee only at
+    its end (wake_up_q), so the wakee's start moves by the same amount.
     """
     costs = rt.costs
     if rt.sim.now - target.parked_at < costs.haltpoll_ns:
         d = costs.mwake_polling_ns
+        wcost = costs.futexwakeup_polling_ns
         tail = costs.wake_polling_jitter_ns
         if tail > 0:  # Runtime.os_delay's law: median d, exponential upper tail
-            d += int(rt.sim.rng("wake-polling").expovariate(1.0 / tail)) - int(
-                tail * 0.6931471805599453
-            )
-            if d < 0:
-                d = 0
-        return costs.futexwakeup_polling_ns, d
+            shift = int(tail * 0.6931471805599453)
+            d += int(rt.sim.rng("wake-polling").expovariate(1.0 / tail)) - shift
+            # The waker's futex(FUTEX_WAKE) varies as much; the wakee is queued at the end of
+            # that syscall (wake_up_q), so its start moves with it (docs/validation.md
+            # mechanism 27).  Own stream: the draws above are the ones of mechanism 13.
+            z = int(rt.sim.rng("wake-polling-waker").expovariate(1.0 / tail)) - shift
+            wcost = max(wcost + z, 0)
+            d = max(d + z, 0)
+        return wcost, d
     return costs.futexwakeup_ns, rt.os_delay(halted_latency, costs.wake_jitter_ns)
 
 
