@@ -7,7 +7,7 @@ kernel/sched/fair.c, as measured on the reference VMs - docs/validation.md mecha
 19).  Each M (thread) has a vCPU (``Machine.vcpu_of``): a new thread goes to the vCPU with the
 fewest runnable threads (fork balancing) and stays there while it only wakes and sleeps - the
 guest kernel, booted with a vCPU-packing option, wakes a thread where it last ran
-(blocking-logger at GOMAXPROCS=2: 50-130 migrations per second against 2400-5400 voluntary
+(blocking-logger at GOMAXPROCS=2: 33-130 migrations per second against 2400-5600 voluntary
 switches; several Ms on one vCPU while the other idles).  So two P-holding Ms often share
 one vCPU.  Each vCPU has a holder (``run_m``), the
 M whose burst has it: a burst of another M starting there waits (EEVDF RUN_TO_PARITY: the
