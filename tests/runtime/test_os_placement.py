@@ -50,9 +50,10 @@ def _start(rt: Runtime, mp: M, now: int, d: int, spin: bool = False) -> int:
     return end
 
 
-def test_off_by_default_and_processor_sharing_when_off() -> None:
-    assert Runtime(Config(gomaxprocs=2, os_placement=True)).machine.slices
+def test_on_by_default_and_processor_sharing_when_off() -> None:
     m = Runtime(Config(gomaxprocs=2)).machine
+    assert m.slices and m.shared and m.balance
+    m = Runtime(Config(gomaxprocs=2, os_placement=False)).machine
     assert not m.slices and not m.shared
 
 
@@ -118,10 +119,9 @@ def test_bursts_outliving_the_slice_take_turns_by_slices() -> None:
 
 
 def test_idle_vcpu_pulls_a_waiting_thread_at_a_tick_after_the_migration_cost() -> None:
-    """The balance option (off: the measured kernel never migrates the threads)."""
+    """An idle vCPU pulls the thread waiting behind another (on: mechanism 19)."""
     rt, m, ms = _placed([0, 0])
-    assert not m.balance
-    m.balance = True
+    assert m.balance
     tick, cost = m.tick_ns, m.migration_cost_ns
     assert (tick, cost) == (4_000_000, 500_000)  # HZ=250; sysctl_sched_migration_cost
     ph = m.tick_phase[0]
@@ -201,3 +201,38 @@ def test_threads_sharing_a_vcpu_alternate_whole_bursts() -> None:
     assert any(o > q - 300_000 for o in waited) and max(waited) <= q + 200_000
     # the same throughput: half a vCPU per thread either way
     assert ts_makespan == pytest.approx(ps_makespan, rel=0.1)
+
+
+def test_no_pull_once_the_holders_burst_has_ended() -> None:
+    """The pull needs the waiter to be surely still waiting at the tick: when the holder's
+    burst in progress ends before it, the holder may block (a syscall, a park) and hand the
+    vCPU over (release) - the waiter then runs there, it is not moved."""
+    for seed in range(1, 50):  # a tick phase whose pull falls inside the slice
+        rt, m, ms = _placed([0, 0], seed=seed)
+        tick, cost = m.tick_ns, m.migration_cost_ns
+        ph = m.tick_phase[0]
+        pull = ph + -(-(cost - ph) // tick) * tick
+        if pull < m.slice_ns - 100_000:
+            break
+    assert pull < m.slice_ns - 100_000
+    e = pull - 1  # the holder's burst ends before the pull and its slice end
+    _start(rt, ms[0], 0, e)
+    end = _start(rt, ms[1], 0, 50_000)
+    assert m.migrations == 0 and m.vcpu_of[ms[1].id] == 0
+    assert end == m.slice_ns + 50_000  # timed at the slice end until the holder blocks
+    # the holder blocks when its burst ends: the waiter runs on vCPU 0 from then
+    m.release(ms[0], e)
+    assert m.run_m[0] is ms[1] and rt.sim.time_of(ms[1].ev) == e + 50_000
+
+
+def test_contention_start_is_forgotten_when_the_vcpu_frees() -> None:
+    """A contention (overload_since) ends when a burst starts on the vCPU with no other
+    thread wanting it, so a later wait is not pulled at once for an old one."""
+    rt, m, ms = _placed([0, 0])
+    _start(rt, ms[0], 0, 10_000_000)
+    _start(rt, ms[1], 0, 50_000)  # waits behind ms[0]: contended from 0
+    assert m.overload_since[0] == 0
+    ms[1].state = M_IDLE  # parked: only ms[0] wants vCPU 0 now
+    m.release(ms[1], 20_000_000)
+    _start(rt, ms[0], 20_000_000, 10_000)
+    assert m.overload_since[0] == -1

@@ -2,13 +2,14 @@
 
 Two models, chosen by ``Config.os_placement``:
 
-*vCPU placement* (``os_placement=True``, off by default; Linux 6.18 EEVDF,
-kernel/sched/fair.c, as measured on the reference VMs - docs/validation.md mechanism 10).
-Each M (thread) has a vCPU (``Machine.vcpu_of``): a new thread goes to the vCPU with the
-fewest runnable threads (fork balancing) and then stays there - the guest kernel, booted
-with a vCPU-packing option, practically never migrates the process's threads (0-150
-migrations against 600-4000 wake-ups per 2 s run, several Ms on one vCPU while the other
-idles).  So two P-holding Ms often share one vCPU.  Each vCPU has a holder (``run_m``), the
+*vCPU placement* (``os_placement=True``, the default; Linux 6.18 EEVDF,
+kernel/sched/fair.c, as measured on the reference VMs - docs/validation.md mechanisms 10 and
+19).  Each M (thread) has a vCPU (``Machine.vcpu_of``): a new thread goes to the vCPU with the
+fewest runnable threads (fork balancing) and stays there while it only wakes and sleeps - the
+guest kernel, booted with a vCPU-packing option, wakes a thread where it last ran
+(blocking-logger at GOMAXPROCS=2: 33-130 migrations per second against 2400-5600 voluntary
+switches; several Ms on one vCPU while the other idles).  So two P-holding Ms often share
+one vCPU.  Each vCPU has a holder (``run_m``), the
 M whose burst has it: a burst of another M starting there waits (EEVDF RUN_TO_PARITY: the
 current thread keeps the vCPU inside its slice) until the holder blocks
 (``Machine.release``, called from proc.stopm, findRunnable's netpoll block and
@@ -18,8 +19,16 @@ newcomer then take turns by slices (``Machine._alternate``).  CPU work (``Cpu``)
 the wait; a ``Spin`` (elapsed-time deadline) ends at its deadline or when its thread gets
 the vCPU back, whichever is later.  Bursts are timed when they start; a release re-times the
 waiting burst's end event.  An M that has a vCPU to itself runs exactly.
+A vCPU shared by two wanting threads while another vCPU has none is not left so for long
+(``Machine._pull_time``, fair.c's nohz idle balance): at the first scheduler tick of the busy
+vCPU (HZ=250) after the wait has lasted ``sysctl_sched_migration_cost`` (0.5 ms: task_hot)
+the idle vCPU pulls the waiting thread - if it surely still waits then (the holder's burst in
+progress has not ended).  A contention starts when a burst has to wait and ends when a burst
+starts on the vCPU with no other thread wanting it.  Measured (mechanism 19): blocking-logger
+heavy at GOMAXPROCS=2 has two threads stacked on one vCPU, the other vCPU without a runnable
+thread of the process, in 23 % of 1 ms samples, in episodes of 2 ms (median) to 14 ms.
 
-*Processor sharing* (default, ``os_placement=False``).  An M holding a P runs Go code (or
+*Processor sharing* (``os_placement=False``).  An M holding a P runs Go code (or
 spins) and needs a core; Ms in syscalls, idle or blocked in netpoll do not.  With ``ncpu >=
 GOMAXPROCS`` every M that wants a core has one and the machine costs nothing. With fewer
 cores each CPU burst (``Cpu`` ops) is stretched by ``max(1, k / ncpu)`` where k is the
@@ -27,16 +36,15 @@ number of Ms holding a P when the burst starts (frozen at burst start).
 
 Invariants: the machine adds only time (never removes work); a thread alone on its vCPU is
 exact; a burst waits at most one slice per thread ahead of it.  Deterministic (the tick
-phases of the optional balancer use the seeded stream ``rt.sim.rng("vcpu")``). Why off by
-default: +0.7 % on the corpus, but Ms that never migrate halve the process's capacity when
-both P-holding Ms share a vCPU at high load (blocking-logger heavy makespan +15 %); the real
-kernel avoids that in a way not modelled yet. Rejected alternatives (figures in
-docs/validation.md, mechanism 10): wake-affine placement (a woken M moves to its waker's
-vCPU; score 71.1 % vs 74.8 %); an idle-vCPU balance pull at the first tick after the
-migration cost (``Machine.balance``, kept off: the measured kernel does not do it and it
-spreads the Ms the kernel keeps together); wake-up preemption (the newcomer runs first) and
-a random slice phase per burst (both too short or too long waits: the wait is set by when
-the holder blocks, not by a burst or a phase)."""
+phases of the balancer use the seeded stream ``rt.sim.rng("vcpu")``).  Rejected alternatives
+(figures in docs/validation.md, mechanisms 10 and 19): no balancing (threads pinned for the
+whole run halve the process's capacity when both P-holding Ms share a vCPU at high load:
+blocking-logger heavy makespan +15 %); a pull decided at the wait's start whatever the
+holder does next (syscall-block default makespan +40 %: the holder blocks at once in a
+system call, the pulled thread waited for the tick instead); wake-affine placement (a woken
+M moves to its waker's vCPU; score 71.1 % vs 74.8 %); wake-up preemption (the newcomer runs
+first) and a random slice phase per burst (both too short or too long waits: the wait is set
+by when the holder blocks, not by a burst or a phase)."""
 
 from __future__ import annotations
 
@@ -120,7 +128,9 @@ class Machine:
             int(rng.random() * self.tick_ns) if rng is not None else 0 for _ in range(ncpu)
         ]
         self.migrations = 0
-        self.balance = False  # idle-vCPU pulls (_pull_time): off, threads never migrate
+        # Idle-vCPU pulls of a thread waiting behind another (_pull_time): on - measured,
+        # two busy Ms never share a vCPU for long while the other idles (mechanism 19).
+        self.balance = True
         self.preemptions = 0  # wake-up preemptions of a burst (involuntary switches)
         # Wake-affine placement (a woken thread moves to its waker's vCPU): off - on the
         # measured kernel woken threads stay where they ran (docs/validation.md, mech. 10).
@@ -208,6 +218,8 @@ class Machine:
                 self._retime(w, ew)
                 self._settle(v, w, ew, mp, em)
                 return em - start
+            if w is None and self.overload_since[v] >= 0 and not self._contended(v, mp):
+                self.overload_since[v] = -1  # nr_running back to 1: the next wait starts anew
             return d
         if self.waiter[v] is not None:  # a third thread: after the waiter's run
             q = self.slice_ns
@@ -216,7 +228,10 @@ class Machine:
             return max(d, wait) if spin else wait + d
         slice_end = max(self.hold_start[v] + self.slice_ns, start)
         pull = self._pull_time(v, start)
-        if pull >= 0 and pull <= slice_end:  # an idle vCPU's balance pass takes mp
+        # an idle vCPU's balance pass takes mp - if mp surely still waits then: before its
+        # slice turn and before the holder's burst in progress ends (after that the holder
+        # may block and hand mp the vCPU, which the model learns only then, in release)
+        if pull >= 0 and pull <= slice_end and pull <= self._event_end(y):
             u = self._idle_vcpu(v)
             self.vcpu_of[mp.id] = u
             self.migrations += 1
@@ -361,6 +376,15 @@ class Machine:
             if u != v and load[u] == 0:
                 return u
         return -1
+
+    def _contended(self, v: int, mp: M) -> bool:
+        """Whether a thread other than ``mp`` wants vCPU ``v`` (the kernel's nr_running > 1
+        once ``mp`` runs there)."""
+        vcpu_of = self.vcpu_of
+        for m2 in self._rt.allm:
+            if m2 is not mp and vcpu_of.get(m2.id, -1) == v and self._wants(m2):
+                return True
+        return False
 
     def _pull_time(self, v: int, now: int) -> int:
         """When an idle vCPU pulls a waiting thread off the contended vCPU ``v`` (-1: no

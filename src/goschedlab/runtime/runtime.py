@@ -61,9 +61,9 @@ class Config:
     numa_penalty_ns: cost of a remote migration at distance 20, scaled by distance
     (None: costs.numa_remote_ns) (numa.py).
     os_placement: model the OS's placement of threads on vCPUs (machine.py: each M stays
-    on its vCPU, Ms sharing one take turns by EEVDF slices) instead of processor sharing
-    (off by default: +0.7 % on the corpus but new makespan misses; docs/validation.md,
-    mechanism 10).
+    on its vCPU, Ms sharing one take turns by EEVDF slices, an idle vCPU pulls a thread
+    that has waited behind another past the migration cost at a scheduler tick; on by
+    default, docs/validation.md mechanisms 10 and 19); False: processor sharing.
     heap_only_steps: testing aid - every clock step goes through the event heap (no inline
     advance, :class:`~goschedlab.sim.engine.Simulation` ``heap_only``); results are identical.
     """
@@ -83,7 +83,7 @@ class Config:
     cpu_quota_period_ns: int = 100_000_000
     numa_distance: tuple[tuple[int, ...], ...] = ()
     numa_penalty_ns: int | None = None
-    os_placement: bool = False
+    os_placement: bool = True
     heap_only_steps: bool = False
 
     def __post_init__(self) -> None:
