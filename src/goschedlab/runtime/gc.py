@@ -135,6 +135,8 @@ gcMarkWorkerIdleMode: Final = 3
 gcBackgroundUtilization: Final = 0.25
 defaultHeapMinimum: Final = 4 << 20
 triggerRatioMin: Final = 0.7  # mgcpacer.go: minTrigger = heapMarked + 0.7 * runway
+triggerRatioDen: Final = 64  # mgcpacer.go: the trigger bounds are in 64ths of the runway
+maxTriggerRatioNum: Final = 61  # mgcpacer.go: maxTrigger = heapMarked + 61/64 of the runway
 stwGCSweepTerm: Final = "GC sweep termination"
 stwGCMarkTerm: Final = "GC mark termination"
 waitReasonGCWorkerIdle: Final = 26
@@ -253,7 +255,7 @@ class gcState:
         "ev_stw_timeout", "ev_stw_stopped", "ev_after_work", "world_stopped", "stw_log",
         "userForced", "waiters", "sweepPagesPerByte", "sweepHeapLiveBasis", "sweepPagesLeft",
         "sweepPagesTotal", "sweep_span_ns", "sweepTime", "sweepTimeTotal", "fresh_ns_per_kib",
-        "heapHighWater", "freshTime", "chainP", "assistWaitTime", "assistParks",
+        "heapHighWater", "freshTime", "chainP", "chainHeldUntil", "assistWaitTime", "assistParks",
         "assistQueue", "bgScanCredit",
     )  # fmt: skip
 
@@ -328,6 +330,9 @@ class gcState:
         self.chainP = -1
         """The P whose gcw holds the grey chain (the live heap is one linked list of grey
         objects: only markers on that P find work; -1 = not taken yet this cycle)."""
+        self.chainHeldUntil = 0
+        """Until this time the chain stays in chainP's gcw (a marker there is draining it);
+        from then on gcMarkDone's flush has put it in the global queue (:func:`chainFree`)."""
         self.assistWaitTime = 0
         self.assistParks = 0
         self.assistQueue: list[tuple[G, int, int]] = []
@@ -347,6 +352,16 @@ class gcState:
         if goal < heapMinimum:
             goal = heapMinimum
         self.heapGoal = goal
+        if self.numgc == 0:
+            # Before the first cycle the cons/mark estimate is 0, so the runway is 0 and
+            # gcControllerState.trigger clamps goal - runway to its maximum trigger:
+            # heapMarked + 61/64 of the distance to the goal (or goal - heapMinimum).
+            maxTrigger = (goal - self.heapMarked) // triggerRatioDen * maxTriggerRatioNum
+            maxTrigger += self.heapMarked
+            if goal > defaultHeapMinimum and goal - defaultHeapMinimum > maxTrigger:
+                maxTrigger = goal - defaultHeapMinimum
+            self.trigger = maxTrigger
+            return
         self.trigger = self.heapMarked + int((goal - self.heapMarked) * triggerRatioMin)
 
     def metric_histograms(self) -> dict[str, timeHistogram]:
@@ -448,25 +463,35 @@ def _heapAlloc(rt: Runtime, gc: gcState, mp: M, gp: G, nbytes: int) -> None:
             distance = gc.heapGoal - gc.heapLive
             if distance <= 0:
                 distance = max(1, gc.heapGoal // 10 + distance)  # hard goal: goal * 1.1
-            w = gc.work_left * nbytes // distance if distance > nbytes else gc.work_left
-            if w > gc.work_left:
-                w = gc.work_left
-            if w > 0:
+            scanWork = gcAssistAlloc(gc, gp, nbytes, distance)
+            if scanWork > 0:
                 pid = mp.p.id  # type: ignore[union-attr]
-                if gc.chainP < 0:
-                    gc.chainP = pid  # the first marker takes the grey object into its gcw
-                if pid == gc.chainP:
-                    if gcAssistDue(gc, gp, nbytes, distance):
-                        gcWaitingBracket(rt, gp, "gcAssistAlloc1")
-                    gc.work_left -= w
-                    ns = w * gc.mark_ns_per_kib >> 10
+                now = rt.sim.now
+                if chainFree(gc, pid, now):
+                    # gcAssistAlloc1 -> gcDrainN(scanWork): one burst of mark work by this G,
+                    # crediting it with the bytes that work pays for.
+                    gc.chainP = pid  # the grey object is in this P's gcw while it drains
+                    gcWaitingBracket(rt, gp, "gcAssistAlloc1")
+                    work = gc.work_left
+                    done = scanWork if scanWork < work else work
+                    gp.gcAssistBytes += 1 + done * distance // work
+                    gc.work_left = work - done
+                    ns = done * gc.mark_ns_per_kib >> 10
                     gc.assistTime += ns
                     gp.cpu_left += ns
-                elif gp.retry_op is None:
-                    # The grey work sits in another P's gcw: no work here, so gcAssistAlloc
-                    # parks the G on the assist queue (gcParkAssist) until background
-                    # credit pays its debt (gcFlushBgCredit) or mark termination.
-                    gp.retry_op = _AssistPark(w)
+                    if gc.work_left > 0:
+                        # The last marker stopping with no global work: gcMarkDone's
+                        # forEachP (one more bracket) flushes the chain to the global queue.
+                        gc.chainHeldUntil = now + ns
+                        gcWaitingBracket(rt, gp, "gcMarkDone")
+                elif gp.retry_op is None and gp.gcAssistBytes < 0:
+                    # The grey work sits in another P's gcw: gcDrainN finds none, so
+                    # gcAssistAlloc parks the G on the assist queue (gcParkAssist) with its
+                    # remaining debt until background credit pays it (gcFlushBgCredit, which
+                    # leaves the G's balance at 0) or mark termination.
+                    debt = -gp.gcAssistBytes * max(1, gc.work_left) // distance
+                    gp.gcAssistBytes = 0
+                    gp.retry_op = _AssistPark(max(1, debt))
         if gc.work_left <= 0 and not gc.markDonePending and gp.retry_op is None:
             gc.markDonePending = True
             gp.retry_op = GCMARKDONE
@@ -491,39 +516,42 @@ gcOverAssistHeapBytes: Final = gcOverAssistWork * heapCellBytes // heapCellScanB
 """gcOverAssistWork in the model's work unit (bytes of reachable heap): 512 KiB."""
 
 
-def gcAssistDue(gc: gcState, gp: G, nbytes: int, distance: int) -> bool:
-    """Models malloc.go: deductAssistCredit and mgcmark.go: gcAssistAlloc's credit - True
-    when this allocation of ``nbytes`` makes ``gp`` assist (its credit went negative).
+def gcAssistAlloc(gc: gcState, gp: G, nbytes: int, distance: int) -> int:
+    """Models malloc.go: deductAssistCredit and the credit part of mgcmark.go: gcAssistAlloc
+    - the scan work (in the model's unit, bytes of reachable heap) ``gp`` must do itself
+    after allocating ``nbytes``; 0 when its credit (``gcAssistBytes``) or stolen background
+    credit covers the allocation (no assist, no status change).
 
-    The assist buys credit for max(debt, gcOverAssistWork of scan work) at the current
-    ratio (remaining scan work / remaining heap runway, as gcControllerState.revise), so a
-    G assists about once per 64 KiB of scan work, not at every allocation; background mark
-    credit (``bgScanCredit``, what workers did beyond the parked assists' debts) is stolen
-    first, and an assist it covers does no work and no status change.  Only the count
-    of assists (their casgstatus brackets) follows this; the model still charges the
-    assist CPU per allocation (module doc: Assists).  Credit is per cycle (gcResetMarkState
-    zeroes it at gcStart).
+    The assist owes debt * (remaining scan work / remaining heap runway) of scan work, at
+    least gcOverAssistWork (64 KiB of Go scan work), and first steals ``bgScanCredit``: a
+    full steal credits the whole debt, a partial one the bytes it pays for.  The caller
+    does the rest as one burst (gcAssistAlloc1 -> gcDrainN) and adds the bytes it pays for
+    to the credit, so a G assists about once per 64 KiB of scan work and runs the next
+    allocations on credit.  Credit is per cycle (gcResetMarkState zeroes it at gcStart).
     """
     if gp.gcAssistCycle != gc.numgc:
         gp.gcAssistCycle = gc.numgc
         gp.gcAssistBytes = 0
     gp.gcAssistBytes -= nbytes
     if gp.gcAssistBytes >= 0:
-        return False
+        return 0
     debt = -gp.gcAssistBytes
     work = max(1, gc.work_left)
     scanWork = work * debt // distance
     if scanWork < gcOverAssistHeapBytes:
         scanWork = gcOverAssistHeapBytes
         debt = gcOverAssistHeapBytes * distance // work
-    gp.gcAssistBytes += debt  # stolen background credit plus the assist's own work
     credit = gc.bgScanCredit
     if credit > 0:
-        # Steal background mark credit first; no assist at all if it covers the work.
-        stolen = credit if credit < scanWork else scanWork
+        if credit < scanWork:
+            stolen = credit
+            gp.gcAssistBytes += 1 + stolen * distance // work
+        else:
+            stolen = scanWork
+            gp.gcAssistBytes += debt
         gc.bgScanCredit = credit - stolen
-        return stolen < scanWork
-    return True
+        scanWork -= stolen
+    return scanWork
 
 
 gSizeBytes: Final = 448
@@ -743,6 +771,7 @@ def _gcStartWorldStopped(rt: Runtime, mp: M) -> int:
     gc.work_total = gc.reachable
     gc.work_left = gc.reachable
     gc.chainP = -1
+    gc.chainHeldUntil = 0
     gc.bgScanCredit = 0
     return work_ns
 
@@ -1093,7 +1122,17 @@ def gcMarkWorkAvailable(rt: Runtime, pp: P | None = None) -> bool:
     gc = rt.gc
     if not gc.blackenEnabled or gc.work_left <= 0:
         return False
-    return pp is None or gc.chainP < 0 or gc.chainP == pp.id
+    return pp is None or chainFree(gc, pp.id, rt.sim.now)
+
+
+def chainFree(gc: gcState, pid: int, now: int) -> bool:
+    """Can a marker on P ``pid`` get the grey chain now?  Nobody took it yet, this P's gcw
+    holds it, or its last holder stopped: a marker that stops while no other marker runs
+    and the global queue is empty reaches a completion point (gcAssistAlloc1 /
+    gcBgMarkWorker: ``incnwait == work.nproc && !gcMarkWorkAvailable(nil)``), and
+    gcMarkDone's forEachP disposes every P's gcw into the global queue (gcw.dispose, then
+    ``goto top``), so any P's next worker or assist continues the chain."""
+    return gc.chainP < 0 or gc.chainP == pid or gc.chainHeldUntil <= now
 
 
 def findRunnableGCWorker(rt: Runtime, pp: P, now: int) -> G | None:
@@ -1142,7 +1181,7 @@ def gcDrain(rt: Runtime, mp: M, gp: G) -> bool:
     mode = gc.mode[pp.id]
     now = rt.sim.now
     mp.locks = 0  # the previous chunk (if any) is over
-    if gc.work_left > 0 and 0 <= gc.chainP != pp.id and not rt.sched.gcwaiting:
+    if gc.work_left > 0 and not chainFree(gc, pp.id, now) and not rt.sched.gcwaiting:
         gp.param = False  # another P's gcw holds the grey chain: no work for this worker
         return True
     if gc.work_left <= 0 or not gc.blackenEnabled or rt.sched.gcwaiting:
@@ -1182,8 +1221,8 @@ def gcDrain(rt: Runtime, mp: M, gp: G) -> bool:
         work = gc.work_left
         chunk = work * gc.mark_ns_per_kib >> 10
     gc.work_left -= work
-    if gc.chainP < 0:
-        gc.chainP = pp.id
+    gc.chainP = pp.id  # the chain is in this P's gcw until the worker stops
+    gc.chainHeldUntil = 1 << 62
     gcFlushBgCredit(rt, mp, work)  # credited when the chunk starts (see module doc)
     gp.cpu_left = max(1, chunk)
     mp.locks = 1  # gcDrain runs on the system stack: not preemptible
@@ -1212,6 +1251,10 @@ def gcBgMarkWorkerPark(rt: Runtime, mp: M, gp: G) -> bool:
             gc.idleMarkTime += d
             gc.idleMarkWorkers -= 1
         gc.mode[pp.id] = gcMarkWorkerNotWorker
+    if gc.chainP == pp.id and gc.chainHeldUntil > rt.sim.now:
+        gc.chainHeldUntil = rt.sim.now  # chainFree: gcMarkDone flushes it to the global queue
+        if gc.phase == _GCmark and gc.work_left > 0:
+            gcWaitingBracket(rt, gp, "gcMarkDone")
     gp.waitreason = waitReasonGCWorkerIdle
     casgstatus(rt, gp, 2, _Gwaiting, "gcBgMarkWorker")
     dropg(mp, gp)
