@@ -7,7 +7,8 @@ What it models
       heap goal = heapMarked * (1 + GOGC/100), at least the 4 MiB minimum heap
       (heapMinimum scaled by GOGC/100); trigger = heapMarked + 0.7 * (goal - heapMarked)
       (Go's minimum trigger; Go raises it towards 0.95 when its cons/mark estimate says the
-      runway is short - not modelled, stated simplification).
+      runway is short - not modelled, stated simplification).  Before the first cycle that
+      estimate is 0, so the trigger is Go's maximum, 61/64 of the way to the goal.
     * A cycle: gcStart -> sweep-termination stop-the-world -> concurrent mark with background
       mark workers (dedicated / fractional per mgcpacer.go: startCycle, 25 % of GOMAXPROCS;
       idle workers on idle Ps) and mutator assists -> gcMarkDone -> mark-termination
@@ -39,11 +40,13 @@ Mark workers (simplified but stated)
     (pollFractionalWorkerExit); idle workers 100 us chunks while their P has no runnable G.
     Work is credited when a chunk starts.
 
-Assists (simplified but stated)
-    During marking each allocation of n bytes owes n * (remaining scan work / remaining heap
-    runway) bytes of scan work, paid at once as extra CPU of the allocating goroutine (Go
-    keeps a per-G credit; the model settles each allocation).  The goroutine whose work
-    (assist or worker chunk) finds no work left runs gcMarkDone.
+Assists (mgcmark.go: gcAssistAlloc, gcAssistAlloc1)
+    During marking each allocation of n bytes costs the G n bytes of credit
+    (``gcAssistBytes``); when it goes negative the G steals background credit and does the
+    rest as one burst of at least gcOverAssistWork (64 KiB of Go scan work) at the ratio
+    remaining scan work / remaining heap runway, charged as CPU of the allocating goroutine,
+    and allocates on the credit it bought afterwards (:func:`gcAssistAlloc`).  The goroutine
+    whose work (assist or worker chunk) finds no work left runs gcMarkDone.
 
 The grey chain (serial mark; mgcmark.go: gcDrainN, gcParkAssist, gcFlushBgCredit)
     The reachable heap is marked as one chain of grey objects - exact for a linked list
@@ -53,7 +56,11 @@ The grey chain (serial mark; mgcmark.go: gcDrainN, gcParkAssist, gcFlushBgCredit
     assist on another P finds none and parks on ``assistQueue`` ("GC assist wait") until a
     background worker's scan work pays its debt (gcFlushBgCredit, queue order; the rest is
     ``bgScanCredit``, which later assists steal) or mark termination (gcWakeAllAssists).
-    Workers on other Ps find no work and park.  At GOMAXPROCS=2 this idles one P for much
+    Workers on other Ps find no work and park.  A marker that stops while no other one runs
+    reaches gcMarkDone, whose forEachP flushes its gcw into the global queue: from the end
+    of its burst (``chainHeldUntil``) any P's marker can continue the chain (:func:`chainFree`;
+    the preemption of the other Ps by that forEachP is not modelled).
+    At GOMAXPROCS=2 this idles one P for much
     of each mark phase, as the real runs show (gc-churn default: 1.01 s of CPU over a
     627 ms makespan on 2 CPUs).  Rejected: per-object grey sets (parallel mark) - it made
     the GMP=2 makespan 18 % short of real Go; the chain is what a list-shaped heap is.
@@ -141,6 +148,7 @@ stwGCSweepTerm: Final = "GC sweep termination"
 stwGCMarkTerm: Final = "GC mark termination"
 waitReasonGCWorkerIdle: Final = 26
 waitReasonGCAssistWait: Final = 11
+waitReasonGCSweepWait: Final = 12
 waitReasonWaitForGCCycle: Final = 25
 STW_REPREEMPT_NS: Final = 100_000  # stopTheWorldWithSema: notetsleep(&sched.stopnote, 100*1000)
 DEDICATED_CHUNK_NS: Final = 100_000
@@ -221,11 +229,93 @@ class _WorkerDrain(_RtOp):
         return gcDrain(rt, mp, gp)
 
 
+class _SweepPark(_RtOp):
+    __slots__ = ()
+
+    def rt_exec(self, rt: Runtime, mp: M, gp: G) -> bool:
+        from goschedlab.runtime.proc import gopark
+
+        gc = rt.gc
+        if gc.sweepPagesLeft > 0:
+            return True
+        gc.bgsweepParked = True
+        return gopark(rt, mp, gp, waitReasonGCSweepWait)
+
+
+class _SweepBatch(_RtOp):
+    __slots__ = ()
+
+    def rt_exec(self, rt: Runtime, mp: M, gp: G) -> bool:
+        gc = rt.gc
+        n = gc.sweepPagesLeft
+        if n > sweepBatchSize:
+            n = sweepBatchSize
+        if n <= 0:
+            gp.param = False
+            return True
+        gc.sweepPagesLeft -= n
+        ns = n * gc.sweep_span_ns
+        gc.sweepTimeTotal += ns
+        gp.cpu_left += max(1, ns)
+        gp.param = True
+        return True
+
+
+class _GoschedIfBusy(_RtOp):
+    __slots__ = ()
+
+    def rt_exec(self, rt: Runtime, mp: M, gp: G) -> bool:
+        """Models proc.go: goschedIfBusy - yield only when no P is idle (or preempted)."""
+        from goschedlab.runtime.proc import goschedImpl
+
+        if not gp.preempt and rt.sched.npidle > 0:
+            return True
+        mp.debt += rt.costs.gosched_ns
+        return goschedImpl(rt, mp, gp, False)
+
+
 GCSTART: Final = _GCStart()
 GCMARKDONE: Final = _GCMarkDone()
 _PARK: Final = _WorkerPark()
 _DRAIN: Final = _WorkerDrain()
 _ACTIVE: Final = _WorkerActive()
+_SWEEP_PARK: Final = _SweepPark()
+_SWEEP_BATCH: Final = _SweepBatch()
+_GOSCHED_IF_BUSY: Final = _GoschedIfBusy()
+sweepBatchSize: Final = 10  # mgcsweep.go: bgsweep yields (goschedIfBusy) every 10 spans
+BGSWEEP_GOID: Final = WORKER_GOID_BASE - 1
+
+
+def _bgsweep() -> Any:
+    """Models mgcsweep.go: bgsweep - parked until gcSweep readies it, then sweeps spans in
+    batches of 10, calling goschedIfBusy after each, and parks again when none are left."""
+    while True:
+        yield _SWEEP_PARK
+        while (yield _SWEEP_BATCH):
+            yield _GOSCHED_IF_BUSY
+
+
+def bgsweepReady(rt: Runtime, mp: M) -> None:
+    """mgc.go: gcSweep's ``ready(sweep.g, 0, true)`` of a parked bgsweep (the sweep phase
+    starts): into the runnext of the P that ended the mark phase."""
+    from goschedlab.runtime.proc import ready
+
+    gc = rt.gc
+    if gc.sweepPagesLeft <= 0 or mp.p is None:
+        return
+    gp = gc.bgsweepG
+    if gp is None:
+        gp = G(BGSWEEP_GOID)
+        gp.atomicstatus = _Gwaiting
+        gp.waitreason = waitReasonGCSweepWait
+        gen = _bgsweep()
+        next(gen)  # parked: gcenable started it before main.main
+        gp.gen = gen
+        gc.bgsweepG = gp
+        gc.bgsweepParked = True
+    if gc.bgsweepParked and gp.atomicstatus == _Gwaiting:
+        gc.bgsweepParked = False
+        ready(rt, mp, gp, True)
 
 
 def _gcBgMarkWorker() -> Any:
@@ -256,7 +346,7 @@ class gcState:
         "userForced", "waiters", "sweepPagesPerByte", "sweepHeapLiveBasis", "sweepPagesLeft",
         "sweepPagesTotal", "sweep_span_ns", "sweepTime", "sweepTimeTotal", "fresh_ns_per_kib",
         "heapHighWater", "freshTime", "chainP", "chainHeldUntil", "assistWaitTime", "assistParks",
-        "assistQueue", "bgScanCredit",
+        "assistQueue", "bgScanCredit", "bgsweepG", "bgsweepParked",
     )  # fmt: skip
 
     def __init__(self, rt: Runtime, gcpercent: int, gctrace: bool) -> None:
@@ -338,6 +428,9 @@ class gcState:
         self.assistQueue: list[tuple[G, int, int]] = []
         """work.assistQueue: (G, scan-work debt in bytes, park time)."""
         self.bgScanCredit = 0
+        self.bgsweepG: G | None = None
+        """The bgsweep goroutine (created at the first sweep phase; mgcsweep.go: bgsweep)."""
+        self.bgsweepParked = False
         self.commit()
 
     # ------------------------------------------------------------------ pacer
@@ -987,6 +1080,7 @@ def _stwAfterWork(rt: Runtime, mp: M) -> None:
         c.tEnd = now
         gc.userForced = False
         _finishCycle(rt, c)
+        bgsweepReady(rt, mp)
         if gc.waiters:  # runtime.GC callers waiting for this cycle (gcWaitOnMark)
             from goschedlab.runtime.proc import injectglist
 
