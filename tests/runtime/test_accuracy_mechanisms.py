@@ -756,3 +756,22 @@ def test_timesleep_is_fitted_from_the_sleep_spawn_trial() -> None:
     assert got.value == 250 and "sleep_spawn_park_ns" in got.source
     assert fit(full - 40).value == 0 and "clamped to 0" in fit(full - 40).source
     assert fit(None) == Fitted("timesleep_ns", 800, "default")  # no measurement: default
+
+
+def test_bgsweep_yields_every_10_spans_when_no_p_is_idle() -> None:
+    """Mechanism 26: bgsweep (readied by gcSweep) sweeps 10 spans, then goschedIfBusy: with
+    both Ps busy it goes through the global run queue and is picked up again within ~0.1-0.2
+    us, so real gc-churn light GOMAXPROCS=2 records 40-130 /sched/latencies samples, most at
+    0.128-0.192 us (p50 0.192), and at GOMAXPROCS=1 it waits behind two 20 ms slices."""
+    res = simulate("gc-churn", setting="light", gomaxprocs=2, seed=1)
+    counts = res.result["metrics_phase_delta"]["/sched/latencies:seconds"]["counts"]
+    bounds = res.result["metrics_end"]["/sched/latencies:seconds"]["boundaries"]
+    short = sum(
+        n for i, n in enumerate(counts) if not isinstance(bounds[i], str) and 0 < bounds[i] < 0.2e-6
+    )
+    assert short >= 30, short  # the model without bgsweep: 3 (26 zero samples, 3 at 0.128 us)
+    assert sched_q(res.result, "p50") in (128e-9, 192e-9)
+    gc = res.runtime.gc
+    assert gc.bgsweepG is not None
+    res1 = simulate("gc-churn", setting="light", gomaxprocs=1, seed=1).result
+    assert sched_q(res1, "p99") >= 30e-3  # a 40 ms wait behind both goroutines' slices
