@@ -72,9 +72,11 @@ Sweeping (mgcsweep.go: gcPaceSweeper, deductSweepCredit; mcentral.go: cacheSpan)
     the refill that reuses them (inside ``costs.mallocgc_ns_per_kib``).  As Go paces it, the
     work is spread over the allocation up to the next trigger minus 1 MiB and paid by the
     allocating goroutine (preemptible CPU, as sweepone between spans); gcStart sweeps the
-    rest (finishsweep; charged after the STW - simplification).  Not modelled: the burst
-    shape (cacheSpan sweeps up to 100 full spans in one refill; real gc-churn shows ~19
-    iterations of ~450 us per cycle) and the low-priority bgsweep goroutine on idle Ps.
+    rest (finishsweep; charged after the STW - simplification).  The bgsweep goroutine
+    (:func:`_bgsweep`), readied at each mark termination, takes spans from the same count 10
+    at a time and Goscheds after each batch when no P is idle (goschedIfBusy).  Not
+    modelled: the burst shape (cacheSpan sweeps up to 100 full spans in one refill) and the
+    freed spans' share of bgsweep's work.
 
 Memory first touch
     Heap growth above its high-water mark and each new goroutine's 2 KiB stack cost
