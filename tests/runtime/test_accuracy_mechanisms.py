@@ -635,7 +635,7 @@ def test_fanout_long_samples_are_the_harness_zeros_like_real_go(monkeypatch: Any
 
 
 def test_assist_credit_lasts_64kib_of_scan_work_and_steals_background_credit() -> None:
-    from goschedlab.runtime.gc import gcAssistDue, gcOverAssistHeapBytes
+    from goschedlab.runtime.gc import gcAssistAlloc, gcOverAssistHeapBytes
 
     rt = Runtime(Config(gomaxprocs=1))
     gc = rt.gc
@@ -644,24 +644,71 @@ def test_assist_credit_lasts_64kib_of_scan_work_and_steals_background_credit() -
     gc.bgScanCredit = 0
     distance = 4 << 20  # 4 heap bytes of runway per byte of scan work left
     assert gcOverAssistHeapBytes == 512 << 10  # 64 KiB of Go scan work = 8 of 64 cell bytes
-    # The first 8 KiB allocation assists and buys 512 KiB * 4 / 16 = 128 KiB of credit.
-    assert gcAssistDue(gc, gp, 8 << 10, distance)
-    assert gp.gcAssistBytes == (128 << 10) - (8 << 10)
-    due = [gcAssistDue(gc, gp, 8 << 10, distance) for _ in range(31)]
-    assert due.count(True) == 1 and due[15]  # the 17th allocation: credit used up
+    # The first 8 KiB allocation assists for 512 KiB of work (the caller credits what it does).
+    assert gcAssistAlloc(gc, gp, 8 << 10, distance) == 512 << 10
+    gp.gcAssistBytes += 1 + (512 << 10) * distance // gc.work_left  # gcAssistAlloc1
+    assert gp.gcAssistBytes == (128 << 10) - (8 << 10) + 1
+    due = [gcAssistAlloc(gc, gp, 8 << 10, distance) for _ in range(16)]
+    assert due[:15] == [0] * 15 and due[15] > 0  # the 17th allocation: credit used up
     # Background credit covering the over-assist work: no assist (no status change).
     gp.gcAssistBytes = 0
     gc.bgScanCredit = 600 << 10
-    assert not gcAssistDue(gc, gp, 8 << 10, distance)
+    assert gcAssistAlloc(gc, gp, 8 << 10, distance) == 0
     assert gc.bgScanCredit == (600 - 512) << 10
     # Partly covered: it still assists for the rest.
     gp.gcAssistBytes = 0
-    assert gcAssistDue(gc, gp, 8 << 10, distance)
+    assert gcAssistAlloc(gc, gp, 8 << 10, distance) == (512 - 88) << 10
     assert gc.bgScanCredit == 0
     # A new cycle starts with no credit (gcResetMarkState).
     gc.numgc += 1
     gp.gcAssistBytes = 1 << 30
-    assert gcAssistDue(gc, gp, 8 << 10, distance)
+    assert gcAssistAlloc(gc, gp, 8 << 10, distance) > 0
+
+
+def test_assists_are_bursts_of_64kib_of_scan_work() -> None:
+    """Mechanism 23: gcAssistAlloc does at least gcOverAssistWork (64 KiB of scan work) in one
+    gcDrainN and the G allocates on that credit afterwards, so the slow iterations of
+    gc-churn are the assist bursts (runtime/trace of our copy: each 100-200 us iteration at
+    GOMAXPROCS=1 holds one GCMarkAssist range of ~129 us; corpus: 250-520 us).  Per-allocation
+    assist CPU would spread the work over every iteration of the mark phase."""
+    res = simulate("gc-churn", setting="default", gomaxprocs=1, seed=1).result
+    it = res["latency"]["iteration"]
+    burst = 512 * Costs().gc_scan_ns_per_kib  # 512 KiB of the model's heap-byte work unit
+    slow = sum(
+        n for lo, n in zip(it["hist_lo_ns"], it["hist_count"], strict=True) if lo > 0.8 * burst
+    )
+    long = sum(n for lo, n in zip(it["hist_lo_ns"], it["hist_count"], strict=True) if lo > 1e6)
+    cycles = res["metrics_phase_delta"]["/gc/cycles/total:gc-cycles"]
+    # ~21 bursts per cycle (16 MiB of list / 512 KiB, less the fractional worker's share)
+    assert 15 * cycles <= slow - long <= 32 * cycles, (slow, long, cycles)
+    assert it["p90_ns"] < 40_000  # every other iteration runs on credit
+
+
+def test_first_gc_trigger_is_61_64ths_of_the_minimum_heap() -> None:
+    """Mechanism 24: before the first cycle the cons/mark estimate is 0, so the runway is 0
+    and gcControllerState.trigger clamps to its maximum, heapMarked + 61/64 of the goal
+    distance (real gctrace: "gc 1 ... 3->4->4 MB, 4 MB goal").  Later cycles use the 0.7
+    minimum as before."""
+    rt = Runtime(Config(gomaxprocs=1))
+    gc = rt.gc
+    assert gc.heapGoal == 4 << 20 and gc.trigger == (4 << 20) // 64 * 61
+    gc.numgc, gc.heapMarked = 1, 16 << 20
+    gc.commit()
+    assert gc.trigger == (16 << 20) + int((16 << 20) * 0.7)
+
+
+def test_a_stopped_marker_releases_the_grey_chain_to_every_p() -> None:
+    """Mechanism 25: a marker that stops while no other one runs reaches a completion point;
+    gcMarkDone's forEachP disposes its gcw into the global queue, so the chain is free for
+    the other P's markers once the holder's burst is over."""
+    from goschedlab.runtime.gc import chainFree
+
+    rt = Runtime(Config(gomaxprocs=2))
+    gc = rt.gc
+    assert chainFree(gc, 1, 0)  # nobody took it yet
+    gc.chainP, gc.chainHeldUntil = 0, 500
+    assert chainFree(gc, 0, 100) and not chainFree(gc, 1, 100)
+    assert chainFree(gc, 1, 500)
 
 
 def test_gc_waiting_brackets_give_gc_churn_its_zero_samples() -> None:
@@ -803,3 +850,20 @@ def test_idle_vcpu_pulls_a_thread_waiting_behind_a_busy_one() -> None:
     sb = simulate("syscall-block", setting="default", gomaxprocs=2, seed=1)
     assert sb.result["makespan_ns"] == pytest.approx(real_sb, rel=0.05)
     assert sb.runtime.machine.migrations == 0
+def test_bgsweep_yields_every_10_spans_when_no_p_is_idle() -> None:
+    """Mechanism 26: bgsweep (readied by gcSweep) sweeps 10 spans, then goschedIfBusy: with
+    both Ps busy it goes through the global run queue and is picked up again within ~0.1-0.2
+    us, so real gc-churn light GOMAXPROCS=2 records 40-130 /sched/latencies samples, most at
+    0.128-0.192 us (p50 0.192), and at GOMAXPROCS=1 it waits behind two 20 ms slices."""
+    res = simulate("gc-churn", setting="light", gomaxprocs=2, seed=1)
+    counts = res.result["metrics_phase_delta"]["/sched/latencies:seconds"]["counts"]
+    bounds = res.result["metrics_end"]["/sched/latencies:seconds"]["boundaries"]
+    short = sum(
+        n for i, n in enumerate(counts) if not isinstance(bounds[i], str) and 0 < bounds[i] < 0.2e-6
+    )
+    assert short >= 30, short  # the model without bgsweep: 3 (26 zero samples, 3 at 0.128 us)
+    assert sched_q(res.result, "p50") in (128e-9, 192e-9)
+    gc = res.runtime.gc
+    assert gc.bgsweepG is not None
+    res1 = simulate("gc-churn", setting="light", gomaxprocs=1, seed=1).result
+    assert sched_q(res1, "p99") >= 30e-3  # a 40 ms wait behind both goroutines' slices

@@ -41,6 +41,7 @@ MiB = 1 << 20
 def test_pacer_goal_and_trigger(gogc: int, marked: int, goal: int, trigger: int) -> None:
     gc = gcState(Runtime(Config(gomaxprocs=1)), gogc, False)
     gc.heapMarked = marked
+    gc.numgc = 1  # after a cycle; the first one's trigger: test_accuracy_mechanisms (24)
     gc.commit()
     assert gc.heapGoal == goal
     assert gc.trigger == trigger

@@ -7,7 +7,8 @@ What it models
       heap goal = heapMarked * (1 + GOGC/100), at least the 4 MiB minimum heap
       (heapMinimum scaled by GOGC/100); trigger = heapMarked + 0.7 * (goal - heapMarked)
       (Go's minimum trigger; Go raises it towards 0.95 when its cons/mark estimate says the
-      runway is short - not modelled, stated simplification).
+      runway is short - not modelled, stated simplification).  Before the first cycle that
+      estimate is 0, so the trigger is Go's maximum, 61/64 of the way to the goal.
     * A cycle: gcStart -> sweep-termination stop-the-world -> concurrent mark with background
       mark workers (dedicated / fractional per mgcpacer.go: startCycle, 25 % of GOMAXPROCS;
       idle workers on idle Ps) and mutator assists -> gcMarkDone -> mark-termination
@@ -39,11 +40,13 @@ Mark workers (simplified but stated)
     (pollFractionalWorkerExit); idle workers 100 us chunks while their P has no runnable G.
     Work is credited when a chunk starts.
 
-Assists (simplified but stated)
-    During marking each allocation of n bytes owes n * (remaining scan work / remaining heap
-    runway) bytes of scan work, paid at once as extra CPU of the allocating goroutine (Go
-    keeps a per-G credit; the model settles each allocation).  The goroutine whose work
-    (assist or worker chunk) finds no work left runs gcMarkDone.
+Assists (mgcmark.go: gcAssistAlloc, gcAssistAlloc1)
+    During marking each allocation of n bytes costs the G n bytes of credit
+    (``gcAssistBytes``); when it goes negative the G steals background credit and does the
+    rest as one burst of at least gcOverAssistWork (64 KiB of Go scan work) at the ratio
+    remaining scan work / remaining heap runway, charged as CPU of the allocating goroutine,
+    and allocates on the credit it bought afterwards (:func:`gcAssistAlloc`).  The goroutine
+    whose work (assist or worker chunk) finds no work left runs gcMarkDone.
 
 The grey chain (serial mark; mgcmark.go: gcDrainN, gcParkAssist, gcFlushBgCredit)
     The reachable heap is marked as one chain of grey objects - exact for a linked list
@@ -53,7 +56,11 @@ The grey chain (serial mark; mgcmark.go: gcDrainN, gcParkAssist, gcFlushBgCredit
     assist on another P finds none and parks on ``assistQueue`` ("GC assist wait") until a
     background worker's scan work pays its debt (gcFlushBgCredit, queue order; the rest is
     ``bgScanCredit``, which later assists steal) or mark termination (gcWakeAllAssists).
-    Workers on other Ps find no work and park.  At GOMAXPROCS=2 this idles one P for much
+    Workers on other Ps find no work and park.  A marker that stops while no other one runs
+    reaches gcMarkDone, whose forEachP flushes its gcw into the global queue: from the end
+    of its burst (``chainHeldUntil``) any P's marker can continue the chain (:func:`chainFree`;
+    the preemption of the other Ps by that forEachP is not modelled).
+    At GOMAXPROCS=2 this idles one P for much
     of each mark phase, as the real runs show (gc-churn default: 1.01 s of CPU over a
     627 ms makespan on 2 CPUs).  Rejected: per-object grey sets (parallel mark) - it made
     the GMP=2 makespan 18 % short of real Go; the chain is what a list-shaped heap is.
@@ -65,9 +72,11 @@ Sweeping (mgcsweep.go: gcPaceSweeper, deductSweepCredit; mcentral.go: cacheSpan)
     the refill that reuses them (inside ``costs.mallocgc_ns_per_kib``).  As Go paces it, the
     work is spread over the allocation up to the next trigger minus 1 MiB and paid by the
     allocating goroutine (preemptible CPU, as sweepone between spans); gcStart sweeps the
-    rest (finishsweep; charged after the STW - simplification).  Not modelled: the burst
-    shape (cacheSpan sweeps up to 100 full spans in one refill; real gc-churn shows ~19
-    iterations of ~450 us per cycle) and the low-priority bgsweep goroutine on idle Ps.
+    rest (finishsweep; charged after the STW - simplification).  The bgsweep goroutine
+    (:func:`_bgsweep`), readied at each mark termination, takes spans from the same count 10
+    at a time and Goscheds after each batch when no P is idle (goschedIfBusy).  Not
+    modelled: the burst shape (cacheSpan sweeps up to 100 full spans in one refill) and the
+    freed spans' share of bgsweep's work.
 
 Memory first touch
     Heap growth above its high-water mark and each new goroutine's 2 KiB stack cost
@@ -135,10 +144,13 @@ gcMarkWorkerIdleMode: Final = 3
 gcBackgroundUtilization: Final = 0.25
 defaultHeapMinimum: Final = 4 << 20
 triggerRatioMin: Final = 0.7  # mgcpacer.go: minTrigger = heapMarked + 0.7 * runway
+triggerRatioDen: Final = 64  # mgcpacer.go: the trigger bounds are in 64ths of the runway
+maxTriggerRatioNum: Final = 61  # mgcpacer.go: maxTrigger = heapMarked + 61/64 of the runway
 stwGCSweepTerm: Final = "GC sweep termination"
 stwGCMarkTerm: Final = "GC mark termination"
 waitReasonGCWorkerIdle: Final = 26
 waitReasonGCAssistWait: Final = 11
+waitReasonGCSweepWait: Final = 12
 waitReasonWaitForGCCycle: Final = 25
 STW_REPREEMPT_NS: Final = 100_000  # stopTheWorldWithSema: notetsleep(&sched.stopnote, 100*1000)
 DEDICATED_CHUNK_NS: Final = 100_000
@@ -219,11 +231,93 @@ class _WorkerDrain(_RtOp):
         return gcDrain(rt, mp, gp)
 
 
+class _SweepPark(_RtOp):
+    __slots__ = ()
+
+    def rt_exec(self, rt: Runtime, mp: M, gp: G) -> bool:
+        from goschedlab.runtime.proc import gopark
+
+        gc = rt.gc
+        if gc.sweepPagesLeft > 0:
+            return True
+        gc.bgsweepParked = True
+        return gopark(rt, mp, gp, waitReasonGCSweepWait)
+
+
+class _SweepBatch(_RtOp):
+    __slots__ = ()
+
+    def rt_exec(self, rt: Runtime, mp: M, gp: G) -> bool:
+        gc = rt.gc
+        n = gc.sweepPagesLeft
+        if n > sweepBatchSize:
+            n = sweepBatchSize
+        if n <= 0:
+            gp.param = False
+            return True
+        gc.sweepPagesLeft -= n
+        ns = n * gc.sweep_span_ns
+        gc.sweepTimeTotal += ns
+        gp.cpu_left += max(1, ns)
+        gp.param = True
+        return True
+
+
+class _GoschedIfBusy(_RtOp):
+    __slots__ = ()
+
+    def rt_exec(self, rt: Runtime, mp: M, gp: G) -> bool:
+        """Models proc.go: goschedIfBusy - yield only when no P is idle (or preempted)."""
+        from goschedlab.runtime.proc import goschedImpl
+
+        if not gp.preempt and rt.sched.npidle > 0:
+            return True
+        mp.debt += rt.costs.gosched_ns
+        return goschedImpl(rt, mp, gp, False)
+
+
 GCSTART: Final = _GCStart()
 GCMARKDONE: Final = _GCMarkDone()
 _PARK: Final = _WorkerPark()
 _DRAIN: Final = _WorkerDrain()
 _ACTIVE: Final = _WorkerActive()
+_SWEEP_PARK: Final = _SweepPark()
+_SWEEP_BATCH: Final = _SweepBatch()
+_GOSCHED_IF_BUSY: Final = _GoschedIfBusy()
+sweepBatchSize: Final = 10  # mgcsweep.go: bgsweep yields (goschedIfBusy) every 10 spans
+BGSWEEP_GOID: Final = WORKER_GOID_BASE - 1
+
+
+def _bgsweep() -> Any:
+    """Models mgcsweep.go: bgsweep - parked until gcSweep readies it, then sweeps spans in
+    batches of 10, calling goschedIfBusy after each, and parks again when none are left."""
+    while True:
+        yield _SWEEP_PARK
+        while (yield _SWEEP_BATCH):
+            yield _GOSCHED_IF_BUSY
+
+
+def bgsweepReady(rt: Runtime, mp: M) -> None:
+    """mgc.go: gcSweep's ``ready(sweep.g, 0, true)`` of a parked bgsweep (the sweep phase
+    starts): into the runnext of the P that ended the mark phase."""
+    from goschedlab.runtime.proc import ready
+
+    gc = rt.gc
+    if gc.sweepPagesLeft <= 0 or mp.p is None:
+        return
+    gp = gc.bgsweepG
+    if gp is None:
+        gp = G(BGSWEEP_GOID)
+        gp.atomicstatus = _Gwaiting
+        gp.waitreason = waitReasonGCSweepWait
+        gen = _bgsweep()
+        next(gen)  # parked: gcenable started it before main.main
+        gp.gen = gen
+        gc.bgsweepG = gp
+        gc.bgsweepParked = True
+    if gc.bgsweepParked and gp.atomicstatus == _Gwaiting:
+        gc.bgsweepParked = False
+        ready(rt, mp, gp, True)
 
 
 def _gcBgMarkWorker() -> Any:
@@ -253,8 +347,8 @@ class gcState:
         "ev_stw_timeout", "ev_stw_stopped", "ev_after_work", "world_stopped", "stw_log",
         "userForced", "waiters", "sweepPagesPerByte", "sweepHeapLiveBasis", "sweepPagesLeft",
         "sweepPagesTotal", "sweep_span_ns", "sweepTime", "sweepTimeTotal", "fresh_ns_per_kib",
-        "heapHighWater", "freshTime", "chainP", "assistWaitTime", "assistParks",
-        "assistQueue", "bgScanCredit",
+        "heapHighWater", "freshTime", "chainP", "chainHeldUntil", "assistWaitTime", "assistParks",
+        "assistQueue", "bgScanCredit", "bgsweepG", "bgsweepParked",
     )  # fmt: skip
 
     def __init__(self, rt: Runtime, gcpercent: int, gctrace: bool) -> None:
@@ -328,11 +422,17 @@ class gcState:
         self.chainP = -1
         """The P whose gcw holds the grey chain (the live heap is one linked list of grey
         objects: only markers on that P find work; -1 = not taken yet this cycle)."""
+        self.chainHeldUntil = 0
+        """Until this time the chain stays in chainP's gcw (a marker there is draining it);
+        from then on gcMarkDone's flush has put it in the global queue (:func:`chainFree`)."""
         self.assistWaitTime = 0
         self.assistParks = 0
         self.assistQueue: list[tuple[G, int, int]] = []
         """work.assistQueue: (G, scan-work debt in bytes, park time)."""
         self.bgScanCredit = 0
+        self.bgsweepG: G | None = None
+        """The bgsweep goroutine (created at the first sweep phase; mgcsweep.go: bgsweep)."""
+        self.bgsweepParked = False
         self.commit()
 
     # ------------------------------------------------------------------ pacer
@@ -347,6 +447,16 @@ class gcState:
         if goal < heapMinimum:
             goal = heapMinimum
         self.heapGoal = goal
+        if self.numgc == 0:
+            # Before the first cycle the cons/mark estimate is 0, so the runway is 0 and
+            # gcControllerState.trigger clamps goal - runway to its maximum trigger:
+            # heapMarked + 61/64 of the distance to the goal (or goal - heapMinimum).
+            maxTrigger = (goal - self.heapMarked) // triggerRatioDen * maxTriggerRatioNum
+            maxTrigger += self.heapMarked
+            if goal > defaultHeapMinimum and goal - defaultHeapMinimum > maxTrigger:
+                maxTrigger = goal - defaultHeapMinimum
+            self.trigger = maxTrigger
+            return
         self.trigger = self.heapMarked + int((goal - self.heapMarked) * triggerRatioMin)
 
     def metric_histograms(self) -> dict[str, timeHistogram]:
@@ -448,25 +558,35 @@ def _heapAlloc(rt: Runtime, gc: gcState, mp: M, gp: G, nbytes: int) -> None:
             distance = gc.heapGoal - gc.heapLive
             if distance <= 0:
                 distance = max(1, gc.heapGoal // 10 + distance)  # hard goal: goal * 1.1
-            w = gc.work_left * nbytes // distance if distance > nbytes else gc.work_left
-            if w > gc.work_left:
-                w = gc.work_left
-            if w > 0:
+            scanWork = gcAssistAlloc(gc, gp, nbytes, distance)
+            if scanWork > 0:
                 pid = mp.p.id  # type: ignore[union-attr]
-                if gc.chainP < 0:
-                    gc.chainP = pid  # the first marker takes the grey object into its gcw
-                if pid == gc.chainP:
-                    if gcAssistDue(gc, gp, nbytes, distance):
-                        gcWaitingBracket(rt, gp, "gcAssistAlloc1")
-                    gc.work_left -= w
-                    ns = w * gc.mark_ns_per_kib >> 10
+                now = rt.sim.now
+                if chainFree(gc, pid, now):
+                    # gcAssistAlloc1 -> gcDrainN(scanWork): one burst of mark work by this G,
+                    # crediting it with the bytes that work pays for.
+                    gc.chainP = pid  # the grey object is in this P's gcw while it drains
+                    gcWaitingBracket(rt, gp, "gcAssistAlloc1")
+                    work = gc.work_left
+                    done = scanWork if scanWork < work else work
+                    gp.gcAssistBytes += 1 + done * distance // work
+                    gc.work_left = work - done
+                    ns = done * gc.mark_ns_per_kib >> 10
                     gc.assistTime += ns
                     gp.cpu_left += ns
-                elif gp.retry_op is None:
-                    # The grey work sits in another P's gcw: no work here, so gcAssistAlloc
-                    # parks the G on the assist queue (gcParkAssist) until background
-                    # credit pays its debt (gcFlushBgCredit) or mark termination.
-                    gp.retry_op = _AssistPark(w)
+                    if gc.work_left > 0:
+                        # The last marker stopping with no global work: gcMarkDone's
+                        # forEachP (one more bracket) flushes the chain to the global queue.
+                        gc.chainHeldUntil = now + ns
+                        gcWaitingBracket(rt, gp, "gcMarkDone")
+                elif gp.retry_op is None and gp.gcAssistBytes < 0:
+                    # The grey work sits in another P's gcw: gcDrainN finds none, so
+                    # gcAssistAlloc parks the G on the assist queue (gcParkAssist) with its
+                    # remaining debt until background credit pays it (gcFlushBgCredit, which
+                    # leaves the G's balance at 0) or mark termination.
+                    debt = -gp.gcAssistBytes * max(1, gc.work_left) // distance
+                    gp.gcAssistBytes = 0
+                    gp.retry_op = _AssistPark(max(1, debt))
         if gc.work_left <= 0 and not gc.markDonePending and gp.retry_op is None:
             gc.markDonePending = True
             gp.retry_op = GCMARKDONE
@@ -491,39 +611,42 @@ gcOverAssistHeapBytes: Final = gcOverAssistWork * heapCellBytes // heapCellScanB
 """gcOverAssistWork in the model's work unit (bytes of reachable heap): 512 KiB."""
 
 
-def gcAssistDue(gc: gcState, gp: G, nbytes: int, distance: int) -> bool:
-    """Models malloc.go: deductAssistCredit and mgcmark.go: gcAssistAlloc's credit - True
-    when this allocation of ``nbytes`` makes ``gp`` assist (its credit went negative).
+def gcAssistAlloc(gc: gcState, gp: G, nbytes: int, distance: int) -> int:
+    """Models malloc.go: deductAssistCredit and the credit part of mgcmark.go: gcAssistAlloc
+    - the scan work (in the model's unit, bytes of reachable heap) ``gp`` must do itself
+    after allocating ``nbytes``; 0 when its credit (``gcAssistBytes``) or stolen background
+    credit covers the allocation (no assist, no status change).
 
-    The assist buys credit for max(debt, gcOverAssistWork of scan work) at the current
-    ratio (remaining scan work / remaining heap runway, as gcControllerState.revise), so a
-    G assists about once per 64 KiB of scan work, not at every allocation; background mark
-    credit (``bgScanCredit``, what workers did beyond the parked assists' debts) is stolen
-    first, and an assist it covers does no work and no status change.  Only the count
-    of assists (their casgstatus brackets) follows this; the model still charges the
-    assist CPU per allocation (module doc: Assists).  Credit is per cycle (gcResetMarkState
-    zeroes it at gcStart).
+    The assist owes debt * (remaining scan work / remaining heap runway) of scan work, at
+    least gcOverAssistWork (64 KiB of Go scan work), and first steals ``bgScanCredit``: a
+    full steal credits the whole debt, a partial one the bytes it pays for.  The caller
+    does the rest as one burst (gcAssistAlloc1 -> gcDrainN) and adds the bytes it pays for
+    to the credit, so a G assists about once per 64 KiB of scan work and runs the next
+    allocations on credit.  Credit is per cycle (gcResetMarkState zeroes it at gcStart).
     """
     if gp.gcAssistCycle != gc.numgc:
         gp.gcAssistCycle = gc.numgc
         gp.gcAssistBytes = 0
     gp.gcAssistBytes -= nbytes
     if gp.gcAssistBytes >= 0:
-        return False
+        return 0
     debt = -gp.gcAssistBytes
     work = max(1, gc.work_left)
     scanWork = work * debt // distance
     if scanWork < gcOverAssistHeapBytes:
         scanWork = gcOverAssistHeapBytes
         debt = gcOverAssistHeapBytes * distance // work
-    gp.gcAssistBytes += debt  # stolen background credit plus the assist's own work
     credit = gc.bgScanCredit
     if credit > 0:
-        # Steal background mark credit first; no assist at all if it covers the work.
-        stolen = credit if credit < scanWork else scanWork
+        if credit < scanWork:
+            stolen = credit
+            gp.gcAssistBytes += 1 + stolen * distance // work
+        else:
+            stolen = scanWork
+            gp.gcAssistBytes += debt
         gc.bgScanCredit = credit - stolen
-        return stolen < scanWork
-    return True
+        scanWork -= stolen
+    return scanWork
 
 
 gSizeBytes: Final = 448
@@ -743,6 +866,7 @@ def _gcStartWorldStopped(rt: Runtime, mp: M) -> int:
     gc.work_total = gc.reachable
     gc.work_left = gc.reachable
     gc.chainP = -1
+    gc.chainHeldUntil = 0
     gc.bgScanCredit = 0
     return work_ns
 
@@ -958,6 +1082,7 @@ def _stwAfterWork(rt: Runtime, mp: M) -> None:
         c.tEnd = now
         gc.userForced = False
         _finishCycle(rt, c)
+        bgsweepReady(rt, mp)
         if gc.waiters:  # runtime.GC callers waiting for this cycle (gcWaitOnMark)
             from goschedlab.runtime.proc import injectglist
 
@@ -1093,7 +1218,17 @@ def gcMarkWorkAvailable(rt: Runtime, pp: P | None = None) -> bool:
     gc = rt.gc
     if not gc.blackenEnabled or gc.work_left <= 0:
         return False
-    return pp is None or gc.chainP < 0 or gc.chainP == pp.id
+    return pp is None or chainFree(gc, pp.id, rt.sim.now)
+
+
+def chainFree(gc: gcState, pid: int, now: int) -> bool:
+    """Can a marker on P ``pid`` get the grey chain now?  Nobody took it yet, this P's gcw
+    holds it, or its last holder stopped: a marker that stops while no other marker runs
+    and the global queue is empty reaches a completion point (gcAssistAlloc1 /
+    gcBgMarkWorker: ``incnwait == work.nproc && !gcMarkWorkAvailable(nil)``), and
+    gcMarkDone's forEachP disposes every P's gcw into the global queue (gcw.dispose, then
+    ``goto top``), so any P's next worker or assist continues the chain."""
+    return gc.chainP < 0 or gc.chainP == pid or gc.chainHeldUntil <= now
 
 
 def findRunnableGCWorker(rt: Runtime, pp: P, now: int) -> G | None:
@@ -1142,7 +1277,7 @@ def gcDrain(rt: Runtime, mp: M, gp: G) -> bool:
     mode = gc.mode[pp.id]
     now = rt.sim.now
     mp.locks = 0  # the previous chunk (if any) is over
-    if gc.work_left > 0 and 0 <= gc.chainP != pp.id and not rt.sched.gcwaiting:
+    if gc.work_left > 0 and not chainFree(gc, pp.id, now) and not rt.sched.gcwaiting:
         gp.param = False  # another P's gcw holds the grey chain: no work for this worker
         return True
     if gc.work_left <= 0 or not gc.blackenEnabled or rt.sched.gcwaiting:
@@ -1182,8 +1317,8 @@ def gcDrain(rt: Runtime, mp: M, gp: G) -> bool:
         work = gc.work_left
         chunk = work * gc.mark_ns_per_kib >> 10
     gc.work_left -= work
-    if gc.chainP < 0:
-        gc.chainP = pp.id
+    gc.chainP = pp.id  # the chain is in this P's gcw until the worker stops
+    gc.chainHeldUntil = 1 << 62
     gcFlushBgCredit(rt, mp, work)  # credited when the chunk starts (see module doc)
     gp.cpu_left = max(1, chunk)
     mp.locks = 1  # gcDrain runs on the system stack: not preemptible
@@ -1212,6 +1347,10 @@ def gcBgMarkWorkerPark(rt: Runtime, mp: M, gp: G) -> bool:
             gc.idleMarkTime += d
             gc.idleMarkWorkers -= 1
         gc.mode[pp.id] = gcMarkWorkerNotWorker
+    if gc.chainP == pp.id and gc.chainHeldUntil > rt.sim.now:
+        gc.chainHeldUntil = rt.sim.now  # chainFree: gcMarkDone flushes it to the global queue
+        if gc.phase == _GCmark and gc.work_left > 0:
+            gcWaitingBracket(rt, gp, "gcMarkDone")
     gp.waitreason = waitReasonGCWorkerIdle
     casgstatus(rt, gp, 2, _Gwaiting, "gcBgMarkWorker")
     dropg(mp, gp)
