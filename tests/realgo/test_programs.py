@@ -22,7 +22,12 @@ from goschedlab.realgo import (
 )
 from goschedlab.realgo.programs import flags_for, source_root
 from goschedlab.validate import shipped_results
-from goschedlab.validate.calibrate import GC_ALL_KEYS, HANDOFF_KEYS, SLEEP_SPAWN_KEYS
+from goschedlab.validate.calibrate import (
+    CACHELINE_KEYS,
+    GC_ALL_KEYS,
+    HANDOFF_KEYS,
+    SLEEP_SPAWN_KEYS,
+)
 
 CORPUS = shipped_results("1.23.1")
 assert CORPUS is not None
@@ -154,8 +159,15 @@ def test_calibrate_json_matches_corpus(go123, gmp: int) -> None:
     # the corpus's keys, plus the GC costs our program measures on top
     assert key_paths(ours) >= key_paths(ref)
     assert set(ours["calib"]) >= set(ref["calib"])
-    extra = set(ours["calib"]) - set(ref["calib"]) - set(HANDOFF_KEYS) - set(SLEEP_SPAWN_KEYS)
+    extra = (set(ours["calib"]) - set(ref["calib"]) - set(HANDOFF_KEYS)
+             - set(SLEEP_SPAWN_KEYS) - set(CACHELINE_KEYS))
     assert extra == set(GC_ALL_KEYS)
+    # GMP=2: one cache line's hop between the Ps (tens to hundreds of ns); else null + note
+    hop = ours["calib"]["cacheline_pingpong_ns"]
+    if gmp == 2:
+        assert 5 < hop["min_ns"] < 2_000 and hop["n"] >= 1
+    else:
+        assert hop is None and "cacheline_pingpong_note" in ours["calib"]
     assert "syscall_handoff_ns" in ours["calib"]  # GMP=1: measured; else null + note
     # GMP=1: time.Sleep's spawn path, and the plain-park reference; else null + note
     spawn, park = ours["calib"]["sleep_spawn_ns"], ours["calib"]["sleep_spawn_park_ns"]

@@ -157,3 +157,21 @@ def test_validate_real_corpus_unknown_release_is_one_line(capsys) -> None:
     code, _, err = run_cli(["validate", "--go", "1.19.13", "--real", "corpus"], capsys)
     assert code == 2 and err.count("\n") == 1
     assert "no shipped reference corpus for go1.19.13" in err
+
+
+def test_cacheline_transfer_fitted_from_the_fastest_pingpong_batch() -> None:
+    """cacheline_transfer_ns is the GOMAXPROCS=2 ping-pong's fastest batch (median over the
+    runs); the corpus's calibrate runs lack the key, so the assumed default stays."""
+    runs = load_calibration_dir(REAL)
+    fit = {f.name: f for f in fit_costs(runs)}
+    assert fit["cacheline_transfer_ns"].value == Costs().cacheline_transfer_ns
+    assert fit["cacheline_transfer_ns"].source.startswith("assumed")
+    with_hop = {g: [json.loads(json.dumps(r)) for r in rs] for g, rs in runs.items()}
+    for i, r in enumerate(with_hop[2]):
+        r["calib"]["cacheline_pingpong_ns"] = {"n": 200, "min_ns": 30 + i, "p50_ns": 900}
+    for r in with_hop[1]:
+        r["calib"]["cacheline_pingpong_ns"] = None
+    fit = {f.name: f for f in fit_costs(with_hop)}
+    mins = [30 + i for i in range(len(with_hop[2]))]
+    assert fit["cacheline_transfer_ns"].value == round(statistics.median(mins))
+    assert "fastest batch" in fit["cacheline_transfer_ns"].source

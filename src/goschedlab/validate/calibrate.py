@@ -186,6 +186,7 @@ def fit_costs(runs: Runs, base: Costs | None = None) -> list[Fitted]:
     else:
         for name in ("mwake_ns", "netpoll_break_ns", "newm_ns"):
             keep(name, "needs a GOMAXPROCS=2 run")
+    _fit_cacheline(runs, put, keep)
     put("handoff_wake_ns", out["mwake_ns"].value,
         "as mwake_ns (rule value; refine_with_simulator fits it from syscall_handoff_ns)")
     _fit_gc(runs, put, keep)
@@ -204,6 +205,25 @@ GC_KEYS = ("gc_alloc_list_ns_per_kib", "first_touch_ns_per_kib", "gc_live_list_k
 #: Every key the GC part of the program adds to ``calib`` (GC_KEYS and informational ones).
 GC_ALL_KEYS = (*GC_KEYS, "gc_alloc_fresh_list_ns_per_kib", "gc_pause_long_ns",
                "gc_pause_short_ns", "gc_pause_count")
+
+
+#: Keys the cache-line ping-pong adds to ``calib`` (GOMAXPROCS >= 2; the note elsewhere).
+CACHELINE_KEYS = ("cacheline_pingpong_ns", "cacheline_pingpong_note")
+
+
+def _fit_cacheline(runs: Runs, put: Callable[[str, float, str], int],
+                   keep: Callable[[str, str], int]) -> None:
+    """cacheline_transfer_ns <- calib.cacheline_pingpong_ns at GOMAXPROCS=2: ns per one-way hop
+    of one cache line between two goroutines spinning on the two Ps, the fastest batch of 1000
+    hops (batches in which the two threads shared a vCPU take time slices, not transfers).
+    Runs without it (the reference corpus's calibrate) keep the default."""
+    try:
+        hop = quantity(runs, 2, "cacheline_pingpong_ns", "min_ns")
+    except UserInputError:
+        keep("cacheline_transfer_ns", "not measured by calibrate")
+        return
+    put("cacheline_transfer_ns", hop,
+        f"cacheline_pingpong_ns GMP=2 fastest batch {hop:.0f} ns per one-way hop")
 
 
 #: Keys the syscall hand-off measurement adds to ``calib`` (the note only where it is null).

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -200,6 +201,19 @@ func main() {
 		out["idle_p_wakeup_note"] = "needs GOMAXPROCS>=2"
 	}
 
+	// One cache line passed between two running goroutines on the two Ps: each
+	// spins until a shared atomic counter has its parity, then increments it, so
+	// every hop moves the line to the other core.  Per hop: a batch of 1000 hops
+	// timed and divided.  The fastest batches are the ones where the two threads
+	// ran on different vCPUs at the same time (a shared vCPU turns a hop into a
+	// time slice); the fit takes the minimum.
+	if runtime.GOMAXPROCS(0) >= 2 {
+		out["cacheline_pingpong_ns"] = lab.Summary(linePingPong(trials(200)))
+	} else {
+		out["cacheline_pingpong_ns"] = nil
+		out["cacheline_pingpong_note"] = "needs GOMAXPROCS>=2"
+	}
+
 	// A blocking syscall's P handed to a parked M: one goroutine sleeps 3 ms in
 	// nanosleep (entersyscall leaves its P in _Psyscall) while another waits in the
 	// run queue; sysmon retakes the P (handoffp -> startm wakes an idle M), which runs
@@ -256,6 +270,47 @@ func wakeups(ch chan int64, m int) []int64 {
 	}()
 	<-sendDone
 	<-recvDone
+	return lat
+}
+
+// linePingPong times m batches of 1000 one-way hops of a cache line between two
+// spinning goroutines and returns ns per hop for each batch (fewer batches if the
+// whole measurement would take over a second).
+func linePingPong(m int) []int64 {
+	const hops = 1000
+	var line, stop atomic.Int64
+	total := int64(m * hops)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for v := int64(1); v < total; v += 2 {
+			for line.Load() != v {
+				if stop.Load() != 0 {
+					return
+				}
+			}
+			line.Store(v + 1)
+		}
+	}()
+	lat := make([]int64, 0, m)
+	deadline := lab.Now() + int64(time.Second)
+	v := int64(0)
+	for len(lat) < m {
+		t := lab.Now()
+		for k := 0; k < hops/2; k++ {
+			for line.Load() != v {
+			}
+			line.Store(v + 1)
+			v += 2
+		}
+		end := lab.Now()
+		lat = append(lat, (end-t)/hops)
+		if end > deadline {
+			break
+		}
+	}
+	stop.Store(1)
+	<-done
 	return lat
 }
 
