@@ -95,16 +95,37 @@ def compare_case(metric: Metric, key: tuple[str, str, int], real_runs: Sequence[
                    within or by_buckets, by_buckets=by_buckets, real_noisy=noisy)
 
 
+#: The built-in reason for a miss that lies inside the real runs' own disagreement.
+SPREAD_GAP = "real-run-spread"
+SPREAD_REASON = ("The real runs disagree with each other by more than the tolerance and the "
+                 "simulated median lies inside their range, so the median of these few real runs "
+                 "cannot tell how far off the model is")
+SPREAD_DOC = "docs/validation.md#misses-inside-the-real-runs-own-spread"
+
+
+def inside_real_spread(r: CaseRow) -> bool:
+    """A miss whose simulated median lies within [min, max] of at least three real runs that
+    are themselves further apart than the tolerance ((max - min) / |real median|)."""
+    if r.within or r.sim_median is None or len(r.real) < 3 or r.real_median == 0:
+        return False
+    lo, hi = min(r.real), max(r.real)
+    return lo <= r.sim_median <= hi and (hi - lo) / abs(r.real_median) > r.tolerance
+
+
 def explain(rows: Sequence[CaseRow], gaps: Sequence[Gap]) -> list[CaseRow]:
-    """Each miss gets the mechanism of the first matching gap (none: unexplained)."""
+    """Each miss gets the mechanism of the first matching gap; a miss no gap matches but that
+    lies inside the real runs' own spread (:func:`inside_real_spread`) gets that reason
+    (``gap`` = :data:`SPREAD_GAP`); the rest stay unexplained."""
     out: list[CaseRow] = []
     for r in rows:
         gap = None if r.within else find_gap(gaps, r.workload, r.setting, r.gomaxprocs,
                                                r.metric, r.rel_error)
-        if gap is None:
-            out.append(replace(r, reason=None, gap=None, doc=None) if r.reason else r)
-        else:
+        if gap is not None:
             out.append(replace(r, reason=gap.mechanism, gap=gap.id, doc=gap.doc))
+        elif inside_real_spread(r):
+            out.append(replace(r, reason=SPREAD_REASON, gap=SPREAD_GAP, doc=SPREAD_DOC))
+        else:
+            out.append(replace(r, reason=None, gap=None, doc=None) if r.reason else r)
     return out
 
 
@@ -128,6 +149,11 @@ class Validation:
     def explained(self) -> int:
         """Misses with a known model gap as reason."""
         return sum(not r.within and r.gap is not None for r in self.rows)
+
+    @property
+    def by_real_spread(self) -> int:
+        """Misses explained only by the real runs' own spread (no model gap named)."""
+        return sum(not r.within and r.gap == SPREAD_GAP for r in self.rows)
 
     @property
     def unexplained(self) -> int:
@@ -169,6 +195,7 @@ class Validation:
             "misses": self.misses,
             "explained": self.explained,
             "unexplained": self.unexplained,
+            "explained_by_real_spread": self.by_real_spread,
             "unexplained_on_busy_host": self.unexplained_on_busy_host,
             "misses_by_gap": self.gap_counts(),
             "score_by_metric": self.score_by("metric"),

@@ -64,7 +64,10 @@ def _why(r: CaseRow) -> str:
 def counts_line(v: Validation) -> str:
     """'N misses, M explained, K unexplained' (+ the bucket-rule passes)."""
     busy = v.unexplained_on_busy_host
-    return (f"{v.misses} misses, {v.explained} explained, {v.unexplained} unexplained"
+    spread_n = v.by_real_spread
+    return (f"{v.misses} misses, {v.explained} explained"
+            + (f" ({spread_n} by the real runs' own spread)" if spread_n else "")
+            + f", {v.unexplained} unexplained"
             + (f" ({busy} of them with real runs on a busy host)" if busy else "")
             + f"; {v.within_by_buckets} within only by the bucket rule")
 
