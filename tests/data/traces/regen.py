@@ -104,7 +104,7 @@ def reference(path: Path, version: str = REF_GO,
     ``go tool trace`` to the next, and the +1 ns clamp then moves the loser's event (and the
     state intervals it ends) by 1 ns (tests/data/traces/tie-go1.23.1.trace).  Measured
     2026-11-27 on 3900 fresh traces of the live-test cases: 20 disagreed with a single run of
-    Go's tool (most: go1.22.10 gc at GOMAXPROCS=4, 14 of 400; go1.23.1 manyp 3 of 1200), and
+    Go's tool (most: go1.22.10 gc at GOMAXPROCS=4, 14 of 400; go1.23.1 manyp 3 of 1500), and
     for each, a rerun of Go's tool produced exactly our order (at most 9 reruns).  With
     ``accept`` (a test on the parsed ``-d=1``:
     kinds, transitions, stream, totals, window) ``-d=1`` is rerun, up to ``tries`` times, until
