@@ -11,6 +11,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "traces"
 GOLDEN = DATA / "golden"
 FIXTURE = DATA / "small-go1.23.1.trace"
 FANOUT = DATA / "fanout-cpu-go1.23.1.trace"
+TIE = DATA / "tie-go1.23.1.trace"  # two threads' events share a timestamp: Go's order varies
 for _p in (str(Path(__file__).resolve().parent), str(DATA)):
     if _p not in sys.path:
         sys.path.insert(0, _p)

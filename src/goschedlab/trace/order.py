@@ -17,8 +17,14 @@ for GoSwitch/GoSwitchDestroy, a ProcSteal for a GoDestroySyscall that held a P, 
 (``EvCPUSample``) injected by time, and one :data:`EvSync` after each generation.
 
 Rejected alternative: a per-generation sort by timestamp (fails on real traces, spec §9).
-Difference from Go: ties between cursors with equal times are broken by file order of the
-threads' first batches (Go iterates a map, i.e. randomly).
+Difference from Go (ties): which of two cursors whose next events have the same time advances
+first depends on where they sit in the frontier heap, and hence on the order the cursors were
+inserted.  Go inserts them while ranging over a map (``gen.batches``: a new random order every
+run), so on a trace with such a tie Go's own output changes from run to run: the loser's event
+gets the +1 ns clamp, moving a state boundary by 1 ns (tests/data/traces/tie-go1.23.1.trace:
+two orders, 28 and 12 of 40 runs of ``go tool trace -d=1``).  We insert in file order of the
+threads' first batches, so our order is fixed; on every tie found so far it was one of the
+orders Go's tool also produced.
 """
 
 from __future__ import annotations
