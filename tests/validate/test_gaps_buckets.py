@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -229,22 +230,33 @@ def test_cli_shows_reasons_counts_and_unexplained(tmp_path: Path, capsys) -> Non
     assert code == 0
     data = json.loads(js.read_text())
     misses = [r for r in data["rows"] if not r["within"]]
-    explained = [r for r in misses if r["reason"]]
+    explained = [r for r in misses if r["gap"] == "release-diff"]
+    spread = [r for r in misses if r["gap"] == "real-run-spread"]  # built-in reason
     assert explained and all(r["workload"] == "pingpong" and r["metric"] == "makespan"
                              for r in explained)
-    assert data["explained"] == len(explained)
-    assert data["unexplained"] == len(misses) - len(explained) > 0
+    assert all(r["reason"] for r in explained + spread)
+    assert data["explained"] == len(explained) + len(spread)
+    assert data["explained_by_real_spread"] == len(spread)
+    unexplained = len(misses) - len(explained) - len(spread)
+    assert data["unexplained"] == unexplained
+    # go1.22.10's real runs against go1.23.1's: every other miss lies inside the real spread
+    assert spread and all(min(r["real"]) <= r["sim_median"] <= max(r["real"]) for r in spread)
     out1 = " ".join(out.split())
-    assert (f"{len(misses)} misses, {len(explained)} explained, "
-            f"{len(misses) - len(explained)} unexplained") in out1
-    assert "release-diff" in out1 and "Unexplained misses" in out1
+    assert (f"{len(misses)} misses, {len(explained) + len(spread)} explained"
+            + (f" ({len(spread)} by the real runs' own spread)" if spread else "")
+            + f", {unexplained} unexplained") in out1
+    assert "release-diff" in out1 and "real-run-spread" in out1
+    assert ("Unexplained misses" in out1) == (unexplained > 0)
     assert "bucket rule:" in out1
     html = page.read_text()
-    assert "the two releases hand off differently" in html and "Unexplained misses" in html
+    assert "the two releases hand off differently" in html
+    assert f"Unexplained misses ({unexplained})" in html
     # --sim tree without --gaps: the model's table does not describe another release
     code, out, _ = _run_cli(["validate", "--real", "corpus", "--sim", str(SIM), "--workloads",
                              "pingpong", "--json", str(js)], capsys)
-    assert code == 0 and json.loads(js.read_text())["explained"] == 0
+    d2 = json.loads(js.read_text())  # (the real runs' spread is no model gap: it still applies)
+    assert code == 0 and d2["explained"] == d2["explained_by_real_spread"]
+    assert all(r["gap"] in (None, "real-run-spread") for r in d2["rows"])
 
 
 def test_cli_bad_gaps_file_exits_2_one_line(tmp_path: Path, capsys) -> None:
@@ -282,3 +294,26 @@ def test_unexplained_misses_on_a_busy_host_are_counted_apart() -> None:
     quiet = compare({key: [base, base, base]}, {key: [slow]}, gaps=())
     assert quiet.unexplained_on_busy_host == 0 and "busy host" not in counts_line(quiet)
     assert quiet.to_json()["unexplained_on_busy_host"] == 0
+
+
+def test_miss_inside_the_real_runs_spread_gets_that_reason() -> None:
+    """A miss no gap explains, whose simulated median lies inside real runs that disagree by
+    more than the tolerance, is 'real-run-spread'; narrow real runs or a simulated median
+    outside them stay unexplained; a pass never gets a reason."""
+    from goschedlab.validate.compare import SPREAD_GAP, CaseRow, Validation, explain
+
+    def row(real: tuple[float, ...], sim: float) -> CaseRow:
+        rmed = statistics.median(real)
+        rel = (sim - rmed) / rmed
+        return CaseRow("timer-storm", "heavy", 2, "sched_latency_p90", "us", "latency", real,
+                       (sim,), rmed, None, sim, None, rel, 0.25, abs(rel) <= 0.25)
+
+    wide = row((7340.0, 12582.0, 6291.0), 12582.0)  # real spread 86 % > 25 %; sim inside
+    narrow = row((7340.0, 7400.0, 7300.0), 12582.0)  # real runs agree: the model is off
+    outside = row((7340.0, 12582.0, 6291.0), 20000.0)  # beyond the real range
+    passing = row((7340.0, 12582.0, 6291.0), 7340.0)
+    rows = explain([wide, narrow, outside, passing], ())
+    assert [r.gap for r in rows] == [SPREAD_GAP, None, None, None]
+    v = Validation(rows)
+    assert (v.misses, v.explained, v.by_real_spread, v.unexplained) == (3, 1, 1, 2)
+    assert v.to_json()["explained_by_real_spread"] == 1
