@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import pytest
+import regen
 from trace_paths import FANOUT, FIXTURE, GOLDEN, TIE, golden_cases, load_json
 
 import goschedlab.trace as T
-from goschedlab.trace.states import G_STATE_NAMES, P_STATE_NAMES, TraceBuilder
 
 
 def _ours_stream(path) -> list[list]:
-    with T.open(path) as r:
-        b = TraceBuilder(keep_events=False, keep_transitions=True)
-        b.feed(r.records(), r.ordering)
-    out = []
-    for t, res, rid, frm, to, _ in b.transitions:
-        names = G_STATE_NAMES if res == "Goroutine" else P_STATE_NAMES
-        out.append([t, res, rid, names[frm], names[to]])
-    return out
+    """regen.ours_stream as JSON would hold it (lists)."""
+    return [list(t) for t in regen.ours_stream(path)]
 
 
 def _check(path, ref: dict) -> T.Trace:
