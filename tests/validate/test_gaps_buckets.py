@@ -160,7 +160,13 @@ def test_first_match_and_sign() -> None:
     assert find_gap(gaps, "open-loop-server", "default", 2, "request_latency_p99", 0.4) is None
     assert find_gap(gaps, "open-loop-server", "default", 1, "request_latency_p99", -0.4) is None
     g = find_gap(gaps, "gc-churn", "light", 1, "gc_pause_p99", -0.5)
-    assert g is not None and g.id == "gc-stw-work-varies"
+    assert g is not None and g.id == "gc-sweepterm-work-varies"
+    g = find_gap(gaps, "gc-churn", "heavy", 2, "gc_pause_p99", -0.4)
+    assert g is not None and g.id == "gc-stopnote-wake-slow"
+    # both explain pauses that are too SHORT only, and no other workload's pauses
+    assert find_gap(gaps, "gc-churn", "light", 1, "gc_pause_p99", 0.5) is None
+    assert find_gap(gaps, "gc-churn", "heavy", 2, "gc_pause_p99", 0.4) is None
+    assert find_gap(gaps, "timer-storm", "default", 1, "gc_pause_p99", -0.5) is None
 
 
 def test_explain_counts_and_never_explains_a_pass() -> None:
