@@ -399,7 +399,8 @@ class Machine:
         """``mp`` blocks (stopm, netpoll, a system call): the thread waiting for its vCPU
         runs now.  Re-times the waiter's burst-end event: CPU work from now, a Spin at its
         deadline or now."""
-        self.woken.discard(mp.id)
+        if self.woken:
+            self.woken.discard(mp.id)
         v = self.vcpu_of.get(mp.id, -1)
         if v < 0 or self.run_m[v] is not mp:
             return
