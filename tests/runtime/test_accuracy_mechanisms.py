@@ -871,3 +871,45 @@ def test_bgsweep_yields_every_10_spans_when_no_p_is_idle() -> None:
     assert gc.bgsweepG is not None
     res1 = simulate("gc-churn", setting="light", gomaxprocs=1, seed=1).result
     assert sched_q(res1, "p99") >= 30e-3  # a 40 ms wait behind both goroutines' slices
+
+
+def test_woken_m_preempts_the_thread_on_its_vcpu_when_switched_on() -> None:
+    """Mechanism 38 (tried, off by default): with ``Machine.wake_preempt`` an M woken after
+    at least WAKE_PREEMPT_MIN_SLEEP_NS asleep runs its first burst at once on a vCPU held by
+    another M's burst, which resumes when the wakee blocks (release); a wakee that slept less,
+    or any wakee with the switch off, waits behind the holder (RUN_TO_PARITY)."""
+    from goschedlab.runtime.g import G
+    from goschedlab.runtime.m import M_RUNNING, M_SCHED
+    from goschedlab.runtime.machine import WAKE_PREEMPT_MIN_SLEEP_NS
+
+    def run(on: bool, slept: int) -> tuple[int, int, int]:
+        rt = Runtime(Config(gomaxprocs=2, ncpu=2, seed=1, os_placement=True))
+        m = rt.machine
+        assert not m.wake_preempt  # off by default
+        m.wake_preempt = on
+        y, mp = M(100), M(101)
+        y.state, mp.state = M_RUNNING, M_SCHED
+        m.vcpu_of[y.id] = m.vcpu_of[mp.id] = 0
+        rt.allm[:] = [y, mp]
+        y.curg = G(1)
+        y.curg.cpu_left = 1_000_000
+        y_end = m.stretch(1_000_000, y)  # y holds vCPU 0 for 1 ms of CPU work from 0
+        y.inburst = True
+        y.ev = rt.sim.at(y_end, rt._ev_burst_done, y)
+        rt.sim.now = 100_000
+        mp.parked_at = rt.sim.now - slept
+        m.wakeup(mp, y)
+        mp.state = M_RUNNING
+        el = m.stretch(200_000, mp)  # the wakee's first burst: 0.2 ms of CPU
+        m.release(mp, rt.sim.now + el)  # then it parks
+        assert y.ev is not None
+        return el, rt.sim.time_of(y.ev), m.preemptions
+
+    el, y_end, n = run(True, WAKE_PREEMPT_MIN_SLEEP_NS)
+    assert (el, n) == (200_000, 1)  # the wakee ran at once
+    assert y_end == 1_200_000  # the holder lost the wakee's 0.2 ms, resumed at its block
+    short = WAKE_PREEMPT_MIN_SLEEP_NS // 4
+    for on, slept in ((False, 10 * WAKE_PREEMPT_MIN_SLEEP_NS), (True, short)):
+        el, y_end, _ = run(on, slept)
+        assert el == 1_500_000  # timed to wait for the holder's 1.4 ms slice, then ran
+        assert y_end == 1_000_000

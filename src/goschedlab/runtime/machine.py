@@ -44,16 +44,26 @@ holder does next (syscall-block default makespan +40 %: the holder blocks at onc
 system call, the pulled thread waited for the tick instead); wake-affine placement (a woken
 M moves to its waker's vCPU; score 71.1 % vs 74.8 %); wake-up preemption (the newcomer runs
 first) and a random slice phase per burst (both too short or too long waits: the wait is set
-by when the holder blocks, not by a burst or a phase)."""
+by when the holder blocks, not by a burst or a phase).  A thread woken after sleeping
+>= WAKE_PREEMPT_MIN_SLEEP_NS does preempt the running one on this kernel (measured, mechanism
+38); ``Machine.wake_preempt`` models that (:meth:`Machine._preempt`) but is off: alone it
+trades the slice-wait tail cases for median ones (no score gain without new misses)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from goschedlab.runtime.m import M_RUNNING, M_SCHED, M
 
 if TYPE_CHECKING:
     from goschedlab.runtime.runtime import Runtime
+
+# A thread woken after sleeping at least this long preempts the thread running on its vCPU
+# (Machine.wake_preempt).  Measured on this VM (docs/validation.md mechanism 38, a C probe
+# with two threads pinned to one vCPU): woken after ~40 us asleep it never did (0 of 60),
+# after ~110 us in 17 of 60 wake-ups, after 150-310 us in 36-44 of 60, after >= 0.5 ms in
+# 60 of 60, whatever the waker had run since it got the vCPU (10 us to 1.5 ms).
+WAKE_PREEMPT_MIN_SLEEP_NS: Final = 200_000
 
 
 def base_slice_ns(base_ns: int, ncpu: int) -> int:
@@ -94,6 +104,8 @@ class Machine:
         "balance",
         "preemptions",
         "affine",
+        "wake_preempt",
+        "woken",
         "_rt",
     )
 
@@ -135,6 +147,13 @@ class Machine:
         # Wake-affine placement (a woken thread moves to its waker's vCPU): off - on the
         # measured kernel woken threads stay where they ran (docs/validation.md, mech. 10).
         self.affine = False
+        # Wake-up preemption (docs/validation.md mechanism 38; off: measured on this VM's
+        # kernel, but alone it lowers the GMP=2 tails the slice waits make): an M that
+        # startm wakes after at least WAKE_PREEMPT_MIN_SLEEP_NS parked takes its vCPU from
+        # the thread running there at its first burst (``woken``: M ids whose first burst
+        # since the wake-up is still to come).
+        self.wake_preempt = False
+        self.woken: set[int] = set()
         self.shared = ncpu < rt.sched.gomaxprocs or slices
 
     def wanting(self) -> int:
@@ -178,6 +197,8 @@ class Machine:
         the waker's vCPU (mainline wake_affine when the previous vCPU is busy)."""
         if self.affine and waker is not None:
             self.vcpu_of[mp.id] = self._vcpu(waker)
+        if self.wake_preempt and self._rt.sim.now - mp.parked_at >= WAKE_PREEMPT_MIN_SLEEP_NS:
+            self.woken.add(mp.id)
 
     def _occupy(self, mp: M, start: int, d: int, spin: bool = False) -> int:
         """A burst of ``mp`` that would take ``d`` ns alone starts at ``start`` (``spin``:
@@ -197,6 +218,12 @@ class Machine:
         v = self._vcpu(mp)
         self._switch(v, start)
         y = self.run_m[v]
+        if self.woken and mp.id in self.woken:
+            self.woken.discard(mp.id)
+            if y is not None and y is not mp and self.waiter[v] is None and self._wants(y):
+                e = self._preempt(v, mp, y, start, d, spin)
+                if e >= 0:
+                    return e
         if y is None or y is mp or not self._wants(y):
             if y is not mp:
                 self.run_m[v] = mp
@@ -261,6 +288,39 @@ class Machine:
         el = max(d, wait) if spin else wait + d
         self.waiter_run[v] = el - wait
         return el
+
+    def _preempt(self, v: int, mp: M, y: M, start: int, d: int, spin: bool) -> int:
+        """The woken ``mp`` takes vCPU ``v`` from ``y``, whose burst is in progress; returns
+        the time ``mp``'s burst takes (-1: ``y`` is not in a burst, nothing to preempt).
+
+        Models kernel/sched/fair.c: check_preempt_wakeup_fair (wakeup_preempt_fair in
+        6.x) -> pick_eevdf at try_to_wake_up: measured on the reference kernel (mechanism 32),
+        the M that notewakeup wakes runs on its waker's running vCPU within ~3 us and the
+        waker runs again only when the wakee blocks.  ``y`` becomes the waiter: its burst
+        resumes when ``mp`` blocks (:meth:`release`) or ``mp``'s slice ends; bursts longer
+        than a slice take turns (:meth:`_alternate`, ``mp`` first)."""
+        yend = self._event_end(y)
+        if yend <= start:
+            return -1
+        yspin = y.curg is None or not y.curg.cpu_left
+        yrem = yend - start
+        self.preemptions += 1
+        self.run_m[v] = mp
+        self.hold_start[v] = start
+        if d > self.slice_ns:
+            em, ey = self._alternate(start, d, spin, yrem, yspin)
+            self._retime(y, ey)
+            self._settle(v, mp, em, y, ey)
+            return em - start
+        t = start + self.slice_ns
+        self.waiter[v] = y
+        self.waiter_d[v] = yrem
+        self.waiter_spin[v] = yspin
+        self.waiter_start[v] = start
+        self.waiter_run[v] = yrem
+        self.run_until[v] = t
+        self._retime(y, t + yrem if not yspin else max(yend, t))
+        return d
 
     def _alternate(
         self, t: int, a_rem: int, a_spin: bool, b_rem: int, b_spin: bool
@@ -339,6 +399,8 @@ class Machine:
         """``mp`` blocks (stopm, netpoll, a system call): the thread waiting for its vCPU
         runs now.  Re-times the waiter's burst-end event: CPU work from now, a Spin at its
         deadline or now."""
+        if self.woken:
+            self.woken.discard(mp.id)
         v = self.vcpu_of.get(mp.id, -1)
         if v < 0 or self.run_m[v] is not mp:
             return
