@@ -145,7 +145,10 @@ class Costs:
     """One uncontended locked read-modify-write (LOCK XCHG / LOCK CMPXCHG) on a line already
     in this core's cache: assumed (~20 ns on current x86; used by scheduler policies)."""
     cacheline_transfer_ns: int = 60
-    """Moving one cache line from another core of the same NUMA node: assumed (~60 ns)."""
+    """Moving one cache line from another core of the same NUMA node: assumed (~60 ns) for the
+    reference machine, whose calibrate runs predate the measurement; ``goschedlab calibrate``
+    fits it from cacheline_pingpong_ns (GOMAXPROCS=2: the fastest batch of one-way hops of an
+    atomic counter between two spinning goroutines; 36-40 ns on the development VM)."""
     numa_remote_ns: int = 120
     """Extra for a cache line or memory access served by the other NUMA node: assumed
     (~120 ns on two-socket x86)."""

@@ -17,6 +17,8 @@ The rules model what one measurement costs in the simulator's terms:
   model's own run of that trial + handoff_wake_ns: see :func:`_fit_handoff`
 * ``go f(); time.Sleep(200us)`` -> f's first run (one P) = the model's own run of that trial
   + timesleep_ns: see :func:`_fit_timesleep`
+* one cache line passed between two spinning goroutines on two Ps (fastest batch of 1000
+  one-way hops) = cacheline_transfer_ns: see :func:`_fit_cacheline`
 
 so parameters are solved in dependency order (assumed ones first).  Then
 :func:`refine_with_simulator` checks the rules against the model itself: for each
