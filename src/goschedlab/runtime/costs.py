@@ -8,11 +8,22 @@ parameters of the machine+runtime, never per workload.
 
 from __future__ import annotations
 
+import random
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Final
 
 from goschedlab.errors import UserInputError
+
+LN2: Final = 0.6931471805599453
+
+
+def osJitter(rng: random.Random, tail: int) -> int:
+    """A kernel/VM timing deviation of median 0: ``Exp(mean=tail) - tail*ln2`` (ns), the law
+    of :meth:`Runtime.os_delay` (an exponential upper tail whose median is the calibrated
+    figure).  ``tail`` must be > 0."""
+    return int(rng.expovariate(1.0 / tail)) - int(tail * LN2)
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,6 +73,22 @@ def base_slice_ns(base_ns: int, ncpu: int) -> int:
     return base_ns * (1 + n.bit_length() - 1)
 
 
+def _turn(t: int, rem: int, deadline: int, spin: bool, alone: bool, q: int) -> tuple[int, int, int]:
+    """One turn, from ``t``, of a burst sharing a vCPU in slices of ``q`` (``alone``: the other
+    burst has ended, so this one runs to its end): returns (time after the turn, work left,
+    the burst's end or -1).  A Spin ends at its ``deadline`` if that falls in this turn (or
+    has passed), else waits a slice; CPU work runs for a slice or what is left."""
+    if spin:
+        if deadline <= t + q or alone:
+            t = max(deadline, t)
+            return t, rem, t
+        return t + q, rem, -1
+    r = rem if alone else min(q, rem)
+    rem -= r
+    t += r
+    return t, rem, (t if rem <= 0 else -1)
+
+
 class Machine:
     """``ncpu`` vCPUs.  ``shared`` is True when the machine can delay a burst.
 
@@ -335,29 +351,9 @@ class Machine:
         a_turn = True
         while ea < 0 or eb < 0:
             if a_turn and ea < 0:
-                if a_spin:
-                    if da <= t + q or eb >= 0:
-                        ea = t = max(da, t)
-                    else:
-                        t += q
-                else:
-                    r = a_rem if eb >= 0 else min(q, a_rem)
-                    a_rem -= r
-                    t += r
-                    if a_rem <= 0:
-                        ea = t
+                t, a_rem, ea = _turn(t, a_rem, da, a_spin, eb >= 0, q)
             elif not a_turn and eb < 0:
-                if b_spin:
-                    if db <= t + q or ea >= 0:
-                        eb = t = max(db, t)
-                    else:
-                        t += q
-                else:
-                    r = b_rem if ea >= 0 else min(q, b_rem)
-                    b_rem -= r
-                    t += r
-                    if b_rem <= 0:
-                        eb = t
+                t, b_rem, eb = _turn(t, b_rem, db, b_spin, ea >= 0, q)
             a_turn = not a_turn
         return ea, eb
 

@@ -26,6 +26,7 @@ from types import GeneratorType
 from typing import TYPE_CHECKING, Any, Final
 
 from goschedlab.policies.base import Policy
+from goschedlab.runtime.costs import osJitter
 from goschedlab.runtime.errors import GoFatal, Throw
 from goschedlab.runtime.g import (
     G,
@@ -50,6 +51,7 @@ from goschedlab.runtime.runq import (
     PAUSE,
     globrunqget,
     globrunqput,
+    runnextHold,
     runnextSeen,
     runqempty,
     runqget,
@@ -246,12 +248,11 @@ def wakeCosts(rt: Runtime, target: M, halted_latency: int) -> tuple[int, int]:
         wcost = costs.futexwakeup_polling_ns
         tail = costs.wake_polling_jitter_ns
         if tail > 0:  # Runtime.os_delay's law: median d, exponential upper tail
-            shift = int(tail * 0.6931471805599453)
-            d += int(rt.sim.rng("wake-polling").expovariate(1.0 / tail)) - shift
+            d += osJitter(rt.sim.rng("wake-polling"), tail)
             # The waker's futex(FUTEX_WAKE) varies as much; the wakee is queued at the end of
             # that syscall (wake_up_q), so its start moves with it (docs/validation.md
             # mechanism 27).  Own stream: the draws above are the ones of mechanism 13.
-            z = int(rt.sim.rng("wake-polling-waker").expovariate(1.0 / tail)) - shift
+            z = osJitter(rt.sim.rng("wake-polling-waker"), tail)
             wcost = max(wcost + z, 0)
             d = max(d + z, 0)
         return wcost, d
@@ -680,9 +681,7 @@ def schedule(rt: Runtime, mp: M) -> bool:
         gp = pp.runnext  # type: ignore[union-attr]
         if gp is not None:  # runqget: runnext inherits the time slice
             pp.runnext = None  # type: ignore[union-attr]
-            # other Ps still see it until this step's debt is paid (runq.runnextSeen)
-            pp.runnext_held = gp  # type: ignore[union-attr]
-            pp.runnext_until = rt.sim.now + mp.debt  # type: ignore[union-attr]
+            runnextHold(rt, pp, gp, mp)  # type: ignore[arg-type]
         else:
             h = pp.runqhead  # type: ignore[union-attr]
             if h != pp.runqtail:  # type: ignore[union-attr]
@@ -786,9 +785,8 @@ def findRunnable(rt: Runtime, mp: M) -> tuple[G, bool, bool] | None:
             mp.debt += policy.runq_owner_cost_ns(pp)
         gp, inheritTime = runqget(pp)
         if gp is not None:
-            if inheritTime:  # taken from runnext: thieves still see it (runq.runnextSeen)
-                pp.runnext_held = gp
-                pp.runnext_until = rt.sim.now + mp.debt
+            if inheritTime:  # taken from runnext
+                runnextHold(rt, pp, gp, mp)
             return gp, inheritTime, False
         # J: global run queue.
         if sched.runqsize != 0:

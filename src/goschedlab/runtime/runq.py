@@ -13,6 +13,7 @@ from goschedlab.runtime.errors import Throw
 
 if TYPE_CHECKING:
     from goschedlab.runtime.g import G
+    from goschedlab.runtime.m import M
     from goschedlab.runtime.p import P
     from goschedlab.runtime.runtime import Runtime
 
@@ -127,6 +128,13 @@ def runqget(pp: P) -> tuple[G | None, bool]:
 def runqempty(pp: P) -> bool:
     """Models proc.go: runqempty - no G in the ring and none in runnext."""
     return pp.runqhead == pp.runqtail and pp.runnext is None
+
+
+def runnextHold(rt: Runtime, pp: P, gp: G, mp: M) -> None:
+    """``mp`` took ``gp`` from ``pp.runnext`` in this step: other Ps still see it there until
+    the step's debt is paid (:func:`runnextSeen`)."""
+    pp.runnext_held = gp
+    pp.runnext_until = rt.sim.now + mp.debt
 
 
 def runnextSeen(rt: Runtime, pp: P) -> G | None:

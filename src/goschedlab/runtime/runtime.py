@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any
 
 from goschedlab.policies.base import Policy, coprimes_of
-from goschedlab.runtime.costs import Costs
+from goschedlab.runtime.costs import Costs, osJitter
 from goschedlab.runtime.errors import GoFatal, Throw
 from goschedlab.runtime.g import (
     G,
@@ -339,7 +339,7 @@ class Runtime:
         ``tail`` 0 gives exactly ``median``."""
         if tail <= 0:
             return median
-        d = median - int(tail * 0.6931471805599453) + int(self.osrng.expovariate(1.0 / tail))
+        d = median + osJitter(self.osrng, tail)
         return d if d > 0 else 0
 
     @staticmethod
