@@ -37,7 +37,9 @@ Mark workers (simplified but stated)
     dedicated workers 100 us chunks until no work is left (non-preemptible, as gcDrain on the
     system stack; Go's drain also polls gcwaiting, so a chunk bounds the STW delay);
     fractional workers until their P exceeds 1.2 x the fractional goal
-    (pollFractionalWorkerExit); idle workers 100 us chunks while their P has no runnable G.
+    (pollFractionalWorkerExit), checked as gcDrain checks it: once per drainCheckThreshold
+    (100000 units) of scan work, so a fractional worker that starts drains at least that
+    much; idle workers 100 us chunks while their P has no runnable G.
     Work is credited when a chunk starts.
 
 Assists (mgcmark.go: gcAssistAlloc, gcAssistAlloc1)
@@ -58,8 +60,11 @@ The grey chain (serial mark; mgcmark.go: gcDrainN, gcParkAssist, gcFlushBgCredit
     ``bgScanCredit``, which later assists steal) or mark termination (gcWakeAllAssists).
     Workers on other Ps find no work and park.  A marker that stops while no other one runs
     reaches gcMarkDone, whose forEachP flushes its gcw into the global queue: from the end
-    of its burst (``chainHeldUntil``) any P's marker can continue the chain (:func:`chainFree`;
-    the preemption of the other Ps by that forEachP is not modelled).
+    of its burst (``chainHeldUntil``) any P's marker can continue the chain (:func:`chainFree`).
+    That forEachP also preempts every other running P (:func:`forEachPPreempt`) and its
+    caller waits until they have rescheduled (:func:`forEachPWait`), so the preempted P's
+    fractional worker takes the chain next: at GOMAXPROCS=2 the fractional workers alternate
+    between the Ps and the preempted user goroutines wait in the global queue.
     At GOMAXPROCS=2 this idles one P for much
     of each mark phase, as the real runs show (gc-churn default: 1.01 s of CPU over a
     627 ms makespan on 2 CPUs).  Rejected: per-object grey sets (parallel mark) - it made
