@@ -913,3 +913,51 @@ def test_woken_m_preempts_the_thread_on_its_vcpu_when_switched_on() -> None:
         el, y_end, _ = run(on, slept)
         assert el == 1_500_000  # timed to wait for the holder's 1.4 ms slice, then ran
         assert y_end == 1_000_000
+
+
+def test_fractional_worker_drains_a_check_threshold_before_it_polls_its_exit() -> None:
+    """Mechanism 56: gcDrain calls pollFractionalWorkerExit only every drainCheckThreshold
+    (100000) units of scan work, so a fractional worker that starts does at least that much
+    even when its P is already past the utilization goal (real trace, GOMAXPROCS=2: the
+    fractional workers run 0.4-0.8 ms each and alternate between the Ps)."""
+    from goschedlab.runtime.gc import (
+        _GCmark,
+        _handOut,
+        drainCheckHeapBytes,
+        gcDrain,
+        gcMarkWorkerFractionalMode,
+    )
+
+    rt = Runtime(Config(gomaxprocs=2))
+    gc = rt.gc
+    gc.phase, gc.blackenEnabled = _GCmark, True
+    gc.work_left = gc.work_total = 16 << 20
+    gc.fractionalUtilizationGoal = 0.25
+    rt.sim.now = 10_000_000
+    gc.markStartTime = 0
+    gc.fracTime[0] = 9_000_000  # far past 1.2 x the goal
+    mp, pp = rt.m0, rt.allp[0]
+    mp.p = pp
+    gp = _handOut(rt, pp, gcMarkWorkerFractionalMode, rt.sim.now)
+    done = 0
+    for _ in range(100):
+        before = gc.work_left
+        gcDrain(rt, mp, gp)
+        if not gp.param:
+            break
+        done += before - gc.work_left
+        rt.sim.now += gp.cpu_left
+    assert done == drainCheckHeapBytes  # one threshold of work, then the exit check stops it
+
+
+def test_gc_mark_done_flush_preempts_the_other_running_p() -> None:
+    """Mechanism 56: each marker that stops at a completion point runs gcMarkDone, whose
+    forEachP preempts every other running P (real gc-churn default GOMAXPROCS=2 trace on this
+    VM: 146 user preemptions a run, ~100 of them right as the other P's worker or assist
+    stops); the model had only sysmon's and the two stop-the-worlds' (about 3.6 a cycle)."""
+    res = simulate(
+        "gc-churn", setting="default", overrides={"iters": 3000}, gomaxprocs=2, seed=1
+    )
+    rt = res.runtime
+    assert rt.gc.numgc >= 4
+    assert rt.stats.preempt_requests >= 6 * rt.gc.numgc, (rt.stats.preempt_requests, rt.gc.numgc)

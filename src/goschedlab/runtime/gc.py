@@ -37,7 +37,9 @@ Mark workers (simplified but stated)
     dedicated workers 100 us chunks until no work is left (non-preemptible, as gcDrain on the
     system stack; Go's drain also polls gcwaiting, so a chunk bounds the STW delay);
     fractional workers until their P exceeds 1.2 x the fractional goal
-    (pollFractionalWorkerExit); idle workers 100 us chunks while their P has no runnable G.
+    (pollFractionalWorkerExit), checked as gcDrain checks it: once per drainCheckThreshold
+    (100000 units) of scan work, so a fractional worker that starts drains at least that
+    much; idle workers 100 us chunks while their P has no runnable G.
     Work is credited when a chunk starts.
 
 Assists (mgcmark.go: gcAssistAlloc, gcAssistAlloc1)
@@ -58,8 +60,11 @@ The grey chain (serial mark; mgcmark.go: gcDrainN, gcParkAssist, gcFlushBgCredit
     ``bgScanCredit``, which later assists steal) or mark termination (gcWakeAllAssists).
     Workers on other Ps find no work and park.  A marker that stops while no other one runs
     reaches gcMarkDone, whose forEachP flushes its gcw into the global queue: from the end
-    of its burst (``chainHeldUntil``) any P's marker can continue the chain (:func:`chainFree`;
-    the preemption of the other Ps by that forEachP is not modelled).
+    of its burst (``chainHeldUntil``) any P's marker can continue the chain (:func:`chainFree`).
+    That forEachP also preempts every other running P (:func:`forEachPPreempt`) and its
+    caller waits until they have rescheduled (:func:`forEachPWait`), so the preempted P's
+    fractional worker takes the chain next: at GOMAXPROCS=2 the fractional workers alternate
+    between the Ps and the preempted user goroutines wait in the global queue.
     At GOMAXPROCS=2 this idles one P for much
     of each mark phase, as the real runs show (gc-churn default: 1.01 s of CPU over a
     627 ms makespan on 2 CPUs).  Rejected: per-object grey sets (parallel mark) - it made
@@ -155,7 +160,6 @@ waitReasonWaitForGCCycle: Final = 25
 STW_REPREEMPT_NS: Final = 100_000  # stopTheWorldWithSema: notetsleep(&sched.stopnote, 100*1000)
 DEDICATED_CHUNK_NS: Final = 100_000
 IDLE_CHUNK_NS: Final = 100_000
-FRACTIONAL_MIN_NS: Final = 20_000
 WORKER_GOID_BASE: Final = 1 << 40
 
 
@@ -348,7 +352,7 @@ class gcState:
         "userForced", "waiters", "sweepPagesPerByte", "sweepHeapLiveBasis", "sweepPagesLeft",
         "sweepPagesTotal", "sweep_span_ns", "sweepTime", "sweepTimeTotal", "fresh_ns_per_kib",
         "heapHighWater", "freshTime", "chainP", "chainHeldUntil", "assistWaitTime", "assistParks",
-        "assistQueue", "bgScanCredit", "bgsweepG", "bgsweepParked",
+        "assistQueue", "bgScanCredit", "bgsweepG", "bgsweepParked", "ev_forEachP", "checkWork",
     )  # fmt: skip
 
     def __init__(self, rt: Runtime, gcpercent: int, gctrace: bool) -> None:
@@ -375,6 +379,8 @@ class gcState:
         self.mode = [gcMarkWorkerNotWorker] * n
         self.fracTime = [0] * n
         self.workerStart = [0] * n
+        self.checkWork = [0] * n
+        """Scan work (model unit) a fractional worker does before its next exit check."""
         self.pool: list[G] = []
         self.tSweepTerm = self.tMark = self.tMarkTerm = 0
         self.heap0 = self.heap1 = 0
@@ -400,6 +406,7 @@ class gcState:
         self.ev_stw_timeout = lambda mp: _stwTimeout(rt, mp)
         self.ev_stw_stopped = lambda mp: _stwStopped(rt, mp)
         self.ev_after_work = lambda mp: _stwAfterWork(rt, mp)
+        self.ev_forEachP: Callable[[int], int] = lambda pid: forEachPPreempt(rt, pid)
         self.world_stopped = False
         self.userForced = False
         self.waiters: list[G] = []
@@ -576,9 +583,15 @@ def _heapAlloc(rt: Runtime, gc: gcState, mp: M, gp: G, nbytes: int) -> None:
                     gp.cpu_left += ns
                     if gc.work_left > 0:
                         # The last marker stopping with no global work: gcMarkDone's
-                        # forEachP (one more bracket) flushes the chain to the global queue.
+                        # forEachP (one more bracket) flushes the chain to the global queue
+                        # and preempts the other running Ps when the burst ends.
                         gc.chainHeldUntil = now + ns
                         gcWaitingBracket(rt, gp, "gcMarkDone")
+                        rt.sim.after(ns, gc.ev_forEachP, pid)
+                        for pp in rt.allp:
+                            if pp.id != pid and pp.status == _Prunning:
+                                gp.cpu_left += forEachPWait(rt)  # forEachP waits for it
+                                break
                 elif gp.retry_op is None and gp.gcAssistBytes < 0:
                     # The grey work sits in another P's gcw: gcDrainN finds none, so
                     # gcAssistAlloc parks the G on the assist queue (gcParkAssist) with its
@@ -609,6 +622,11 @@ doc: The grey chain; gc-churn's ``cell``).  Go counts scan work as the bytes up 
 last pointer (mgcmark.go: scanobject's scanSize): 8 of every 64 heap bytes."""
 gcOverAssistHeapBytes: Final = gcOverAssistWork * heapCellBytes // heapCellScanBytes
 """gcOverAssistWork in the model's work unit (bytes of reachable heap): 512 KiB."""
+drainCheckThreshold: Final = 100_000
+"""mgcmark.go: gcDrain checks its idle / fractional exit condition every this many units of
+scan work."""
+drainCheckHeapBytes: Final = drainCheckThreshold * heapCellBytes // heapCellScanBytes
+"""drainCheckThreshold in the model's work unit (bytes of reachable heap): 800 KB."""
 
 
 def gcAssistAlloc(gc: gcState, gp: G, nbytes: int, distance: int) -> int:
@@ -1264,6 +1282,7 @@ def _handOut(rt: Runtime, pp: P, mode: int, now: int) -> G:
     gp = _workerG(rt)
     gc.mode[pp.id] = mode
     gc.workerStart[pp.id] = now
+    gc.checkWork[pp.id] = drainCheckHeapBytes
     casgstatus(rt, gp, _Gwaiting, _Grunnable, "findRunnableGCWorker")
     return gp
 
@@ -1292,18 +1311,20 @@ def gcDrain(rt: Runtime, mp: M, gp: G) -> bool:
         if gp.preempt:
             gp.param = False
             return True
-        # pollFractionalWorkerExit: stop once self time / mark time > 1.2 * goal.
-        goal = 1.2 * gc.fractionalUtilizationGoal
-        selfTime = gc.fracTime[pp.id] + (now - gc.workerStart[pp.id])
-        delta = now - gc.markStartTime
-        chunk = int((goal * delta - selfTime) / (1 - goal)) if goal < 1 else DEDICATED_CHUNK_NS
-        if chunk < FRACTIONAL_MIN_NS:
-            if selfTime > 0 and now > gc.workerStart[pp.id]:
+        # gcDrain calls pollFractionalWorkerExit (stop once self time / mark time > 1.2 *
+        # goal) only each time drainCheckThreshold units of scan work are done, so a
+        # fractional worker that started drains at least that much.
+        left = gc.checkWork[pp.id]
+        if left <= 0:
+            goal = 1.2 * gc.fractionalUtilizationGoal
+            selfTime = gc.fracTime[pp.id] + (now - gc.workerStart[pp.id])
+            delta = now - gc.markStartTime
+            if delta <= 0 or selfTime > goal * delta:
                 gp.param = False
                 return True
-            chunk = FRACTIONAL_MIN_NS
-        elif chunk > DEDICATED_CHUNK_NS:
-            chunk = DEDICATED_CHUNK_NS  # it polls preemption / gcwaiting between chunks
+            left += drainCheckHeapBytes
+            gc.checkWork[pp.id] = left
+        chunk = DEDICATED_CHUNK_NS  # it polls preemption / gcwaiting between chunks
     else:
         # Idle worker: pollWork - stop when this P or the global queue has work.
         from goschedlab.runtime.runq import runqempty
@@ -1313,6 +1334,12 @@ def gcDrain(rt: Runtime, mp: M, gp: G) -> bool:
             return True
         chunk = IDLE_CHUNK_NS
     work = chunk * 1024 // max(1, gc.mark_ns_per_kib)
+    if mode == gcMarkWorkerFractionalMode:
+        left = gc.checkWork[pp.id]
+        if work > left:
+            work = left
+            chunk = work * gc.mark_ns_per_kib >> 10
+        gc.checkWork[pp.id] = left - work
     if work >= gc.work_left:
         work = gc.work_left
         chunk = work * gc.mark_ns_per_kib >> 10
@@ -1324,6 +1351,33 @@ def gcDrain(rt: Runtime, mp: M, gp: G) -> bool:
     mp.locks = 1  # gcDrain runs on the system stack: not preemptible
     gp.param = True
     return True
+
+
+def forEachPPreempt(rt: Runtime, pid: int) -> int:
+    """The preemption half of proc.go: forEachP as mgc.go: gcMarkDone calls it when a
+    marker stops at a completion point with work left in its gcw (the grey chain): every
+    other _Prunning P is asked to stop (preemptone) so that it runs the flush function at
+    its next schedule; the user G running there goes to the global queue (gopreempt_m) and
+    waits behind the other runnable Gs.  ``pid`` is the caller's P (not preempted)."""
+    from goschedlab.runtime.sysmon import preemptone
+
+    gc = rt.gc
+    if gc.phase != _GCmark or rt.sched.gcwaiting:
+        return 0
+    n = 0
+    for pp in rt.allp:
+        if pp.id != pid and pp.status == _Prunning and preemptone(rt, pp):
+            n += 1
+    return n
+
+
+def forEachPWait(rt: Runtime) -> int:
+    """proc.go: forEachP - the caller sleeps on sched.safePointNote until every preempted P
+    has run the function at its next schedule: the preemption signal plus the futex wake-up
+    of the caller, the same path as stopTheWorldWithSema's wait on sched.stopnote
+    (``costs.preempt_signal_ns + costs.stopnote_wake_ns``).  Meanwhile the preempted P goes
+    through schedule first and its fractional worker takes the flushed chain."""
+    return rt.costs.preempt_signal_ns + rt.costs.stopnote_wake_ns
 
 
 def gcBgMarkWorkerPark(rt: Runtime, mp: M, gp: G) -> bool:
@@ -1351,6 +1405,8 @@ def gcBgMarkWorkerPark(rt: Runtime, mp: M, gp: G) -> bool:
         gc.chainHeldUntil = rt.sim.now  # chainFree: gcMarkDone flushes it to the global queue
         if gc.phase == _GCmark and gc.work_left > 0:
             gcWaitingBracket(rt, gp, "gcMarkDone")
+            if forEachPPreempt(rt, pp.id):
+                mp.debt += forEachPWait(rt)
     gp.waitreason = waitReasonGCWorkerIdle
     casgstatus(rt, gp, 2, _Gwaiting, "gcBgMarkWorker")
     dropg(mp, gp)
