@@ -64,6 +64,12 @@ if TYPE_CHECKING:
 # after ~110 us in 17 of 60 wake-ups, after 150-310 us in 36-44 of 60, after >= 0.5 ms in
 # 60 of 60, whatever the waker had run since it got the vCPU (10 us to 1.5 ms).
 WAKE_PREEMPT_MIN_SLEEP_NS: Final = 200_000
+# ... but Go's own threads, unpinned, behave otherwise (mechanism 43: perf sched traces of
+# blocking-logger at GOMAXPROCS=2): an M woken on the vCPU where its waker runs takes it from
+# the waker within 50 us in ~95 % of the wake-ups after a park of 20-500 us, and mostly waits
+# for the waker to block after a park of 0.5 ms or more.  The default rule
+# (Machine.wake_preempt on): a wakee parked less than this preempts its waker.
+WAKE_PREEMPT_MAX_SLEEP_NS: Final = 500_000
 
 
 def base_slice_ns(base_ns: int, ncpu: int) -> int:
@@ -121,7 +127,12 @@ class Machine:
         "preemptions",
         "affine",
         "wake_preempt",
+        "wake_preempt_min_ns",
+        "wake_preempt_max_ns",
         "woken",
+        "woken_by",
+        "turn_ns",
+        "tick_slices",
         "_rt",
     )
 
@@ -168,8 +179,17 @@ class Machine:
         # startm wakes after at least WAKE_PREEMPT_MIN_SLEEP_NS parked takes its vCPU from
         # the thread running there at its first burst (``woken``: M ids whose first burst
         # since the wake-up is still to come).
-        self.wake_preempt = False
+        self.wake_preempt = True
+        self.wake_preempt_min_ns = 0
+        self.wake_preempt_max_ns = WAKE_PREEMPT_MAX_SLEEP_NS
         self.woken: set[int] = set()
+        self.woken_by: dict[int, int] = {}  # wakee M id -> its waker's M id
+        # A holder past its slice loses the vCPU at its next scheduler tick (mechanism 43):
+        # turns of two CPU-bound threads last the slice rounded up to whole ticks.
+        # (tick_slices off: slices end exactly, turns last a slice - as before mechanism 43)
+        self.tick_slices = True
+        tick = self.tick_ns
+        self.turn_ns = -(-self.slice_ns // tick) * tick if tick > 0 else self.slice_ns
         self.shared = ncpu < rt.sched.gomaxprocs or slices
 
     def wanting(self) -> int:
@@ -213,8 +233,37 @@ class Machine:
         the waker's vCPU (mainline wake_affine when the previous vCPU is busy)."""
         if self.affine and waker is not None:
             self.vcpu_of[mp.id] = self._vcpu(waker)
-        if self.wake_preempt and self._rt.sim.now - mp.parked_at >= WAKE_PREEMPT_MIN_SLEEP_NS:
-            self.woken.add(mp.id)
+        if self.wake_preempt and waker is not None:
+            slept = self._rt.sim.now - mp.parked_at
+            if self.wake_preempt_min_ns <= slept < self.wake_preempt_max_ns:
+                self.woken.add(mp.id)
+                self.woken_by[mp.id] = waker.id
+
+    def runs_at_once(self, mp: M) -> bool:
+        """Whether the woken ``mp`` will take its vCPU from its waker running there
+        (:meth:`wakeup` marked it and the waker holds ``mp``'s vCPU): the vCPU is not idle,
+        so the wake-up costs no halted-vCPU latency (proc.startm)."""
+        if mp.id not in self.woken:
+            return False
+        v = self.vcpu_of.get(mp.id, -1)
+        if v < 0:
+            return False
+        y = self.run_m[v]
+        return y is not None and y.id == self.woken_by.get(mp.id, -1) and self._wants(y)
+
+    def _slice_end(self, v: int, t: int) -> int:
+        """When a slice that runs out at ``t`` on vCPU ``v`` ends: at the vCPU's next tick
+        (kernel/sched/fair.c: update_deadline runs from update_curr, called by
+        task_tick_fair or an enqueue on that runqueue; HRTICK is off by default)."""
+        return self._next_tick(v, t) if self.tick_slices else t
+
+    def _next_tick(self, v: int, t: int) -> int:
+        """vCPU ``v``'s first scheduler tick at or after ``t`` (HZ=250, seeded phase)."""
+        ph = self.tick_phase[v]
+        tick = self.tick_ns
+        if tick <= 0:
+            return t
+        return ph + -(-(t - ph) // tick) * tick
 
     def _occupy(self, mp: M, start: int, d: int, spin: bool = False) -> int:
         """A burst of ``mp`` that would take ``d`` ns alone starts at ``start`` (``spin``:
@@ -236,7 +285,13 @@ class Machine:
         y = self.run_m[v]
         if self.woken and mp.id in self.woken:
             self.woken.discard(mp.id)
-            if y is not None and y is not mp and self.waiter[v] is None and self._wants(y):
+            if (
+                y is not None
+                and y is not mp
+                and self.woken_by.pop(mp.id, -1) == y.id
+                and self.waiter[v] is None
+                and self._wants(y)
+            ):
                 e = self._preempt(v, mp, y, start, d, spin)
                 if e >= 0:
                     return e
@@ -269,7 +324,8 @@ class Machine:
             wait = self.run_until[v] + min(self.waiter_run[v], q) - start
             self.preemptions += 1
             return max(d, wait) if spin else wait + d
-        slice_end = max(self.hold_start[v] + self.slice_ns, start)
+        # the holder's slice ends at its vCPU's first tick after it ran out (mechanism 43)
+        slice_end = max(self._slice_end(v, self.hold_start[v] + self.slice_ns), start)
         pull = self._pull_time(v, start)
         # an idle vCPU's balance pass takes mp - if mp surely still waits then: before its
         # slice turn and before the holder's burst in progress ends (after that the holder
@@ -328,7 +384,7 @@ class Machine:
             self._retime(y, ey)
             self._settle(v, mp, em, y, ey)
             return em - start
-        t = start + self.slice_ns
+        t = self._slice_end(v, start + self.slice_ns)
         self.waiter[v] = y
         self.waiter_d[v] = yrem
         self.waiter_spin[v] = yspin
@@ -344,7 +400,7 @@ class Machine:
         """Ends of two bursts sharing one vCPU from ``t`` in turns of a slice, ``a`` first.
         A CPU burst's ``rem`` is work left; a Spin's is its deadline minus ``t`` (it ends at
         the deadline, or when its thread next runs if the deadline passed meanwhile)."""
-        q = self.slice_ns
+        q = self.turn_ns if self.tick_slices else self.slice_ns
         da = t + a_rem
         db = t + b_rem
         ea = eb = -1
@@ -397,6 +453,7 @@ class Machine:
         deadline or now."""
         if self.woken:
             self.woken.discard(mp.id)
+            self.woken_by.pop(mp.id, None)
         v = self.vcpu_of.get(mp.id, -1)
         if v < 0 or self.run_m[v] is not mp:
             return
@@ -455,10 +512,7 @@ class Machine:
         since = self.overload_since[v]
         if since < 0:
             since = self.overload_since[v] = now
-        t = since + self.migration_cost_ns
-        ph = self.tick_phase[v]
-        tick = self.tick_ns
-        return ph + -(-(t - ph) // tick) * tick  # first tick of vCPU v at or after t
+        return self._next_tick(v, since + self.migration_cost_ns)
 
     def stretch(self, ns: int, mp: M | None = None) -> int:
         """Elapsed time of ``ns`` of CPU work started now (by ``mp``, after its debt)."""
