@@ -14,8 +14,13 @@ M whose burst has it: a burst of another M starting there waits (EEVDF RUN_TO_PA
 current thread keeps the vCPU inside its slice) until the holder blocks
 (``Machine.release``, called from proc.stopm, findRunnable's netpoll block and
 syscall._block) or its slice ends (``sysctl_sched_base_slice`` 0.70 ms x (1 +
-ilog2(min(ncpu, 8))) = 1.4 ms on 2 vCPUs); a holder's burst that outlives its slice and the
-newcomer then take turns by slices (``Machine._alternate``).  CPU work (``Cpu``) runs after
+ilog2(min(ncpu, 8))) = 1.4 ms on 2 vCPUs) - at the vCPU's first scheduler tick after the
+slice has run out, where Linux checks it (mechanism 43: measured, involuntary switches fall
+at one phase of each vCPU's 4 ms tick grid); a holder's burst that outlives its slice and the
+newcomer then take turns of whole tick periods (``Machine._alternate``).  An M woken by
+the M running on its vCPU after a park shorter than WAKE_PREEMPT_MAX_SLEEP_NS takes the vCPU
+from it at once (``Machine.wake_preempt``, :meth:`Machine._preempt`; measured for Go's
+threads, mechanism 43).  CPU work (``Cpu``) runs after
 the wait; a ``Spin`` (elapsed-time deadline) ends at its deadline or when its thread gets
 the vCPU back, whichever is later.  Bursts are timed when they start; a release re-times the
 waiting burst's end event.  An M that has a vCPU to itself runs exactly.
@@ -44,10 +49,10 @@ holder does next (syscall-block default makespan +40 %: the holder blocks at onc
 system call, the pulled thread waited for the tick instead); wake-affine placement (a woken
 M moves to its waker's vCPU; score 71.1 % vs 74.8 %); wake-up preemption (the newcomer runs
 first) and a random slice phase per burst (both too short or too long waits: the wait is set
-by when the holder blocks, not by a burst or a phase).  A thread woken after sleeping
->= WAKE_PREEMPT_MIN_SLEEP_NS does preempt the running one on this kernel (measured, mechanism
-38); ``Machine.wake_preempt`` models that (:meth:`Machine._preempt`) but is off: alone it
-trades the slice-wait tail cases for median ones (no score gain without new misses)."""
+by when the holder blocks, not by a burst or a phase).  Wake-up preemption by the rule of a
+C probe (parked >= WAKE_PREEMPT_MIN_SLEEP_NS, any holder; mechanism 38) and preemption of
+any holder rather than only the waker (mechanism 43: syscall-block, whose Ms are woken by
+sysmon, lost its tail) were tried and not kept."""
 
 from __future__ import annotations
 
@@ -172,13 +177,13 @@ class Machine:
         self.balance = True
         self.preemptions = 0  # wake-up preemptions of a burst (involuntary switches)
         # Wake-affine placement (a woken thread moves to its waker's vCPU): off - on the
-        # measured kernel woken threads stay where they ran (docs/validation.md, mech. 10).
+        # measured kernel woken threads stay where they ran (docs/validation.md, mech. 10;
+        # mechanism 43: 0-11 such moves a second in blocking-logger heavy, no rule found).
         self.affine = False
-        # Wake-up preemption (docs/validation.md mechanism 38; off: measured on this VM's
-        # kernel, but alone it lowers the GMP=2 tails the slice waits make): an M that
-        # startm wakes after at least WAKE_PREEMPT_MIN_SLEEP_NS parked takes its vCPU from
-        # the thread running there at its first burst (``woken``: M ids whose first burst
-        # since the wake-up is still to come).
+        # Wake-up preemption (docs/validation.md mechanisms 38 and 43): an M that startm
+        # wakes after a park in [wake_preempt_min_ns, wake_preempt_max_ns) takes its vCPU
+        # from its waker running there at its first burst (``woken``: M ids whose first
+        # burst since the wake-up is still to come; ``woken_by``: their wakers).
         self.wake_preempt = True
         self.wake_preempt_min_ns = 0
         self.wake_preempt_max_ns = WAKE_PREEMPT_MAX_SLEEP_NS
