@@ -14,8 +14,13 @@ M whose burst has it: a burst of another M starting there waits (EEVDF RUN_TO_PA
 current thread keeps the vCPU inside its slice) until the holder blocks
 (``Machine.release``, called from proc.stopm, findRunnable's netpoll block and
 syscall._block) or its slice ends (``sysctl_sched_base_slice`` 0.70 ms x (1 +
-ilog2(min(ncpu, 8))) = 1.4 ms on 2 vCPUs); a holder's burst that outlives its slice and the
-newcomer then take turns by slices (``Machine._alternate``).  CPU work (``Cpu``) runs after
+ilog2(min(ncpu, 8))) = 1.4 ms on 2 vCPUs) - at the vCPU's first scheduler tick after the
+slice has run out, where Linux checks it (mechanism 43: measured, involuntary switches fall
+at one phase of each vCPU's 4 ms tick grid); a holder's burst that outlives its slice and the
+newcomer then take turns of whole tick periods (``Machine._alternate``).  An M woken by
+the M running on its vCPU after a park shorter than WAKE_PREEMPT_MAX_SLEEP_NS takes the vCPU
+from it at once (``Machine.wake_preempt``, :meth:`Machine._preempt`; measured for Go's
+threads, mechanism 43).  CPU work (``Cpu``) runs after
 the wait; a ``Spin`` (elapsed-time deadline) ends at its deadline or when its thread gets
 the vCPU back, whichever is later.  Bursts are timed when they start; a release re-times the
 waiting burst's end event.  An M that has a vCPU to itself runs exactly.
@@ -44,10 +49,10 @@ holder does next (syscall-block default makespan +40 %: the holder blocks at onc
 system call, the pulled thread waited for the tick instead); wake-affine placement (a woken
 M moves to its waker's vCPU; score 71.1 % vs 74.8 %); wake-up preemption (the newcomer runs
 first) and a random slice phase per burst (both too short or too long waits: the wait is set
-by when the holder blocks, not by a burst or a phase).  A thread woken after sleeping
->= WAKE_PREEMPT_MIN_SLEEP_NS does preempt the running one on this kernel (measured, mechanism
-38); ``Machine.wake_preempt`` models that (:meth:`Machine._preempt`) but is off: alone it
-trades the slice-wait tail cases for median ones (no score gain without new misses)."""
+by when the holder blocks, not by a burst or a phase).  Wake-up preemption by the rule of a
+C probe (parked >= WAKE_PREEMPT_MIN_SLEEP_NS, any holder; mechanism 38) and preemption of
+any holder rather than only the waker (mechanism 43: syscall-block, whose Ms are woken by
+sysmon, lost its tail) were tried and not kept."""
 
 from __future__ import annotations
 
@@ -64,6 +69,12 @@ if TYPE_CHECKING:
 # after ~110 us in 17 of 60 wake-ups, after 150-310 us in 36-44 of 60, after >= 0.5 ms in
 # 60 of 60, whatever the waker had run since it got the vCPU (10 us to 1.5 ms).
 WAKE_PREEMPT_MIN_SLEEP_NS: Final = 200_000
+# ... but Go's own threads, unpinned, behave otherwise (mechanism 43: perf sched traces of
+# blocking-logger at GOMAXPROCS=2): an M woken on the vCPU where its waker runs takes it from
+# the waker within 50 us in ~95 % of the wake-ups after a park of 20-500 us, and mostly waits
+# for the waker to block after a park of 0.5 ms or more.  The default rule
+# (Machine.wake_preempt on): a wakee parked less than this preempts its waker.
+WAKE_PREEMPT_MAX_SLEEP_NS: Final = 500_000
 
 
 def base_slice_ns(base_ns: int, ncpu: int) -> int:
@@ -121,7 +132,12 @@ class Machine:
         "preemptions",
         "affine",
         "wake_preempt",
+        "wake_preempt_min_ns",
+        "wake_preempt_max_ns",
         "woken",
+        "woken_by",
+        "turn_ns",
+        "tick_slices",
         "_rt",
     )
 
@@ -161,15 +177,24 @@ class Machine:
         self.balance = True
         self.preemptions = 0  # wake-up preemptions of a burst (involuntary switches)
         # Wake-affine placement (a woken thread moves to its waker's vCPU): off - on the
-        # measured kernel woken threads stay where they ran (docs/validation.md, mech. 10).
+        # measured kernel woken threads stay where they ran (docs/validation.md, mech. 10;
+        # mechanism 43: 0-11 such moves a second in blocking-logger heavy, no rule found).
         self.affine = False
-        # Wake-up preemption (docs/validation.md mechanism 38; off: measured on this VM's
-        # kernel, but alone it lowers the GMP=2 tails the slice waits make): an M that
-        # startm wakes after at least WAKE_PREEMPT_MIN_SLEEP_NS parked takes its vCPU from
-        # the thread running there at its first burst (``woken``: M ids whose first burst
-        # since the wake-up is still to come).
-        self.wake_preempt = False
+        # Wake-up preemption (docs/validation.md mechanisms 38 and 43): an M that startm
+        # wakes after a park in [wake_preempt_min_ns, wake_preempt_max_ns) takes its vCPU
+        # from its waker running there at its first burst (``woken``: M ids whose first
+        # burst since the wake-up is still to come; ``woken_by``: their wakers).
+        self.wake_preempt = True
+        self.wake_preempt_min_ns = 0
+        self.wake_preempt_max_ns = WAKE_PREEMPT_MAX_SLEEP_NS
         self.woken: set[int] = set()
+        self.woken_by: dict[int, int] = {}  # wakee M id -> its waker's M id
+        # A holder past its slice loses the vCPU at its next scheduler tick (mechanism 43):
+        # turns of two CPU-bound threads last the slice rounded up to whole ticks.
+        # (tick_slices off: slices end exactly, turns last a slice - as before mechanism 43)
+        self.tick_slices = True
+        tick = self.tick_ns
+        self.turn_ns = -(-self.slice_ns // tick) * tick if tick > 0 else self.slice_ns
         self.shared = ncpu < rt.sched.gomaxprocs or slices
 
     def wanting(self) -> int:
@@ -213,8 +238,37 @@ class Machine:
         the waker's vCPU (mainline wake_affine when the previous vCPU is busy)."""
         if self.affine and waker is not None:
             self.vcpu_of[mp.id] = self._vcpu(waker)
-        if self.wake_preempt and self._rt.sim.now - mp.parked_at >= WAKE_PREEMPT_MIN_SLEEP_NS:
-            self.woken.add(mp.id)
+        if self.wake_preempt and waker is not None:
+            slept = self._rt.sim.now - mp.parked_at
+            if self.wake_preempt_min_ns <= slept < self.wake_preempt_max_ns:
+                self.woken.add(mp.id)
+                self.woken_by[mp.id] = waker.id
+
+    def runs_at_once(self, mp: M) -> bool:
+        """Whether the woken ``mp`` will take its vCPU from its waker running there
+        (:meth:`wakeup` marked it and the waker holds ``mp``'s vCPU): the vCPU is not idle,
+        so the wake-up costs no halted-vCPU latency (proc.startm)."""
+        if mp.id not in self.woken:
+            return False
+        v = self.vcpu_of.get(mp.id, -1)
+        if v < 0:
+            return False
+        y = self.run_m[v]
+        return y is not None and y.id == self.woken_by.get(mp.id, -1) and self._wants(y)
+
+    def _slice_end(self, v: int, t: int) -> int:
+        """When a slice that runs out at ``t`` on vCPU ``v`` ends: at the vCPU's next tick
+        (kernel/sched/fair.c: update_deadline runs from update_curr, called by
+        task_tick_fair or an enqueue on that runqueue; HRTICK is off by default)."""
+        return self._next_tick(v, t) if self.tick_slices else t
+
+    def _next_tick(self, v: int, t: int) -> int:
+        """vCPU ``v``'s first scheduler tick at or after ``t`` (HZ=250, seeded phase)."""
+        ph = self.tick_phase[v]
+        tick = self.tick_ns
+        if tick <= 0:
+            return t
+        return ph + -(-(t - ph) // tick) * tick
 
     def _occupy(self, mp: M, start: int, d: int, spin: bool = False) -> int:
         """A burst of ``mp`` that would take ``d`` ns alone starts at ``start`` (``spin``:
@@ -236,7 +290,13 @@ class Machine:
         y = self.run_m[v]
         if self.woken and mp.id in self.woken:
             self.woken.discard(mp.id)
-            if y is not None and y is not mp and self.waiter[v] is None and self._wants(y):
+            if (
+                y is not None
+                and y is not mp
+                and self.woken_by.pop(mp.id, -1) == y.id
+                and self.waiter[v] is None
+                and self._wants(y)
+            ):
                 e = self._preempt(v, mp, y, start, d, spin)
                 if e >= 0:
                     return e
@@ -269,7 +329,8 @@ class Machine:
             wait = self.run_until[v] + min(self.waiter_run[v], q) - start
             self.preemptions += 1
             return max(d, wait) if spin else wait + d
-        slice_end = max(self.hold_start[v] + self.slice_ns, start)
+        # the holder's slice ends at its vCPU's first tick after it ran out (mechanism 43)
+        slice_end = max(self._slice_end(v, self.hold_start[v] + self.slice_ns), start)
         pull = self._pull_time(v, start)
         # an idle vCPU's balance pass takes mp - if mp surely still waits then: before its
         # slice turn and before the holder's burst in progress ends (after that the holder
@@ -328,7 +389,7 @@ class Machine:
             self._retime(y, ey)
             self._settle(v, mp, em, y, ey)
             return em - start
-        t = start + self.slice_ns
+        t = self._slice_end(v, start + self.slice_ns)
         self.waiter[v] = y
         self.waiter_d[v] = yrem
         self.waiter_spin[v] = yspin
@@ -344,7 +405,7 @@ class Machine:
         """Ends of two bursts sharing one vCPU from ``t`` in turns of a slice, ``a`` first.
         A CPU burst's ``rem`` is work left; a Spin's is its deadline minus ``t`` (it ends at
         the deadline, or when its thread next runs if the deadline passed meanwhile)."""
-        q = self.slice_ns
+        q = self.turn_ns if self.tick_slices else self.slice_ns
         da = t + a_rem
         db = t + b_rem
         ea = eb = -1
@@ -397,6 +458,7 @@ class Machine:
         deadline or now."""
         if self.woken:
             self.woken.discard(mp.id)
+            self.woken_by.pop(mp.id, None)
         v = self.vcpu_of.get(mp.id, -1)
         if v < 0 or self.run_m[v] is not mp:
             return
@@ -455,10 +517,7 @@ class Machine:
         since = self.overload_since[v]
         if since < 0:
             since = self.overload_since[v] = now
-        t = since + self.migration_cost_ns
-        ph = self.tick_phase[v]
-        tick = self.tick_ns
-        return ph + -(-(t - ph) // tick) * tick  # first tick of vCPU v at or after t
+        return self._next_tick(v, since + self.migration_cost_ns)
 
     def stretch(self, ns: int, mp: M | None = None) -> int:
         """Elapsed time of ``ns`` of CPU work started now (by ``mp``, after its debt)."""
