@@ -588,10 +588,8 @@ def _heapAlloc(rt: Runtime, gc: gcState, mp: M, gp: G, nbytes: int) -> None:
                         gc.chainHeldUntil = now + ns
                         gcWaitingBracket(rt, gp, "gcMarkDone")
                         rt.sim.after(ns, gc.ev_forEachP, pid)
-                        for pp in rt.allp:
-                            if pp.id != pid and pp.status == _Prunning:
-                                gp.cpu_left += forEachPWait(rt)  # forEachP waits for it
-                                break
+                        if _otherPRunning(rt, pid):
+                            gp.cpu_left += forEachPWait(rt)  # forEachP waits for it
                 elif gp.retry_op is None and gp.gcAssistBytes < 0:
                     # The grey work sits in another P's gcw: gcDrainN finds none, so
                     # gcAssistAlloc parks the G on the assist queue (gcParkAssist) with its
@@ -1369,6 +1367,14 @@ def forEachPPreempt(rt: Runtime, pid: int) -> int:
         if pp.id != pid and pp.status == _Prunning and preemptone(rt, pp):
             n += 1
     return n
+
+
+def _otherPRunning(rt: Runtime, pid: int) -> bool:
+    """Whether a P other than ``pid`` is _Prunning (forEachP would have to preempt it)."""
+    for pp in rt.allp:
+        if pp.id != pid and pp.status == _Prunning:
+            return True
+    return False
 
 
 def forEachPWait(rt: Runtime) -> int:

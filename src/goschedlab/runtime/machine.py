@@ -50,7 +50,7 @@ system call, the pulled thread waited for the tick instead); wake-affine placeme
 M moves to its waker's vCPU; score 71.1 % vs 74.8 %); wake-up preemption (the newcomer runs
 first) and a random slice phase per burst (both too short or too long waits: the wait is set
 by when the holder blocks, not by a burst or a phase).  Wake-up preemption by the rule of a
-C probe (parked >= WAKE_PREEMPT_MIN_SLEEP_NS, any holder; mechanism 38) and preemption of
+C probe (parked >= 0.2 ms, any holder; mechanism 38) and preemption of
 any holder rather than only the waker (mechanism 43: syscall-block, whose Ms are woken by
 sysmon, lost its tail) were tried and not kept."""
 
@@ -63,13 +63,9 @@ from goschedlab.runtime.m import M_RUNNING, M_SCHED, M
 if TYPE_CHECKING:
     from goschedlab.runtime.runtime import Runtime
 
-# A thread woken after sleeping at least this long preempts the thread running on its vCPU
-# (Machine.wake_preempt).  Measured on this VM (docs/validation.md mechanism 38, a C probe
-# with two threads pinned to one vCPU): woken after ~40 us asleep it never did (0 of 60),
-# after ~110 us in 17 of 60 wake-ups, after 150-310 us in 36-44 of 60, after >= 0.5 ms in
-# 60 of 60, whatever the waker had run since it got the vCPU (10 us to 1.5 ms).
-WAKE_PREEMPT_MIN_SLEEP_NS: Final = 200_000
-# ... but Go's own threads, unpinned, behave otherwise (mechanism 43: perf sched traces of
+# Wake-up preemption (Machine.wake_preempt).  A C probe with two threads pinned to one vCPU
+# (docs/validation.md mechanism 38) preempted only after sleeps of >= ~0.2 ms, but Go's own
+# threads, unpinned, behave otherwise (mechanism 43: perf sched traces of
 # blocking-logger at GOMAXPROCS=2): an M woken on the vCPU where its waker runs takes it from
 # the waker within 50 us in ~95 % of the wake-ups after a park of 20-500 us, and mostly waits
 # for the waker to block after a park of 0.5 ms or more.  The default rule
@@ -132,8 +128,6 @@ class Machine:
         "preemptions",
         "affine",
         "wake_preempt",
-        "wake_preempt_min_ns",
-        "wake_preempt_max_ns",
         "woken",
         "woken_by",
         "turn_ns",
@@ -181,12 +175,10 @@ class Machine:
         # mechanism 43: 0-11 such moves a second in blocking-logger heavy, no rule found).
         self.affine = False
         # Wake-up preemption (docs/validation.md mechanisms 38 and 43): an M that startm
-        # wakes after a park in [wake_preempt_min_ns, wake_preempt_max_ns) takes its vCPU
+        # wakes after a park shorter than WAKE_PREEMPT_MAX_SLEEP_NS takes its vCPU
         # from its waker running there at its first burst (``woken``: M ids whose first
         # burst since the wake-up is still to come; ``woken_by``: their wakers).
         self.wake_preempt = True
-        self.wake_preempt_min_ns = 0
-        self.wake_preempt_max_ns = WAKE_PREEMPT_MAX_SLEEP_NS
         self.woken: set[int] = set()
         self.woken_by: dict[int, int] = {}  # wakee M id -> its waker's M id
         # A holder past its slice loses the vCPU at its next scheduler tick (mechanism 43):
@@ -239,8 +231,7 @@ class Machine:
         if self.affine and waker is not None:
             self.vcpu_of[mp.id] = self._vcpu(waker)
         if self.wake_preempt and waker is not None:
-            slept = self._rt.sim.now - mp.parked_at
-            if self.wake_preempt_min_ns <= slept < self.wake_preempt_max_ns:
+            if self._rt.sim.now - mp.parked_at < WAKE_PREEMPT_MAX_SLEEP_NS:
                 self.woken.add(mp.id)
                 self.woken_by[mp.id] = waker.id
 
@@ -351,19 +342,14 @@ class Machine:
         if yend > slice_end:
             # y's burst in progress outlives its slice: from the slice end the two take
             # turns by slices, mp first
-            yspin = y.curg is None or not y.curg.cpu_left
+            yspin = self._spinning(y)
             mrem = start + d - slice_end if spin else d
             em, ey = self._alternate(slice_end, mrem, spin, yend - slice_end, yspin)
             self._retime(y, ey)
             self._settle(v, mp, em, y, ey)
             return em - start
-        self.waiter[v] = mp
-        self.waiter_d[v] = d
-        self.waiter_spin[v] = spin
-        self.waiter_start[v] = start
-        self.run_until[v] = slice_end
         el = max(d, wait) if spin else wait + d
-        self.waiter_run[v] = el - wait
+        self._wait(v, mp, d, spin, start, el - wait, slice_end)
         return el
 
     def _preempt(self, v: int, mp: M, y: M, start: int, d: int, spin: bool) -> int:
@@ -379,7 +365,7 @@ class Machine:
         yend = self._event_end(y)
         if yend <= start:
             return -1
-        yspin = y.curg is None or not y.curg.cpu_left
+        yspin = self._spinning(y)
         yrem = yend - start
         self.preemptions += 1
         self.run_m[v] = mp
@@ -390,14 +376,24 @@ class Machine:
             self._settle(v, mp, em, y, ey)
             return em - start
         t = self._slice_end(v, start + self.slice_ns)
-        self.waiter[v] = y
-        self.waiter_d[v] = yrem
-        self.waiter_spin[v] = yspin
-        self.waiter_start[v] = start
-        self.waiter_run[v] = yrem
-        self.run_until[v] = t
+        self._wait(v, y, yrem, yspin, start, yrem, t)
         self._retime(y, t + yrem if not yspin else max(yend, t))
         return d
+
+    def _wait(self, v: int, w: M, d: int, spin: bool, start: int, run: int, until: int) -> None:
+        """``w``'s burst (``d``, a Spin or not, started at ``start``) waits for vCPU ``v``,
+        whose holder keeps it until ``until``; once it has the vCPU it runs ``run``."""
+        self.waiter[v] = w
+        self.waiter_d[v] = d
+        self.waiter_spin[v] = spin
+        self.waiter_start[v] = start
+        self.waiter_run[v] = run
+        self.run_until[v] = until
+
+    @staticmethod
+    def _spinning(mp: M) -> bool:
+        """``mp``'s burst in progress is a Spin (elapsed-time deadline), not CPU work."""
+        return mp.curg is None or not mp.curg.cpu_left
 
     def _alternate(
         self, t: int, a_rem: int, a_spin: bool, b_rem: int, b_spin: bool
