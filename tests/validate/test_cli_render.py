@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from goschedlab.cli import main
 from goschedlab.runtime.costs import Costs, load_costs
 from goschedlab.validate import shipped_results
 from goschedlab.validate.calibrate import fit_costs, load_calibration_dir
@@ -20,18 +19,11 @@ SIM = shipped_results("1.22.10")
 assert REAL is not None and SIM is not None
 
 
-def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(args)
-    out = capsys.readouterr()
-    return int(exc.value.code or 0), out.out, out.err
-
-
-def test_validate_sim_dir_json_and_html(tmp_path: Path, capsys) -> None:
+def test_validate_sim_dir_json_and_html(tmp_path: Path, run_cli) -> None:
     js, page = tmp_path / "out" / "v.json", tmp_path / "v.html"
     code, out, _ = run_cli(
-        ["validate", "--real", "corpus", "--sim", str(SIM), "--workloads", "fanout-cpu,timer-storm",
-         "--reps", "5", "--json", str(js), "--html", str(page)], capsys)
+        "validate", "--real", "corpus", "--sim", str(SIM), "--workloads", "fanout-cpu,timer-storm",
+        "--reps", "5", "--json", str(js), "--html", str(page))
     assert code == 0
     data = json.loads(js.read_text())
     rows = data["rows"]
@@ -57,8 +49,8 @@ def test_validate_sim_dir_json_and_html(tmp_path: Path, capsys) -> None:
     (["--workloads", "nope"], "unknown workload 'nope'"),
     (["--reps", "0"], "--reps and --seeds must be at least 1"),
 ])
-def test_validate_user_errors_exit_2_one_line(args: list[str], needle: str, capsys) -> None:
-    code, _, err = run_cli(["validate", "--real", "corpus", "--sim", str(SIM), *args], capsys)
+def test_validate_user_errors_exit_2_one_line(args: list[str], needle: str, run_cli) -> None:
+    code, _, err = run_cli("validate", "--real", "corpus", "--sim", str(SIM), *args)
     assert code == 2
     assert err.count("\n") == 1 and needle in err and err.startswith("goschedlab: error:")
 
@@ -92,10 +84,10 @@ def test_fit_from_corpus_matches_the_files() -> None:
     assert fit["preempt_signal_ns"].source.startswith("assumed")
 
 
-def test_calibrate_from_dir_writes_loadable_toml(tmp_path: Path, capsys) -> None:
+def test_calibrate_from_dir_writes_loadable_toml(tmp_path: Path, run_cli) -> None:
     out = tmp_path / "costs.toml"
     code, stdout, _ = run_cli(
-        ["calibrate", "--from", str(REAL), "--out", str(out), "--no-sim-refine"], capsys)
+        "calibrate", "--from", str(REAL), "--out", str(out), "--no-sim-refine")
     assert code == 0 and f"wrote {out}" in stdout
     costs = load_costs(out)
     fit = {f.name: f.value for f in fit_costs(load_calibration_dir(REAL))}
@@ -103,8 +95,8 @@ def test_calibrate_from_dir_writes_loadable_toml(tmp_path: Path, capsys) -> None
     assert "idle_p_wakeup p50 GMP=2" in out.read_text()
 
 
-def test_calibrate_from_dir_without_runs(tmp_path: Path, capsys) -> None:
-    code, _, err = run_cli(["calibrate", "--from", str(tmp_path)], capsys)
+def test_calibrate_from_dir_without_runs(tmp_path: Path, run_cli) -> None:
+    code, _, err = run_cli("calibrate", "--from", str(tmp_path))
     assert code == 2 and "no calibrate runs" in err
 
 
@@ -153,8 +145,8 @@ def test_refine_with_the_real_simulator_reproduces_the_round_trip() -> None:
     assert now == pytest.approx(503, rel=0.02)  # corpus: 503 ns per round trip, GMP=1
 
 
-def test_validate_real_corpus_unknown_release_is_one_line(capsys) -> None:
-    code, _, err = run_cli(["validate", "--go", "1.19.13", "--real", "corpus"], capsys)
+def test_validate_real_corpus_unknown_release_is_one_line(run_cli) -> None:
+    code, _, err = run_cli("validate", "--go", "1.19.13", "--real", "corpus")
     assert code == 2 and err.count("\n") == 1
     assert "no shipped reference corpus for go1.19.13" in err
 

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from goschedlab.cli import main
 from goschedlab.errors import UserInputError
 from goschedlab.runtime.histogram import timeHistogram
 from goschedlab.validate import compare, shipped_results
@@ -217,22 +216,15 @@ def test_bad_table_names_file_and_line(text: str, needle: str) -> None:
     assert needle in str(exc.value) and "\n" not in str(exc.value)
 
 
-def _run_cli(args: list[str], capsys) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(args)
-    out = capsys.readouterr()
-    return int(exc.value.code or 0), out.out, out.err
-
-
-def test_cli_shows_reasons_counts_and_unexplained(tmp_path: Path, capsys) -> None:
+def test_cli_shows_reasons_counts_and_unexplained(tmp_path: Path, run_cli) -> None:
     table = tmp_path / "gaps.toml"
     table.write_text('[[gap]]\nid = "release-diff"\nworkload = "pingpong"\nmetric = "makespan"\n'
                      'mechanism = "the two releases hand off differently"\n'
                      'doc = "docs/validation.md#score"\n')
     js, page = tmp_path / "v.json", tmp_path / "v.html"
-    code, out, _ = _run_cli(
-        ["validate", "--real", "corpus", "--sim", str(SIM), "--workloads", "pingpong,gc-churn",
-         "--reps", "5", "--gaps", str(table), "--json", str(js), "--html", str(page)], capsys)
+    code, out, _ = run_cli(
+        "validate", "--real", "corpus", "--sim", str(SIM), "--workloads", "pingpong,gc-churn",
+        "--reps", "5", "--gaps", str(table), "--json", str(js), "--html", str(page))
     assert code == 0
     data = json.loads(js.read_text())
     misses = [r for r in data["rows"] if not r["within"]]
@@ -258,25 +250,25 @@ def test_cli_shows_reasons_counts_and_unexplained(tmp_path: Path, capsys) -> Non
     assert "the two releases hand off differently" in html
     assert f"Unexplained misses ({unexplained})" in html
     # --sim tree without --gaps: the model's table does not describe another release
-    code, out, _ = _run_cli(["validate", "--real", "corpus", "--sim", str(SIM), "--workloads",
-                             "pingpong", "--json", str(js)], capsys)
+    code, out, _ = run_cli("validate", "--real", "corpus", "--sim", str(SIM), "--workloads",
+                            "pingpong", "--json", str(js))
     d2 = json.loads(js.read_text())  # (the real runs' spread is no model gap: it still applies)
     assert code == 0 and d2["explained"] == d2["explained_by_real_spread"]
     assert all(r["gap"] in (None, "real-run-spread") for r in d2["rows"])
 
 
-def test_cli_bad_gaps_file_exits_2_one_line(tmp_path: Path, capsys) -> None:
+def test_cli_bad_gaps_file_exits_2_one_line(tmp_path: Path, run_cli) -> None:
     bad = tmp_path / "g.toml"
     bad.write_text('[[gap]]\nid = "x"\n')
-    code, out, err = _run_cli(["validate", "--real", "corpus", "--sim", str(SIM),
-                               "--workloads", "pingpong", "--gaps", str(bad)], capsys)
+    code, out, err = run_cli("validate", "--real", "corpus", "--sim", str(SIM),
+                              "--workloads", "pingpong", "--gaps", str(bad))
     assert code == 2
     msg = [ln for ln in (out + err).splitlines() if ln.strip()]
     assert len(msg) == 1 and f"{bad}:1:" in msg[0] and "missing 'mechanism'" in msg[0]
 
 
-def test_help_states_the_bucket_rule(capsys) -> None:
-    code, out, _ = _run_cli(["validate", "--help"], capsys)
+def test_help_states_the_bucket_rule(run_cli) -> None:
+    code, out, _ = run_cli("validate", "--help")
     text = " ".join(out.replace("│", " ").split())
     assert code == 0
     assert "same or adjacent bucket" in text and "unexplained" in text
