@@ -1029,3 +1029,57 @@ def test_fanout_tiny_fresh_goroutine_memory_matches_real_page_faults() -> None:
     assert 0.7 * real_bytes < model_bytes < 1.3 * real_bytes, (fresh_gs, faults)
     per_kib = Costs().fresh_memory_ns_per_kib
     assert rt.gc.freshTime >= fresh_gs * stackMinBytes * per_kib // 1024  # each new stack paid
+
+
+def test_a_wakee_whose_vcpu_is_idle_joins_its_wakers_at_low_load() -> None:
+    """Mechanism 100: on the reference kernel (sched_vcpu_pack=15) a Go thread woken onto an
+    idle vCPU is put on its waker's vCPU while the process uses little CPU (blocking-logger
+    light, timer-storm default; never at blocking-logger heavy or pipeline default).  The
+    model packs when the process's decayed CPU use is below PACK_MAX_UTIL, not in the run's
+    first PACK_TAU_NS, and only when no thread wants the wakee's own vCPU."""
+    from goschedlab.runtime.m import M_IDLE, M_RUNNING, M_SCHED
+    from goschedlab.runtime.machine import PACK_MAX_UTIL, PACK_TAU_NS
+
+    def placed(util: float, now: int = 2 * PACK_TAU_NS, busy: bool = False,
+               on: bool = True) -> int:
+        rt = Runtime(Config(gomaxprocs=2, ncpu=2, seed=1, os_placement=True))
+        m = rt.machine
+        assert m.pack  # on by default
+        m.pack = on
+        y, mp, z = M(100), M(101), M(102)
+        y.state, mp.state = M_RUNNING, M_SCHED
+        z.state = M_RUNNING if busy else M_IDLE  # another M of the wakee's vCPU
+        m.vcpu_of[y.id], m.vcpu_of[mp.id], m.vcpu_of[z.id] = 0, 1, 1
+        rt.allm[:] = [y, mp, z]
+        rt.sim.now = now
+        m.util, m.util_at = util, now
+        m.wakeup(mp, y)
+        return m.vcpu_of[mp.id]
+
+    assert placed(0.5 * PACK_MAX_UTIL) == 0  # joins the waker's vCPU
+    assert placed(PACK_MAX_UTIL) == 1  # the process is busy: stays where it ran
+    assert placed(0.5 * PACK_MAX_UTIL, busy=True) == 1  # its vCPU is not idle
+    assert placed(0.5 * PACK_MAX_UTIL, now=PACK_TAU_NS // 2) == 1  # no estimate yet
+    assert placed(0.5 * PACK_MAX_UTIL, on=False) == 1
+    # the estimate decays with PACK_TAU_NS and counts the bursts' lengths
+    rt = Runtime(Config(gomaxprocs=2, ncpu=2, seed=1, os_placement=True))
+    m = rt.machine
+    m.util, m.util_at = 1.0, 0
+    assert m._utilization(PACK_TAU_NS) == pytest.approx(0.3679, abs=1e-3)
+
+
+def test_timer_batches_at_gmp2_run_behind_a_packed_waker() -> None:
+    """Mechanism 100 (gap timer-batch-waker-preempted, now modelled for default): timer-storm
+    default at GOMAXPROCS=2 uses ~0.4 vCPU, so the kernel packs its Ms onto one vCPU, where the
+    M woken for a timer batch runs its P's goroutines while the waker's readied ones wait.
+    Real corpus sched p90 / p99: 393 / 655 us; the model without packing gave 229 / 393 us
+    (the two Ms ran the batch in parallel on two vCPUs)."""
+    assert real_median("timer-storm", "default", 2, "sched.p90") == pytest.approx(393.216e-6)
+    out = simulate("timer-storm", setting="default", gomaxprocs=2, seed=1)
+    m = out.runtime.machine
+    assert m.pack
+    assert sched_q(out.result, "p90") >= 327e-6
+    assert sched_q(out.result, "p99") >= 524e-6
+    # the Ms that ran Go code ended on one vCPU
+    vs = {m.vcpu_of[mp.id] for mp in out.runtime.allm if mp.id in m.vcpu_of}
+    assert len(vs) == 1

@@ -9,9 +9,11 @@ fewest runnable threads (fork balancing) and stays there while it only wakes and
 guest kernel, booted with a vCPU-packing option, wakes a thread where it last ran
 (blocking-logger at GOMAXPROCS=2: 33-130 migrations per second against 2400-5600 voluntary
 switches; several Ms on one vCPU while the other idles).  So two P-holding Ms often share
-one vCPU.  Each vCPU has a holder (``run_m``), the
-M whose burst has it: a burst of another M starting there waits (EEVDF RUN_TO_PARITY: the
-current thread keeps the vCPU inside its slice) until the holder blocks
+one vCPU.  At low load (the process's recent CPU use below PACK_MAX_UTIL) an M woken onto
+an idle vCPU is put on its waker's instead (``Machine._pack``, mechanism 100).  Each vCPU
+has a holder (``run_m``), the M whose burst has it: a burst of another M starting there
+waits (EEVDF RUN_TO_PARITY: the current thread keeps the vCPU inside its slice) until the
+holder blocks
 (``Machine.release``, called from proc.stopm, findRunnable's netpoll block and
 syscall._block) or its slice ends (``sysctl_sched_base_slice`` 0.70 ms x (1 +
 ilog2(min(ncpu, 8))) = 1.4 ms on 2 vCPUs) - at the vCPU's first scheduler tick after the
@@ -56,6 +58,7 @@ sysmon, lost its tail) were tried and not kept."""
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Final
 
 from goschedlab.runtime.m import M_RUNNING, M_SCHED, M
@@ -71,6 +74,17 @@ if TYPE_CHECKING:
 # for the waker to block after a park of 0.5 ms or more.  The default rule
 # (Machine.wake_preempt on): a wakee parked less than this preempts its waker.
 WAKE_PREEMPT_MAX_SLEEP_NS: Final = 500_000
+# vCPU packing (Machine._pack, docs/validation.md mechanism 100).  The process's recent CPU
+# use is a decayed sum of its bursts with the time constant of the kernel's PELT averages
+# (kernel/sched/pelt.c: a 32 ms half-life, LOAD_AVG_PERIOD; 32 ms / ln 2 = 46 ms).  Measured
+# on the reference kernel (sched_vcpu_pack=15), Go threads woken onto an idle vCPU were put on
+# their waker's busy vCPU in 56 of 80 such wake-ups (blocking-logger light) and 29 of 48
+# (timer-storm default) at a process CPU use of 0.05-0.35 vCPU, and in none of 855
+# (blocking-logger heavy, 0.6-1.35 vCPU) or 5 (pipeline default, 1.5-1.75).  The model packs
+# below PACK_MAX_UTIL of its own estimate, which counts only simulated bursts (0.22 vCPU for
+# timer-storm default against 0.38-0.42 in the real runs' rusage).
+PACK_TAU_NS: Final = 46_000_000
+PACK_MAX_UTIL: Final = 0.3
 
 
 def base_slice_ns(base_ns: int, ncpu: int) -> int:
@@ -132,6 +146,9 @@ class Machine:
         "woken_by",
         "turn_ns",
         "tick_slices",
+        "pack",
+        "util",
+        "util_at",
         "_rt",
     )
 
@@ -181,6 +198,12 @@ class Machine:
         self.wake_preempt = True
         self.woken: set[int] = set()
         self.woken_by: dict[int, int] = {}  # wakee M id -> its waker's M id
+        # vCPU packing at low load (mechanism 100, :meth:`_pack`): on.  ``util``: the
+        # process's recent CPU use in vCPUs (decayed sum of burst lengths, PACK_TAU_NS), as of
+        # ``util_at``.
+        self.pack = True
+        self.util = 0.0
+        self.util_at = 0
         # A holder past its slice loses the vCPU at its next scheduler tick (mechanism 43):
         # turns of two CPU-bound threads last the slice rounded up to whole ticks.
         # (tick_slices off: slices end exactly, turns last a slice - as before mechanism 43)
@@ -226,14 +249,48 @@ class Machine:
         Models kernel/sched/fair.c: select_task_rq_fair.  Measured on the reference VMs'
         6.18 guest kernel (booted with a vCPU-packing option): the process's threads
         practically never migrate (0-150 migrations against 600-4000 wake-ups in 2 s), so a
-        woken thread stays on the vCPU it last ran on.  ``affine`` (off) instead moves it to
-        the waker's vCPU (mainline wake_affine when the previous vCPU is busy)."""
+        woken thread stays on the vCPU it last ran on - except at low load, where a wakee
+        whose vCPU is idle joins its waker's (:meth:`_pack`, on: ``pack``).  ``affine``
+        (off) instead moves it to the waker's vCPU (mainline wake_affine when the previous
+        vCPU is busy)."""
         if self.affine and waker is not None:
             self.vcpu_of[mp.id] = self._vcpu(waker)
+        if self.pack and waker is not None:
+            self._pack(mp, waker)
         if self.wake_preempt and waker is not None:
             if self._rt.sim.now - mp.parked_at < WAKE_PREEMPT_MAX_SLEEP_NS:
                 self.woken.add(mp.id)
                 self.woken_by[mp.id] = waker.id
+
+    def _utilization(self, now: int) -> float:
+        """The process's CPU use over the last ~PACK_TAU_NS, in vCPUs: the bursts' lengths
+        decayed with PACK_TAU_NS (kernel/sched/pelt.c: ___update_load_avg's geometric series,
+        summed over the process's threads)."""
+        dt = now - self.util_at
+        if dt > 0:
+            self.util *= math.exp(-dt / PACK_TAU_NS)
+            self.util_at = now
+        return self.util
+
+    def _pack(self, mp: M, waker: M) -> None:
+        """Put the woken ``mp`` on its waker's vCPU when no thread wants its own vCPU and the
+        process has used less than PACK_MAX_UTIL vCPU lately (kernel/sched/fair.c:
+        select_task_rq_fair, as the guest kernel's non-mainline sched_vcpu_pack option changes
+        it; measured, docs/validation.md mechanism 100).  Not in the first PACK_TAU_NS of the
+        run, while the estimate has not yet seen the process's load.  The woken M then shares
+        its waker's vCPU, where mechanism 43's wake-up preemption and slices apply."""
+        u = self.vcpu_of.get(mp.id, -1)
+        w = self.vcpu_of.get(waker.id, -1)
+        if u < 0 or w < 0 or u == w:
+            return
+        now = self._rt.sim.now
+        if now < PACK_TAU_NS or self._utilization(now) >= PACK_MAX_UTIL:
+            return
+        for m2 in self._rt.allm:
+            if m2 is not mp and self.vcpu_of.get(m2.id, -1) == u and self._wants(m2):
+                return
+        self.vcpu_of[mp.id] = w
+        self.migrations += 1
 
     def runs_at_once(self, mp: M) -> bool:
         """Whether the woken ``mp`` will take its vCPU from its waker running there
@@ -277,6 +334,8 @@ class Machine:
         re-times the waiter's burst-end event.
         """
         v = self._vcpu(mp)
+        if self.pack:
+            self.util = self._utilization(start) + d / PACK_TAU_NS
         self._switch(v, start)
         y = self.run_m[v]
         if self.woken and mp.id in self.woken:
