@@ -528,7 +528,7 @@ def createfingAtInit(rt: Runtime, mp: M, pp: P) -> G:
     60-120 us after its creation and it parks at once (fingwait), before that read (4 of 4
     runs); with GOMAXPROCS=1 no P is idle, so it waits behind main - main's first ``go``
     kicks it from runnext to the local queue - until P0 next schedules from that queue
-    (14.6-14.9 ms into fanout-cpu long, after the first preemption, 5 of 5 runs).
+    (9.8-14.9 ms into fanout-cpu long, after the first preemption, 5 of 5 runs).
     So: with an idle P the G is left parked (its execute and gopark done: the sample its
     trackingSeq may take falls before the phase); without one it is queued behind main.
     It is a system goroutine (isSystemGoroutine: not in gcount, skipped by checkdead).
