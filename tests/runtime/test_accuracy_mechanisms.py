@@ -1083,3 +1083,45 @@ def test_timer_batches_at_gmp2_run_behind_a_packed_waker() -> None:
     # the Ms that ran Go code ended on one vCPU
     vs = {m.vcpu_of[mp.id] for mp in out.runtime.allm if mp.id in m.vcpu_of}
     assert len(vs) == 1
+def _long_samples(rt: Runtime, ns: int) -> int:
+    """Samples of the run's /sched/latencies at or above ``ns``."""
+    from goschedlab.runtime.histogram import timeHistogram
+
+    bounds = timeHistogram.boundaries()
+    counts = rt.timeToRun.counts()
+    return sum(c for c, lo in zip(counts, bounds, strict=False) if lo * 1e9 >= ns)
+
+
+def test_finalizer_goroutine_from_os_init_waits_behind_main_only_without_an_idle_p() -> None:
+    """Mechanism 110 (docs/validation.md; behind ``Config.fing``, off by default): os's init
+    starts runfinq before main.main (mfinal.go: createfing).  Probed in Go 1.23.1: with
+    GOMAXPROCS=1 it waits in P0's queue until P0 next schedules from it (fanout-cpu long: after
+    the first preemption, ~15 ms), so its creation wait is one more 1-in-8 sampled long wait;
+    with GOMAXPROCS=2 a woken M ran it before the phase: it is parked at init.  It is not
+    counted by gcount."""
+    from goschedlab.runtime.g import _Gwaiting, gTrackingPeriod, waitReasonFinalizerWait
+
+    def spin_main() -> Body:
+        yield Spin(3_000_000)
+        yield Sleep(1_000)  # main's first block: P0 runs its queue
+
+    tracked_runs = 0
+    for seed in range(1, 33):
+        rt = Runtime(Config(gomaxprocs=1, ncpu=1, seed=seed, fing=True))
+        rt.run(spin_main)
+        fing = rt.fing
+        assert fing is not None and fing.atomicstatus == _Gwaiting
+        assert rt.gcount() == 1  # main; the system goroutine is not counted
+        # runfinq left _Grunning once (its park): trackingSeq - 1 is the value it was made with
+        tracked = (fing.trackingSeq - 1) % gTrackingPeriod == 0
+        tracked_runs += tracked
+        assert _long_samples(rt, 2_000_000) == (1 if tracked else 0), seed  # the ~3 ms wait
+    assert 0 < tracked_runs < 32
+    for seed in (1, 2, 3):
+        rt = Runtime(Config(gomaxprocs=2, ncpu=2, seed=seed, fing=True))
+        rt.run(spin_main)
+        assert rt.fing is not None and rt.fing.waitreason == waitReasonFinalizerWait
+        assert _long_samples(rt, 2_000_000) == 0  # ran before the phase: no long wait
+    rt = Runtime(Config(gomaxprocs=1, ncpu=1, seed=1))
+    rt.run(spin_main)
+    assert rt.fing is None and rt.stats.goroutines_created == 1  # off by default

@@ -62,6 +62,7 @@ waitReasonZero: Final = 0
 waitReasonIOWait: Final = 2
 waitReasonChanReceive: Final = 14
 waitReasonChanSend: Final = 15
+waitReasonFinalizerWait: Final = 16
 waitReasonSemacquire: Final = 18
 waitReasonSleep: Final = 19
 waitReasonSyncMutexLock: Final = 21

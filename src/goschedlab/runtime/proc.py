@@ -22,6 +22,7 @@ against the fused ones and requires byte-identical results.
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from types import GeneratorType
 from typing import TYPE_CHECKING, Any, Final
 
@@ -38,6 +39,7 @@ from goschedlab.runtime.g import (
     casgstatus,
     gTrackingPeriod,
     leaveRunning,
+    waitReasonFinalizerWait,
 )
 from goschedlab.runtime.gc import (
     findRunnableGCWorker,
@@ -61,6 +63,7 @@ from goschedlab.runtime.runq import (
     runqsteal,
 )
 from goschedlab.runtime.timers import checkTimers, wakeTime
+from goschedlab.workloads.ops import Chan, Recv
 
 if TYPE_CHECKING:
     from goschedlab.runtime.runtime import Runtime
@@ -505,6 +508,48 @@ def newproc(rt: Runtime, mp: M, fn: Any, args: tuple) -> G:
         else:
             wakepNoIdleP(rt, mp)  # no idle P: pidlegetSpinning fails
     return newg
+
+
+def runfinq(ch: Chan) -> Generator[Recv, Any, None]:
+    """Models mfinal.go: runfinq while no finalizer is ever queued - it finds finq empty and
+    parks (fingwait) for good.  Modelled as a receive nobody sends to, so when it parks
+    itself its wait reason reads "chan receive", not Go's "finalizer wait"."""
+    yield Recv(ch)
+
+
+def createfingAtInit(rt: Runtime, mp: M, pp: P) -> G:
+    """Models mfinal.go: createfing as os's package init calls it, and the state it leaves.
+
+    ``os.Stdin = NewFile(...)`` -> newFile -> runtime.SetFinalizer -> createfing: the main
+    goroutine runs ``go runfinq()`` during init, before main.main (every program that imports
+    os).  newproc puts the G in P0's runnext and wakep hands an idle P to an M.  Probed with an
+    instrumented Go 1.23.1 runtime (docs/validation.md mechanism 110): the G (goid 5) is made
+    0.15-0.25 ms before main.main's first metrics read; with GOMAXPROCS=2 the woken M runs it
+    60-120 us after its creation and it parks at once (fingwait), before that read (4 of 4
+    runs); with GOMAXPROCS=1 no P is idle, so it waits behind main - main's first ``go``
+    kicks it from runnext to the local queue - until P0 next schedules from that queue
+    (9.8-14.9 ms into fanout-cpu long, after the first preemption, 5 of 5 runs).
+    So: with an idle P the G is left parked (its execute and gopark done: the sample its
+    trackingSeq may take falls before the phase); without one it is queued behind main.
+    It is a system goroutine (isSystemGoroutine: not in gcount, skipped by checkdead).
+    """
+    # Its trackingSeq comes from a stream of its own: m0's cheaprand state at this point is
+    # arbitrary in Go, and the user goroutines then draw what they drew without this G.
+    # The time it costs (malg) is spent long before the phase: it is not charged to m0.
+    cheaprand = rt.cheaprand
+    debt = mp.debt
+    rt.cheaprand = rt.sim.rng("fing")
+    fing = newproc1(rt, mp, pp, runfinq, (Chan(0),), rt.main_g)
+    rt.cheaprand = cheaprand
+    mp.debt = debt
+    rt.fing = fing
+    if rt.sched.pidle:
+        casgstatus(rt, fing, _Grunnable, _Grunning, "execute")
+        casgstatus(rt, fing, _Grunning, _Gwaiting, "gopark")
+        fing.waitreason = waitReasonFinalizerWait
+    else:
+        runqput(rt, pp, fing, False)
+    return fing
 
 
 def ready(rt: Runtime, mp: M, gp: G, next: bool = True) -> None:
@@ -1150,6 +1195,8 @@ def checkdead(rt: Runtime) -> None:
         raise Throw("checkdead", f"inconsistent M counts: run={run}", rt.sim.now)
     waiting = False
     for gp in rt.allgs:
+        if gp is rt.fing:
+            continue  # isSystemGoroutine: the finalizer goroutine is not counted
         s = gp.atomicstatus
         if s == _Gwaiting:
             waiting = True
@@ -1167,6 +1214,7 @@ __all__ = [
     "_Gdead",
     "acquirep",
     "checkdead",
+    "createfingAtInit",
     "execute",
     "findRunnable",
     "gopark",

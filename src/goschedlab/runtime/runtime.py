@@ -27,6 +27,7 @@ from goschedlab.runtime.numa import NumaTopology
 from goschedlab.runtime.p import P, _Pgcstop, _Pidle, _Prunning, casPstatus
 from goschedlab.runtime.proc import (
     acquirep,
+    createfingAtInit,
     findRunnableIdle,
     mcount,
     netpollReturn,
@@ -64,6 +65,9 @@ class Config:
     on its vCPU, Ms sharing one take turns by EEVDF slices, an idle vCPU pulls a thread
     that has waited behind another past the migration cost at a scheduler tick; on by
     default, docs/validation.md mechanisms 10 and 19); False: processor sharing.
+    fing: the program imports os, whose init starts the finalizer goroutine before main.main
+    (proc.py: createfingAtInit); the workload driver sets it (every corpus program imports
+    os), off for bare programs.
     heap_only_steps: testing aid - every clock step goes through the event heap (no inline
     advance, :class:`~goschedlab.sim.engine.Simulation` ``heap_only``); results are identical.
     """
@@ -84,6 +88,7 @@ class Config:
     numa_distance: tuple[tuple[int, ...], ...] = ()
     numa_penalty_ns: int | None = None
     os_placement: bool = True
+    fing: bool = False
     heap_only_steps: bool = False
 
     def __post_init__(self) -> None:
@@ -202,6 +207,7 @@ class Runtime:
         self.coprimes = coprimes_of(cfg.gomaxprocs)
         self.mainStarted = False
         self.main_g: G | None = None
+        self.fing: G | None = None  # the finalizer goroutine (proc.py: createfing)
         self.main_value: Any = None
         self.netpollInited = False
         self.netpollWaiters = 0
@@ -379,8 +385,10 @@ class Runtime:
         return self.gc.metric_histograms()
 
     def gcount(self) -> int:
-        """Goroutines that exist (not dead), like runtime.NumGoroutine (no system Gs here)."""
-        return sum(1 for gp in self.allgs if gp.atomicstatus != _Gdead)
+        """Goroutines that exist (not dead), like runtime.NumGoroutine: system Gs (the
+        finalizer goroutine) are not counted."""
+        fing = self.fing
+        return sum(1 for gp in self.allgs if gp.atomicstatus != _Gdead and gp is not fing)
 
     def setMaxThreads(self, n: int) -> int:
         """Models runtime/debug.SetMaxThreads: set the limit, re-check it (may die)."""
@@ -495,6 +503,8 @@ class Runtime:
         self.main_g = gp
         runqput(self, pp0, gp, True)
         self.mainStarted = True
+        if self.config.fing:
+            createfingAtInit(self, m0, pp0)
         sysmonStart(self)
         self.sim.at(0, lambda mp: self._continue(mp, schedule(self, mp)), m0)
         # Speed: Python's cyclic GC is paused while the event loop runs.  The loop keeps
