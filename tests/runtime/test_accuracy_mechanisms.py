@@ -1029,3 +1029,38 @@ def test_fanout_tiny_fresh_goroutine_memory_matches_real_page_faults() -> None:
     assert 0.7 * real_bytes < model_bytes < 1.3 * real_bytes, (fresh_gs, faults)
     per_kib = Costs().fresh_memory_ns_per_kib
     assert rt.gc.freshTime >= fresh_gs * stackMinBytes * per_kib // 1024  # each new stack paid
+
+
+def test_sweep_termination_work_grows_with_the_time_since_the_last_cycle() -> None:
+    """Mechanism 80 (docs/validation.md): real sweep-termination work grows with the time
+    since the previous cycle (forced cycles on the development VM: ~4 us 8 ms apart, ~12 us
+    110 ms apart, ~18 us 1 s apart), by about gc_stw_cold_ns_per_efold per e-fold, and
+    varies from cycle to cycle.  gc-churn light GMP=1 has cycles ~200 ms apart: its
+    sweep-termination pauses must exceed the 10 ms figure by about ln(20) e-folds; with the
+    law and the spread off, every one is exactly gc_sweepterm_ns."""
+    import math
+
+    from goschedlab.runtime.gc import STW_COLD_MAX_NS, STW_COLD_REF_NS, sweeptermWork
+
+    assert sweeptermWork(9000, 3000, 5_000_000) == 9000
+    assert sweeptermWork(9000, 3000, 100_000_000) == 9000 + int(3000 * math.log(10))
+    capped = 9000 + int(3000 * math.log(STW_COLD_MAX_NS / STW_COLD_REF_NS))
+    assert sweeptermWork(9000, 3000, 10 * STW_COLD_MAX_NS) == capped
+    assert sweeptermWork(9000, 0, 500_000_000) == 9000
+
+    base = Costs()
+    flat = Costs(gc_stw_cold_ns_per_efold=0, gc_sweepterm_spread_pct=0)
+    pauses: dict[str, list[tuple[int, int]]] = {}
+    for name, costs in (("law", base), ("flat", flat)):
+        out = simulate("gc-churn", setting="light", gomaxprocs=1, ncpu=2, seed=1, costs=costs)
+        cs = out.runtime.gc.cycles
+        pauses[name] = [(c.tSweepTerm - (cs[i - 1].tSweepTerm if i else 0), c.tMark - c.tSweepTerm)
+                        for i, c in enumerate(cs)]
+    assert {d for _, d in pauses["flat"]} == {base.gc_sweepterm_ns}, pauses["flat"]
+    tail = base.gc_sweepterm_ns * base.gc_sweepterm_spread_pct // 100
+    low = int(tail * math.log(2)) + 1  # the spread's law: median - tail ln 2 + Exp(tail)
+    b = base.gc_stw_cold_ns_per_efold
+    for since, d in pauses["law"]:
+        assert d >= sweeptermWork(base.gc_sweepterm_ns, b, since) - low, (since, d)
+    far = [d for since, d in pauses["law"] if since >= 100_000_000]
+    assert far and max(far) > base.gc_sweepterm_ns + b * math.log(10), pauses["law"]

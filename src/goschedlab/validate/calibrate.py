@@ -30,6 +30,7 @@ release, never per workload.
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
@@ -205,7 +206,10 @@ GC_KEYS = ("gc_alloc_list_ns_per_kib", "first_touch_ns_per_kib", "gc_live_list_k
            "gc_forced_empty_mark_cpu_ns", "gc_sweep_spans", "gc_forced_spans_wall_ns",
            "gc_forced_spans_mark_cpu_ns", "gc_pause_live_long_ns", "gc_pause_live_short_ns")
 #: Every key the GC part of the program adds to ``calib`` (GC_KEYS and informational ones).
-GC_ALL_KEYS = (*GC_KEYS, "gc_alloc_fresh_list_ns_per_kib", "gc_pause_long_ns",
+#: The forced cycles after a 100 ms spin (mechanism 80); older programs lack them.
+GC_COLD_KEYS = ("gc_pause_cold_long_ns", "gc_pause_cold_long_p75_ns",
+                "gc_pause_cold_interval_ns")
+GC_ALL_KEYS = (*GC_KEYS, *GC_COLD_KEYS, "gc_alloc_fresh_list_ns_per_kib", "gc_pause_long_ns",
                "gc_pause_short_ns", "gc_pause_count")
 
 
@@ -264,7 +268,8 @@ def _fit_gc(runs: Runs, put: Callable[[str, float, str], int],
       gc-churn's allocation-triggered cycles show.)
     """
     names = ("mallocgc_ns_per_kib", "fresh_memory_ns_per_kib", "gc_scan_ns_per_kib",
-             "gc_sweep_span_ns", "gc_sweepterm_ns", "gc_markterm_ns")
+             "gc_sweep_span_ns", "gc_sweepterm_ns", "gc_markterm_ns",
+             "gc_stw_cold_ns_per_efold", "gc_sweepterm_spread_pct")
     try:
         v = {k: quantity(runs, 1, k) for k in GC_KEYS}
     except UserInputError:
@@ -294,6 +299,26 @@ def _fit_gc(runs: Runs, put: Callable[[str, float, str], int],
     put("gc_markterm_ns", v["gc_pause_live_short_ns"],
         f"/sched/pauses/total/gc forced cycles with the live list GMP=1: shorter half median "
         f"{v['gc_pause_live_short_ns']:.0f}")
+    try:
+        c = {k: quantity(runs, 1, k) for k in GC_COLD_KEYS}
+    except UserInputError:
+        keep("gc_stw_cold_ns_per_efold", "calibrate runs without the cold forced cycles")
+        keep("gc_sweepterm_spread_pct", "calibrate runs without the cold forced cycles")
+        return
+    warm, gap = v["gc_pause_live_long_ns"], v["gc_forced_live_wall_ns"]
+    efolds = math.log(c["gc_pause_cold_interval_ns"] / gap) if gap > 0 else 0.0
+    if efolds > 0.5:
+        put("gc_stw_cold_ns_per_efold", (c["gc_pause_cold_long_ns"] - warm) / efolds,
+            f"/sched/pauses/total/gc GMP=1 longer half: forced cycles "
+            f"{c['gc_pause_cold_interval_ns'] / 1e6:.0f} ms apart {c['gc_pause_cold_long_ns']:.0f} "
+            f"- back-to-back ({gap / 1e6:.1f} ms) {warm:.0f} ns, over {efolds:.2f} e-folds")
+    else:
+        keep("gc_stw_cold_ns_per_efold", "cold forced cycles not farther apart than back-to-back")
+    tail = (c["gc_pause_cold_long_p75_ns"] - c["gc_pause_cold_long_ns"]) / math.log(2)
+    put("gc_sweepterm_spread_pct", 100 * tail / warm if warm > 0 else 0,
+        f"/sched/pauses/total/gc GMP=1 forced cycles {c['gc_pause_cold_interval_ns'] / 1e6:.0f} ms "
+        f"apart, longer half (p75 {c['gc_pause_cold_long_p75_ns']:.0f} - p50 "
+        f"{c['gc_pause_cold_long_ns']:.0f}) / ln 2 = {tail:.0f} ns, in % of gc_sweepterm_ns")
 
 
 @dataclass(frozen=True, slots=True)
