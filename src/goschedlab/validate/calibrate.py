@@ -266,6 +266,12 @@ def _fit_gc(runs: Runs, put: Callable[[str, float, str], int],
       shorter half -> ``gc_markterm_ns``.  (The program also reports the pauses of forced
       cycles on an empty heap, ``gc_pause_{long,short}_ns``: shorter, and farther from what
       gc-churn's allocation-triggered cycles show.)
+    * STW work vs time since the last cycle (gc.py: sweeptermWork, ``gc_stw_cold_ns_per_efold``
+      per e-fold above 10 ms) <- forced cycles each after a 100 ms spin: (their longer-half
+      median - the back-to-back one) / ln(their interval / ``gc_forced_live_wall_ns``).  Its
+      spread (``gc_sweepterm_spread_pct``, the exponential tail's mean in % of
+      ``gc_sweepterm_ns``) <- (p75 - p50) / ln 2 of the same longer half.  Runs without these
+      keys keep the defaults.
     """
     names = ("mallocgc_ns_per_kib", "fresh_memory_ns_per_kib", "gc_scan_ns_per_kib",
              "gc_sweep_span_ns", "gc_sweepterm_ns", "gc_markterm_ns",
