@@ -191,8 +191,8 @@ def test_calibrate_program_measures_gc_costs() -> None:
 
 def test_gc_cold_cycle_rules_invert_the_model_charges() -> None:
     """Mechanism 80: forced cycles 100 ms apart vs back-to-back give the extra
-    sweep-termination work per e-fold of the interval, and their spread (p75 - p50 = the
-    exponential tail's mean x ln 2) in % of gc_sweepterm_ns."""
+    sweep-termination work per e-fold of the interval; their spread is reported, not fitted
+    (wider than allocation-triggered cycles'), so the default stays."""
     import math
 
     c = gc_calib(TRUE)
@@ -202,7 +202,8 @@ def test_gc_cold_cycle_rules_invert_the_model_charges() -> None:
           "gc_pause_cold_interval_ns": interval}
     fit = {f.name: f for f in cal.fit_costs(runs_of(sched_calib() | c))}
     assert fit["gc_stw_cold_ns_per_efold"].value == 4200
-    assert fit["gc_sweepterm_spread_pct"].value == 25  # 2304 / 9216
+    assert fit["gc_sweepterm_spread_pct"].value == Costs().gc_sweepterm_spread_pct  # not fitted
+    assert "allocation-triggered" in fit["gc_sweepterm_spread_pct"].source
     assert "e-folds" in fit["gc_stw_cold_ns_per_efold"].source
     old = {f.name: f for f in cal.fit_costs(runs_of(sched_calib() | gc_calib(TRUE)))}
     for name in ("gc_stw_cold_ns_per_efold", "gc_sweepterm_spread_pct"):

@@ -186,7 +186,8 @@ class Costs:
     mean of the exponential upper tail (Runtime.os_delay's law, median unchanged) drawn per
     cycle from the "gcstw" stream.  Reference machine: gc-churn default/heavy GMP=1 runs,
     longer half of each run's pauses, (p90 - p50) / ln 5, median over the 10 runs 5.1 us =
-    28 % of 18 us.  ``goschedlab calibrate``: the spread of its forced cycles 100 ms apart."""
+    28 % of 18 us (this VM's runs: 1.7-2.5 us, 21-26 % of its 9.2-11.3 us).  Not fitted by
+    ``goschedlab calibrate``: its forced cycles spread far wider (90-220 %)."""
     netread_ns: int = 500
     """A non-blocking read(2) on a socket plus the pollDesc checks of NetRead: assumed."""
     stopnote_wake_ns: int = 20_000

@@ -270,8 +270,9 @@ def _fit_gc(runs: Runs, put: Callable[[str, float, str], int],
       per e-fold above 10 ms) <- forced cycles each after a 100 ms spin: (their longer-half
       median - the back-to-back one) / ln(their interval / ``gc_forced_live_wall_ns``).  Its
       spread (``gc_sweepterm_spread_pct``, the exponential tail's mean in % of
-      ``gc_sweepterm_ns``) <- (p75 - p50) / ln 2 of the same longer half.  Runs without these
-      keys keep the defaults.
+      ``gc_sweepterm_ns``) is kept at its default: the same cycles' (p75 - p50) / ln 2 is
+      reported (``gc_pause_cold_long_p75_ns``), not fitted - it is far wider than the spread of
+      allocation-triggered cycles.  Runs without these keys keep the defaults.
     """
     names = ("mallocgc_ns_per_kib", "fresh_memory_ns_per_kib", "gc_scan_ns_per_kib",
              "gc_sweep_span_ns", "gc_sweepterm_ns", "gc_markterm_ns",
@@ -320,11 +321,11 @@ def _fit_gc(runs: Runs, put: Callable[[str, float, str], int],
             f"- back-to-back ({gap / 1e6:.1f} ms) {warm:.0f} ns, over {efolds:.2f} e-folds")
     else:
         keep("gc_stw_cold_ns_per_efold", "cold forced cycles not farther apart than back-to-back")
-    tail = (c["gc_pause_cold_long_p75_ns"] - c["gc_pause_cold_long_ns"]) / math.log(2)
-    put("gc_sweepterm_spread_pct", 100 * tail / warm if warm > 0 else 0,
-        f"/sched/pauses/total/gc GMP=1 forced cycles {c['gc_pause_cold_interval_ns'] / 1e6:.0f} ms "
-        f"apart, longer half (p75 {c['gc_pause_cold_long_p75_ns']:.0f} - p50 "
-        f"{c['gc_pause_cold_long_ns']:.0f}) / ln 2 = {tail:.0f} ns, in % of gc_sweepterm_ns")
+    # The spread of these cycles ((p75 - p50) / ln 2: 5-10 us on the development VM, 90-220 %
+    # of the back-to-back figure) is far wider than that of allocation-triggered cycles (real
+    # gc-churn runs: ~2.4 us, ~25 %), so it is reported, not fitted (mechanism 80).
+    keep("gc_sweepterm_spread_pct", "the forced cycles spread wider than allocation-triggered "
+         "ones; the reference machine's gc-churn figure")
 
 
 @dataclass(frozen=True, slots=True)
