@@ -187,3 +187,25 @@ def test_calibrate_program_measures_gc_costs() -> None:
     fit = {f.name: f for f in cal.fit_costs(runs)}
     assert 20 <= fit["mallocgc_ns_per_kib"].value <= 5000
     assert 20 <= fit["gc_scan_ns_per_kib"].value <= 5000
+
+
+def test_gc_cold_cycle_rules_invert_the_model_charges() -> None:
+    """Mechanism 80: forced cycles 100 ms apart vs back-to-back give the extra
+    sweep-termination work per e-fold of the interval; their spread is reported, not fitted
+    (wider than allocation-triggered cycles'), so the default stays."""
+    import math
+
+    c = gc_calib(TRUE)
+    gap, interval, per_efold, tail = c["gc_forced_live_wall_ns"], 105e6, 4200.0, 2304.0
+    cold = TRUE["gc_sweepterm_ns"] + per_efold * math.log(interval / gap)
+    c |= {"gc_pause_cold_long_ns": cold, "gc_pause_cold_long_p75_ns": cold + tail * math.log(2),
+          "gc_pause_cold_interval_ns": interval}
+    fit = {f.name: f for f in cal.fit_costs(runs_of(sched_calib() | c))}
+    assert fit["gc_stw_cold_ns_per_efold"].value == 4200
+    assert fit["gc_sweepterm_spread_pct"].value == Costs().gc_sweepterm_spread_pct  # not fitted
+    assert "allocation-triggered" in fit["gc_sweepterm_spread_pct"].source
+    assert "e-folds" in fit["gc_stw_cold_ns_per_efold"].source
+    old = {f.name: f for f in cal.fit_costs(runs_of(sched_calib() | gc_calib(TRUE)))}
+    for name in ("gc_stw_cold_ns_per_efold", "gc_sweepterm_spread_pct"):
+        assert old[name].value == getattr(Costs(), name)
+        assert old[name].source.startswith("assumed (calibrate runs without the cold")

@@ -174,7 +174,20 @@ class Costs:
     startCycle, root preparation): gc-churn GMP=1 /gc/pauses:seconds, where stopping takes
     < 1 us, has a mode at the 16.4-24.6 us buckets (one per cycle)."""
     gc_markterm_ns: int = 4_000
-    """Work done with the world stopped at mark termination: the other GMP=1 mode, 3.6-6 us."""
+    gc_stw_cold_ns_per_efold: int = 3_000
+    """Extra sweep-termination work per e-fold of the time since the previous cycle's sweep
+    termination beyond 10 ms (gc.sweeptermWork; the structures it touches go cold between
+    cycles, docs/validation.md mechanism 80).  Reference machine: its gc-churn GMP=1 runs,
+    light (cycles ~240 ms apart) minus default (~62 ms) long-pause medians of the same
+    repetition, +3.0/+4.1/+4.1/+6.2/+12.3 us, median 4.1 us over ln(240/62) = 1.35 e-folds.
+    ``goschedlab calibrate`` measures it (forced cycles 100 ms apart vs back-to-back)."""
+    gc_sweepterm_spread_pct: int = 28
+    """Cycle-to-cycle spread of the sweep-termination work, in % of ``gc_sweepterm_ns``: the
+    mean of the exponential upper tail (Runtime.os_delay's law, median unchanged) drawn per
+    cycle from the "gcstw" stream.  Reference machine: gc-churn default/heavy GMP=1 runs,
+    longer half of each run's pauses, (p90 - p50) / ln 5, median over the 10 runs 5.1 us =
+    28 % of 18 us (this VM's runs: 1.7-2.5 us, 21-26 % of its 9.2-11.3 us).  Not fitted by
+    ``goschedlab calibrate``: its forced cycles spread far wider (90-220 %)."""
     netread_ns: int = 500
     """A non-blocking read(2) on a socket plus the pollDesc checks of NetRead: assumed."""
     stopnote_wake_ns: int = 20_000

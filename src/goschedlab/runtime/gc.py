@@ -116,10 +116,12 @@ Calibration and before/after figures: docs/gc.md.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+from goschedlab.runtime.costs import osJitter
 from goschedlab.runtime.errors import Throw
 from goschedlab.runtime.g import (
     G,
@@ -157,6 +159,8 @@ waitReasonGCWorkerIdle: Final = 26
 waitReasonGCAssistWait: Final = 11
 waitReasonGCSweepWait: Final = 12
 waitReasonWaitForGCCycle: Final = 25
+STW_COLD_REF_NS: Final = 10_000_000  # sweeptermWork: the interval gc_sweepterm_ns is taken at
+STW_COLD_MAX_NS: Final = 1_000_000_000  # sweeptermWork: longest interval measured (1 s)
 STW_REPREEMPT_NS: Final = 100_000  # stopTheWorldWithSema: notetsleep(&sched.stopnote, 100*1000)
 DEDICATED_CHUNK_NS: Final = 100_000
 IDLE_CHUNK_NS: Final = 100_000
@@ -353,6 +357,7 @@ class gcState:
         "sweepPagesTotal", "sweep_span_ns", "sweepTime", "sweepTimeTotal", "fresh_ns_per_kib",
         "heapHighWater", "freshTime", "chainP", "chainHeldUntil", "assistWaitTime", "assistParks",
         "assistQueue", "bgScanCredit", "bgsweepG", "bgsweepParked", "ev_forEachP", "checkWork",
+        "sinceLastCycle", "stwrng",
     )  # fmt: skip
 
     def __init__(self, rt: Runtime, gcpercent: int, gctrace: bool) -> None:
@@ -383,6 +388,9 @@ class gcState:
         """Scan work (model unit) a fractional worker does before its next exit check."""
         self.pool: list[G] = []
         self.tSweepTerm = self.tMark = self.tMarkTerm = 0
+        self.sinceLastCycle = 0
+        self.stwrng = rt.sim.rng("gcstw")  # sweep-termination work spread (own stream)
+        """ns from the previous cycle's sweep termination (or the start) to this one's."""
         self.heap0 = self.heap1 = 0
         self.assistTime = self.dedicatedMarkTime = self.fractionalMarkTime = 0
         self.idleMarkTime = 0
@@ -830,6 +838,7 @@ def gcStart(rt: Runtime, mp: M, forced: bool = False) -> bool:
     gc.userForced = forced
     finishsweep(rt, mp)
     now = rt.sim.now
+    gc.sinceLastCycle = now - gc.tSweepTerm
     gc.tSweepTerm = now
     gc.heap0 = gc.heapLive
     gc.assistTime = gc.dedicatedMarkTime = gc.fractionalMarkTime = gc.idleMarkTime = 0
@@ -871,9 +880,18 @@ def gcForce(rt: Runtime, mp: M, gp: G, op: Any) -> bool:
 
 def _gcStartWorldStopped(rt: Runtime, mp: M) -> int:
     """The world is stopped for sweep termination: startCycle, setGCPhase(_GCmark),
-    gcBlackenEnabled = 1.  Returns the ns of work done before startTheWorld."""
+    gcBlackenEnabled = 1.  Returns the ns of work done before startTheWorld:
+    :func:`sweeptermWork` for the time since the previous cycle, plus a per-cycle spread
+    (``Costs.gc_sweepterm_spread_pct``, own "gcstw" stream)."""
     gc = rt.gc
-    work_ns = rt.costs.gc_sweepterm_ns
+    costs = rt.costs
+    work_ns = sweeptermWork(costs.gc_sweepterm_ns, costs.gc_stw_cold_ns_per_efold,
+                            gc.sinceLastCycle)
+    if costs.gc_sweepterm_spread_pct > 0:
+        spread = costs.gc_sweepterm_ns * costs.gc_sweepterm_spread_pct // 100
+        work_ns += osJitter(gc.stwrng, spread)  # cycle-to-cycle spread, measured
+        if work_ns < 0:
+            work_ns = 0
     n = rt.sched.gomaxprocs
     startCycle(gc, rt.sim.now + work_ns, n)
     gc.phase = _GCmark
@@ -885,6 +903,24 @@ def _gcStartWorldStopped(rt: Runtime, mp: M) -> int:
     gc.chainHeldUntil = 0
     gc.bgScanCredit = 0
     return work_ns
+
+
+def sweeptermWork(base: int, per_efold: int, since: int) -> int:
+    """The ns of work gcStart does with the world stopped (finishsweep_m, clearpools,
+    gcController.startCycle, setGCPhase, gcBgMarkPrepare, gcMarkRootPrepare,
+    gcMarkTinyAllocs; mgc.go), given the ns since the previous cycle's sweep termination.
+
+    Measured on the development VM (forced cycles, GOMAXPROCS=1, docs/validation.md
+    mechanism 80), that work grows with the time since the previous cycle rather than with
+    the live heap: ~4 us with cycles 8 ms apart, ~9 us at 40 ms, ~12 us at 110 ms, ~18 us
+    at 1 s, with a 4 or 64 MiB live heap alike - about ``per_efold`` more per e-fold of the
+    interval (the runtime data it touches have gone cold in the caches).  ``base`` is the
+    work at ``STW_COLD_REF_NS`` or less; the interval is capped at ``STW_COLD_MAX_NS``."""
+    if per_efold <= 0 or since <= STW_COLD_REF_NS:
+        return base
+    if since > STW_COLD_MAX_NS:
+        since = STW_COLD_MAX_NS
+    return base + int(per_efold * math.log(since / STW_COLD_REF_NS))
 
 
 def startCycle(gc: gcState, markStartTime: int, procs: int) -> None:

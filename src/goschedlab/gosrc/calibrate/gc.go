@@ -164,6 +164,27 @@ func gcCosts(trials func(int) int, out map[string]any) {
 		out["gc_pause_live_short_ns"] = medianF(xs[:len(xs)/2])
 		out["gc_pause_live_long_ns"] = medianF(xs[len(xs)/2:])
 	}
+	// The same cycles, each after spinning coldSpinNs without touching memory: the
+	// stop-the-world work grows with the time since the previous cycle (its data goes cold).
+	const coldSpinNs = 100_000_000
+	hc := pauseHist()
+	var coldGap []float64
+	last := lab.Now()
+	for range min(trials(15), 20) {
+		a := lab.Now()
+		for lab.Now()-a < coldSpinNs {
+		}
+		start := lab.Now() // this cycle's sweep termination follows at once
+		coldGap = append(coldGap, float64(start-last))
+		last = start
+		runtime.GC()
+	}
+	if xs := pauseSamples(hc, pauseHist()); len(xs) >= 2 {
+		long := xs[len(xs)/2:]
+		out["gc_pause_cold_long_ns"] = medianF(long)
+		out["gc_pause_cold_long_p75_ns"] = long[len(long)*3/4]
+		out["gc_pause_cold_interval_ns"] = medianF(coldGap)
+	}
 	liveList = nil
 	runtime.GC()
 	for range reps {
