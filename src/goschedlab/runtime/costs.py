@@ -174,6 +174,7 @@ class Costs:
     startCycle, root preparation): gc-churn GMP=1 /gc/pauses:seconds, where stopping takes
     < 1 us, has a mode at the 16.4-24.6 us buckets (one per cycle)."""
     gc_markterm_ns: int = 4_000
+    """Work done with the world stopped at mark termination: the other GMP=1 mode, 3.6-6 us."""
     gc_stw_cold_ns_per_efold: int = 3_000
     """Extra sweep-termination work per e-fold of the time since the previous cycle's sweep
     termination beyond 10 ms (gc.sweeptermWork; the structures it touches go cold between

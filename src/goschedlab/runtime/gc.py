@@ -389,8 +389,8 @@ class gcState:
         self.pool: list[G] = []
         self.tSweepTerm = self.tMark = self.tMarkTerm = 0
         self.sinceLastCycle = 0
-        self.stwrng = rt.sim.rng("gcstw")  # sweep-termination work spread (own stream)
         """ns from the previous cycle's sweep termination (or the start) to this one's."""
+        self.stwrng = rt.sim.rng("gcstw")  # sweep-termination work spread (own stream)
         self.heap0 = self.heap1 = 0
         self.assistTime = self.dedicatedMarkTime = self.fractionalMarkTime = 0
         self.idleMarkTime = 0
