@@ -294,6 +294,9 @@ class Machine:
         v = self.vcpu_of.get(mp.id, -1)
         if v < 0 or self.vcpu_of.get(waker.id, -1) != v or not self._wants(waker):
             return False
+        now = self._rt.sim.now
+        if now < PACK_TAU_NS or self._utilization(now) >= PACK_MAX_UTIL:
+            return False
         y = self.run_m[v]
         return y is None or y is waker or not self._wants(y)
 
