@@ -280,6 +280,7 @@ class Machine:
                 self.last_run_rule
                 and self.last_run.get(mp.id, WAKE_PREEMPT_MAX_LAST_RUN_NS)
                 < WAKE_PREEMPT_MAX_LAST_RUN_NS
+                and self._low_load()
             ):
                 self.woken.add(mp.id)
                 self.woken_by[mp.id] = waker.id
@@ -294,8 +295,7 @@ class Machine:
         v = self.vcpu_of.get(mp.id, -1)
         if v < 0 or self.vcpu_of.get(waker.id, -1) != v or not self._wants(waker):
             return False
-        now = self._rt.sim.now
-        if now < PACK_TAU_NS or self._utilization(now) >= PACK_MAX_UTIL:
+        if not self._low_load():
             return False
         y = self.run_m[v]
         return y is None or y is waker or not self._wants(y)
@@ -318,6 +318,12 @@ class Machine:
         self.stalls += 1
         self.preemptions += 1
         return max(0, d + self._rt.costs.findrunnable_idle_ns - wcost)
+
+    def _low_load(self) -> bool:
+        """The process has used less than PACK_MAX_UTIL vCPU lately (:meth:`_pack`'s
+        regime; not in the run's first PACK_TAU_NS, while the estimate is not yet set)."""
+        now = self._rt.sim.now
+        return now >= PACK_TAU_NS and self._utilization(now) < PACK_MAX_UTIL
 
     def _utilization(self, now: int) -> float:
         """The process's CPU use over the last ~PACK_TAU_NS, in vCPUs: the bursts' lengths
