@@ -127,7 +127,9 @@ def test_timer_wakeup_pays_the_halted_vcpu_futex_wake() -> None:
         gomaxprocs=2,
         costs=Costs(futexwakeup_ns=0),
     )
-    assert _share_in_bucket(free.result, real) < 0.03
+    # since mechanism 130 handlers created just before a generator stalled at its futex
+    # return (~8 us) fall in the same bucket: 0.21 with the futex wake's cost, 0.08 without
+    assert _share_in_bucket(free.result, real) < 0.5 * _share_in_bucket(out.result, real)
 
 
 def test_pingpong_spin_hops_wake_a_polling_vcpu() -> None:

@@ -22,7 +22,9 @@ at one phase of each vCPU's 4 ms tick grid); a holder's burst that outlives its 
 newcomer then take turns of whole tick periods (``Machine._alternate``).  An M woken by
 the M running on its vCPU after a park shorter than WAKE_PREEMPT_MAX_SLEEP_NS takes the vCPU
 from it at once (``Machine.wake_preempt``, :meth:`Machine._preempt`; measured for Go's
-threads, mechanism 43).  CPU work (``Cpu``) runs after
+threads, mechanism 43); at low load also after a longer park when its last run was short, and
+then already at the waker's futex return, which stalls the waker (:meth:`Machine.stall`,
+mechanism 130).  CPU work (``Cpu``) runs after
 the wait; a ``Spin`` (elapsed-time deadline) ends at its deadline or when its thread gets
 the vCPU back, whichever is later.  Bursts are timed when they start; a release re-times the
 waiting burst's end event.  An M that has a vCPU to itself runs exactly.
