@@ -22,7 +22,9 @@ at one phase of each vCPU's 4 ms tick grid); a holder's burst that outlives its 
 newcomer then take turns of whole tick periods (``Machine._alternate``).  An M woken by
 the M running on its vCPU after a park shorter than WAKE_PREEMPT_MAX_SLEEP_NS takes the vCPU
 from it at once (``Machine.wake_preempt``, :meth:`Machine._preempt`; measured for Go's
-threads, mechanism 43).  CPU work (``Cpu``) runs after
+threads, mechanism 43); at low load also after a longer park when its last run was short, and
+then already at the waker's futex return, which stalls the waker (:meth:`Machine.stall`,
+mechanism 130).  CPU work (``Cpu``) runs after
 the wait; a ``Spin`` (elapsed-time deadline) ends at its deadline or when its thread gets
 the vCPU back, whichever is later.  Bursts are timed when they start; a release re-times the
 waiting burst's end event.  An M that has a vCPU to itself runs exactly.
@@ -74,6 +76,10 @@ if TYPE_CHECKING:
 # for the waker to block after a park of 0.5 ms or more.  The default rule
 # (Machine.wake_preempt on): a wakee parked less than this preempts its waker.
 WAKE_PREEMPT_MAX_SLEEP_NS: Final = 500_000
+# ... or whose last run before that park was shorter than this (mechanism 100, table 2: last
+# run < 20 us -> preempted in 574/608 and 180/283 wake-ups after parks >= 0.5 ms; >= 20 us ->
+# 33/470 and 1/41).  EEVDF's PLACE_LAG keeps the lag of a thread that ran little.
+WAKE_PREEMPT_MAX_LAST_RUN_NS: Final = 20_000
 # vCPU packing (Machine._pack, docs/validation.md mechanism 100).  The process's recent CPU
 # use is a decayed sum of its bursts with the time constant of the kernel's PELT averages
 # (kernel/sched/pelt.c: a 32 ms half-life, LOAD_AVG_PERIOD; 32 ms / ln 2 = 46 ms).  Measured
@@ -147,6 +153,11 @@ class Machine:
         "turn_ns",
         "tick_slices",
         "pack",
+        "last_run_rule",
+        "wake_stall",
+        "run_from",
+        "last_run",
+        "stalls",
         "util",
         "util_at",
         "_rt",
@@ -202,6 +213,15 @@ class Machine:
         # process's recent CPU use in vCPUs (decayed sum of burst lengths, PACK_TAU_NS), as of
         # ``util_at``.
         self.pack = True
+        # Wake-up preemption also after a long park when the wakee's last run was short
+        # (WAKE_PREEMPT_MAX_LAST_RUN_NS, ``last_run_rule``), and the preemption at the waker's
+        # futex return (``wake_stall``, :meth:`stall`; mechanism 130).  ``run_from``: when
+        # each M woken by startm got its vCPU; ``last_run``: its run until it last blocked.
+        self.last_run_rule = True
+        self.wake_stall = True
+        self.run_from: dict[int, int] = {}
+        self.last_run: dict[int, int] = {}
+        self.stalls = 0
         self.util = 0.0
         self.util_at = 0
         # A holder past its slice loses the vCPU at its next scheduler tick (mechanism 43):
@@ -258,9 +278,54 @@ class Machine:
         if self.pack and waker is not None:
             self._pack(mp, waker)
         if self.wake_preempt and waker is not None:
-            if self._rt.sim.now - mp.parked_at < WAKE_PREEMPT_MAX_SLEEP_NS:
+            if self._rt.sim.now - mp.parked_at < WAKE_PREEMPT_MAX_SLEEP_NS or (
+                self.last_run_rule
+                and self.last_run.get(mp.id, WAKE_PREEMPT_MAX_LAST_RUN_NS)
+                < WAKE_PREEMPT_MAX_LAST_RUN_NS
+                and self._low_load()
+            ):
                 self.woken.add(mp.id)
                 self.woken_by[mp.id] = waker.id
+
+    def preempts_at_wake(self, mp: M, waker: M) -> bool:
+        """Whether the woken ``mp`` preempts ``waker`` at its futex(FUTEX_WAKE) return
+        (mechanism 130): :meth:`wakeup` marked it (park or last-run rule) and ``waker`` runs
+        on ``mp``'s vCPU - it holds it, or holds no burst there yet (back from netpoll or a
+        park, in the scheduler: it is the thread inside futex() there)."""
+        if not self.wake_stall or self.woken_by.get(mp.id, -1) != waker.id:
+            return False
+        v = self.vcpu_of.get(mp.id, -1)
+        if v < 0 or self.vcpu_of.get(waker.id, -1) != v or not self._wants(waker):
+            return False
+        if not self._low_load():
+            return False
+        y = self.run_m[v]
+        return y is None or y is waker or not self._wants(y)
+
+    def stall(self, mp: M, waker: M, d: int, wcost: int) -> int:
+        """The woken ``mp`` preempts ``waker`` at its futex(FUTEX_WAKE) return
+        (:meth:`preempts_at_wake`): returns the extra time the waker stands, to add to its
+        debt after ``wcost`` (0: no stall).
+
+        Models kernel/sched/fair.c: try_to_wake_up -> wakeup_preempt (check_preempt_wakeup_fair)
+        on the waker's own runqueue: the resched is taken on the waker's return from the
+        futex system call (runtime.futexwakeup, called by notewakeup in proc.go: startm), so
+        the waker stands between the wake-up and its next instruction until the wakee blocks.
+        Measured (docs/validation.md mechanisms 50, 100): the wakee runs ~3-9 us after the
+        wake, spins through findRunnable and blocks (runqgrab's usleep(3) or stopm).  The
+        model takes the wakee's block to come after its wake-up latency ``d`` and one idle
+        scheduler pass (``costs.findrunnable_idle_ns``)."""
+        if not self.preempts_at_wake(mp, waker):
+            return 0
+        self.stalls += 1
+        self.preemptions += 1
+        return max(0, d + self._rt.costs.findrunnable_idle_ns - wcost)
+
+    def _low_load(self) -> bool:
+        """The process has used less than PACK_MAX_UTIL vCPU lately (:meth:`_pack`'s
+        regime; not in the run's first PACK_TAU_NS, while the estimate is not yet set)."""
+        now = self._rt.sim.now
+        return now >= PACK_TAU_NS and self._utilization(now) < PACK_MAX_UTIL
 
     def _utilization(self, now: int) -> float:
         """The process's CPU use over the last ~PACK_TAU_NS, in vCPUs: the bursts' lengths
@@ -514,6 +579,12 @@ class Machine:
         if self.woken:
             self.woken.discard(mp.id)
             self.woken_by.pop(mp.id, None)
+        if self.run_from:
+            t0 = self.run_from.pop(mp.id, -1)
+            if t0 >= 0:
+                self.last_run[mp.id] = now - t0
+            else:  # not woken by startm since it last blocked: its run is not known
+                self.last_run.pop(mp.id, None)
         v = self.vcpu_of.get(mp.id, -1)
         if v < 0 or self.run_m[v] is not mp:
             return
