@@ -140,6 +140,11 @@ def test_machine_costs_cache_key_includes_program_hash(tmp_path: Path,
     _, p2 = machine_costs(_Tc())
     assert p2 != p1 and len(calls) == 2
     assert c1.gc_scan_ns_per_kib == TRUE["gc_scan_ns_per_kib"]
+    rules = tmp_path / "calibrate_rules.py"  # the fit's rules changed (calibrate.py): refit
+    rules.write_text(Path(cal.__file__).read_text() + "\n# a changed rule\n")
+    monkeypatch.setattr(cal, "__file__", str(rules))
+    _, p3 = machine_costs(_Tc())
+    assert p3 not in (p1, p2) and len(calls) == 3
 
 
 def test_machine_costs_does_not_cache_a_busy_host_fit(tmp_path: Path,

@@ -63,8 +63,12 @@ def machine_costs(tc: object, progress: Callable[[str], None] | None = None) -> 
     from goschedlab.realgo.programs import source_hash
     from goschedlab.runtime.costs import Costs
 
-    # ... and on the calibrate program (a new measurement must refit).
-    model = f"{__version__}|{sorted(asdict(Costs()).items())}|{source_hash()}"
+    # ... and on the calibrate program and the fit's rules (a new measurement or a changed
+    # rule must refit).
+    from goschedlab.validate import calibrate as fit_rules
+
+    rules = hashlib.sha256(Path(fit_rules.__file__).read_bytes()).hexdigest()[:16]
+    model = f"{__version__}|{sorted(asdict(Costs()).items())}|{source_hash()}|{rules}"
     key = hashlib.sha256(
         f"{cpu}|{os.cpu_count()}|{platform.machine()}|{model}".encode()
     ).hexdigest()[:12]
