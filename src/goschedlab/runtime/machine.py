@@ -348,8 +348,7 @@ class Machine:
         w = self.vcpu_of.get(waker.id, -1)
         if u < 0 or w < 0 or u == w:
             return
-        now = self._rt.sim.now
-        if now < PACK_TAU_NS or self._utilization(now) >= PACK_MAX_UTIL:
+        if not self._low_load():
             return
         for m2 in self._rt.allm:
             if m2 is not mp and self.vcpu_of.get(m2.id, -1) == u and self._wants(m2):
