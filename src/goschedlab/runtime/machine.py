@@ -317,6 +317,11 @@ class Machine:
         scheduler pass (``costs.findrunnable_idle_ns``)."""
         if not self.preempts_at_wake(mp, waker):
             return 0
+        return self.stalled(d, wcost)
+
+    def stalled(self, d: int, wcost: int) -> int:
+        """:meth:`stall` once :meth:`preempts_at_wake` holds (proc.startm has asked it):
+        count the preemption and return the waker's extra time."""
         self.stalls += 1
         self.preemptions += 1
         return max(0, d + self._rt.costs.findrunnable_idle_ns - wcost)

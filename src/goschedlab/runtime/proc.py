@@ -221,10 +221,9 @@ def startm(
         rt.machine.wakeup(nmp, waker)
     # notewakeup(&nmp.park): the parked thread runs d later.
     halted = rt.costs.handoff_wake_ns if handoff else rt.costs.mwake_ns
-    if rt.machine.slices and (
-        rt.machine.runs_at_once(nmp)
-        or (waker is not None and rt.machine.preempts_at_wake(nmp, waker))
-    ):
+    # machine.py (mechanism 130): the wakee preempts the waker at its futex return
+    at_wake = rt.machine.slices and waker is not None and rt.machine.preempts_at_wake(nmp, waker)
+    if at_wake or (rt.machine.slices and rt.machine.runs_at_once(nmp)):
         # the wakee takes its waker's running vCPU (machine.py, mechanism 43): no halted
         # vCPU to resume, the waker's futex call needs no IPI - measured: it runs 3-9 us later
         wcost, d = rt.costs.futexwakeup_polling_ns, rt.costs.mwake_polling_ns
@@ -232,9 +231,8 @@ def startm(
         wcost, d = wakeCosts(rt, nmp, halted)
     if waker is not None:
         waker.debt += wcost
-        if rt.machine.slices:
-            # machine.py (mechanism 130): the wakee preempts the waker at its futex return
-            waker.debt += rt.machine.stall(nmp, waker, d, wcost)
+        if at_wake:
+            waker.debt += rt.machine.stalled(d, wcost)
     if rt.machine.slices:
         rt.machine.run_from[nmp.id] = rt.sim.now + d
     nmp.ev = rt.sim.after(d, rt._ev_mwake, nmp)
