@@ -1212,3 +1212,36 @@ def test_light_handlers_start_after_the_woken_m_blocks() -> None:
     out = simulate("blocking-logger", setting="light-c0", gomaxprocs=2, seed=1)
     assert out.runtime.machine.stalls > 300
     assert sched_q(out.result, "p50") >= 5e-6
+
+
+def test_mark_termination_follows_the_last_assist_and_marking_allocation_costs_more() -> None:
+    """Mechanism 170: (a) the G whose assist burst finishes the mark runs gcMarkDone before any
+    preemption point (Go calls it inside the same gcAssistAlloc), so a sysmon preemption at
+    the end of that burst no longer leaves the mark phase open for the other goroutines' 10 ms
+    slices (before: gc-churn heavy GMP=1 with the VM's costs ran a 69 ms mark phase ending at
+    127 MB against a 45 MB goal, and 47 cycles; this VM's real runs: 52-56 cycles, none past
+    the goal by more than 1 MB).  (b) mallocgc costs Costs.mallocgc_mark_pct (60 %) more per
+    KiB while the mark runs (allocate-black + write barrier; probe benchmarks/probes/
+    gc_mark_alloc.go on the VM: 17.7 -> 27.4 us per 64 KiB iteration, +152 ns/KiB)."""
+    from goschedlab.runtime.g import G
+    from goschedlab.runtime.gc import mallocgc
+
+    vm = Costs(mallocgc_ns_per_kib=269, gc_scan_ns_per_kib=397, gc_sweep_span_ns=52)  # s4 fit
+    out = simulate("gc-churn", setting="heavy", gomaxprocs=1, ncpu=2, seed=1, costs=vm)
+    cycles = out.runtime.gc.cycles
+    assert 52 <= len(cycles) <= 60, len(cycles)
+    assert all(c.heap1 <= c.goal * 5 // 4 for c in cycles[1:]), [
+        (c.n, c.heap1 >> 20, c.goal >> 20) for c in cycles if c.heap1 > c.goal * 5 // 4]
+
+    rt = Runtime(Config(gomaxprocs=1, ncpu=2, seed=1, costs=vm))
+    gc = rt.gc
+    gc.heapHighWater = 1 << 40  # no first-touch charge
+    mp, gp = M(100), G(100)
+    mallocgc(rt, mp, gp, 64 << 10, 0)
+    off = mp.debt
+    gc.blackenEnabled = True
+    mp.debt = 0
+    mallocgc(rt, mp, gp, 64 << 10, 0)
+    on = mp.debt
+    assert off == 64 * 269
+    assert (on - off) / 64 == pytest.approx(152, rel=0.1)  # the probe's +152 ns/KiB

@@ -166,9 +166,23 @@ class Costs:
     mallocgc_ns_per_kib: int = 1000
     """Allocation CPU per KiB (mallocgc of small pointerful objects incl. zeroing and span
     refill): gc-churn iteration p50 18.0 us = 8 KiB of 64-byte nodes + 10 us spin -> ~1 ns/B."""
-    gc_scan_ns_per_kib: int = 600
-    """Mark (scan) CPU per KiB of reachable heap: gc-churn gctrace, ~14 ms of assist +
-    background mark CPU per cycle for ~23 MiB marked -> ~0.6 ns/B."""
+    mallocgc_mark_pct: int = 60
+    """Extra allocation CPU while the GC marks, in % of ``mallocgc_ns_per_kib``: mallocgc
+    allocates black (gcmarknewobject) and each pointer store of a new node runs the write
+    barrier (wbBuf flush), neither of which happens outside the mark (gc.py: mallocgc;
+    docs/validation.md mechanisms 120 and 170).  Measured with benchmarks/probes/gc_mark_alloc.go
+    (64 KiB of 64-byte pointer nodes, GOMAXPROCS=1, iterations tagged by runtime.gcphase):
+    development VM +152 ns/KiB over its 269 ns/KiB = 57 %; the reference machine's gc-churn
+    default GMP=1 histogram, +606 ns/KiB over its 1000 ns/KiB = 61 %.  The same ratio on both
+    machines (the extra work is memory traffic like mallocgc's own), so it is global and
+    not fitted per machine."""
+    gc_scan_ns_per_kib: int = 842
+    """Mark (scan) CPU per KiB of reachable heap (the model scans the 16 MiB list, not the
+    allocate-black objects): the reference machine's gc-churn default GMP=1 runs,
+    ``/cpu/classes/gc/mark/{assist,dedicated}`` per cycle, reps 1-5 8.1 / 13.8 / 14.2 / 13.4 /
+    14.3 ms, median 13.8 ms / 16384 KiB = 842 ns/KiB (docs/validation.md mechanism 120; was
+    600, taken over the 23 MiB marked heap of the gctrace).  ``goschedlab calibrate`` fits it
+    per machine (runtime.GC() mark CPU with the list minus without)."""
     gc_sweepterm_ns: int = 18_000
     """Work done with the world stopped at sweep termination (finishsweep_m, clearpools,
     startCycle, root preparation): gc-churn GMP=1 /gc/pauses:seconds, where stopping takes
@@ -195,11 +209,14 @@ class Costs:
     """The last P to stop wakes the stopping thread sleeping in notetsleep(&sched.stopnote):
     gc-churn default GMP=2 /sched/pauses/stopping/gc:seconds spans 16-98 us (median bucket
     ~25 us) = SIGURG + reaching gcstopm (costs.preempt_signal_ns) + this futex wake-up."""
-    gc_sweep_span_ns: int = 4_300
-    """Sweeping one 8 KiB span that is still fully live (mspan.sweep finds no free slot):
-    gc-churn default GMP=1 iteration histogram has ~19 iterations per GC cycle of 370-624 us
-    (~450 us vs the 18 us mode) = mcentral.cacheSpan's spanBudget of 100 such spans swept in
-    one refill (the 16 MiB list is 2048 spans = ~20 refills): (450 - 18) us / 100."""
+    gc_sweep_span_ns: int = 200
+    """Sweeping one 8 KiB span that is still fully live (mspan.sweep finds no free slot; O(1),
+    docs/validation.md mechanism 120): ``goschedlab calibrate`` measures 39-72 ns on the
+    development VM (runtime.GC() wall with 8192 live spans minus without, less the mark CPU
+    difference); the reference machine predates that measurement, so its value is the VM's
+    scaled by that machine's slower memory (mallocgc 1000 vs 267-288 ns/KiB, mark 842 vs
+    237-397 ns/KiB): ~150-250 ns, 200 taken.  The earlier 4300 ns had been inferred from the
+    370-624 us iterations, which are assist bursts (mechanism 23)."""
     fresh_memory_ns_per_kib: int = 450
     """First touch of memory the process never used (page faults of new heap / stack pages):
     fanout-cpu tiny GMP=1 rusage stime 48.6 ms for ~100 MB of new g structs + 2 KiB stacks

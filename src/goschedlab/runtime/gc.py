@@ -357,7 +357,7 @@ class gcState:
         "sweepPagesTotal", "sweep_span_ns", "sweepTime", "sweepTimeTotal", "fresh_ns_per_kib",
         "heapHighWater", "freshTime", "chainP", "chainHeldUntil", "assistWaitTime", "assistParks",
         "assistQueue", "bgScanCredit", "bgsweepG", "bgsweepParked", "ev_forEachP", "checkWork",
-        "sinceLastCycle", "stwrng",
+        "sinceLastCycle", "stwrng", "malloc_mark_ns_per_kib",
     )  # fmt: skip
 
     def __init__(self, rt: Runtime, gcpercent: int, gctrace: bool) -> None:
@@ -411,6 +411,9 @@ class gcState:
         self.stwprocs = min(n, ncpu)
         self.mark_ns_per_kib = rt.costs.gc_scan_ns_per_kib
         self.malloc_ns_per_kib = rt.costs.mallocgc_ns_per_kib
+        self.malloc_mark_ns_per_kib = (rt.costs.mallocgc_ns_per_kib
+                                       * rt.costs.mallocgc_mark_pct // 100)
+        """Extra mallocgc CPU per KiB while the mark runs (allocate-black + write barrier)."""
         self.ev_stw_timeout = lambda mp: _stwTimeout(rt, mp)
         self.ev_stw_stopped = lambda mp: _stwStopped(rt, mp)
         self.ev_after_work = lambda mp: _stwAfterWork(rt, mp)
@@ -532,7 +535,13 @@ def mallocgc(rt: Runtime, mp: M, gp: G, nbytes: int, live: int) -> None:
     local time) and ``gp.cpu_left`` to an assist's CPU time.
     """
     gc = rt.gc
-    mp.debt += nbytes * gc.malloc_ns_per_kib >> 10
+    if gc.blackenEnabled:
+        # Inside the mark mallocgc allocates black (gcmarknewobject: mark bit, bytesMarked)
+        # and linking the new pointerful nodes runs the write barrier (gcWriteBarrier /
+        # wbBufFlush1 shading each buffered pointer): Costs.mallocgc_mark_pct more per KiB.
+        mp.debt += nbytes * (gc.malloc_ns_per_kib + gc.malloc_mark_ns_per_kib) >> 10
+    else:
+        mp.debt += nbytes * gc.malloc_ns_per_kib >> 10
     goid = gp.goid
     old = gc.live_by_goid.get(goid, 0)
     if live != old:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Final
 
 from goschedlab.runtime.chan import chanrecv, chansend, closechan
 from goschedlab.runtime.g import waitReasonIOWait, waitReasonSleep
-from goschedlab.runtime.gc import assertWorldRunning, mallocgc, newprocAlloc
+from goschedlab.runtime.gc import GCMARKDONE, GCSTART, assertWorldRunning, mallocgc, newprocAlloc
 from goschedlab.runtime.m import M_RUNNING, M
 from goschedlab.runtime.netpoll import netread
 from goschedlab.runtime.proc import (
@@ -110,8 +110,12 @@ def run_g(rt: Runtime, mp: M, *, burst_ended: bool = False) -> None:
         gp = mp.curg
         if gp is None or mp.state != M_RUNNING:
             return
-        # Preemption point (function prologue; also stops a burst cut by SIGURG).
-        if gp.preempt and mp.locks == 0:
+        # Preemption point (function prologue; also stops a burst cut by SIGURG).  Not
+        # before a gcStart / gcMarkDone that mallocgc decided on: Go calls them inside the
+        # same mallocgc (gcAssistAlloc's completion point, the trigger test), with no
+        # preemption point in between.
+        if gp.preempt and mp.locks == 0 and gp.retry_op is not GCMARKDONE \
+                and gp.retry_op is not GCSTART:
             if _payDebt(rt, mp):
                 return
             if gopreempt_m(rt, mp, gp):
