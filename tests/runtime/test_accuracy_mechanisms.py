@@ -1245,3 +1245,43 @@ def test_mark_termination_follows_the_last_assist_and_marking_allocation_costs_m
     on = mp.debt
     assert off == 64 * 269
     assert (on - off) / 64 == pytest.approx(152, rel=0.1)  # the probe's +152 ns/KiB
+def test_runqgrab_usleep_on_a_busy_vcpu_ends_after_the_slack_and_a_running_wake() -> None:
+    """Mechanism 160 (gap light-wakee-preempts-creator): at low load runqgrab's usleep(3)
+    runs while the thief's vCPU keeps running the generator's M, so it ends 3 us + the timer
+    slack + usleep_busy_wake_ns after the call, not after the lone-sleeper figure
+    usleep_slack_ns.  Measured on the 6.18 VM (tracefs): 685 such nanosleeps, p10/p50/p90
+    68/69/74 us with tracing on; the VM's fitted usleep_slack_ns is 74.5 us (3 + 74.5 = 77.5).
+    Real corpus: the stolen handlers start 55-93 us after their go statement (~11 % of the
+    light-c0 requests at GOMAXPROCS=2)."""
+    from dataclasses import replace
+
+    from goschedlab.runtime.m import M_RUNNING, M_SCHED
+    from goschedlab.runtime.machine import PACK_MAX_UTIL, PACK_TAU_NS
+    from goschedlab.runtime.proc import runqgrabUsleep
+
+    # the real population: handlers stolen after runqgrab's usleep (start_delay 55-93 us)
+    for r in _reps("blocking-logger", "light-c0", 2):
+        sd = r["latency"]["start_delay"]
+        n = sum(c for lo, c in zip(sd["hist_lo_ns"], sd["hist_count"], strict=True)
+                if 55_000 <= lo < 92_000)
+        assert 0.08 <= n / r["requests"] <= 0.16
+
+    def sleeps(same: bool = True, util: float = 0.5 * PACK_MAX_UTIL, on: bool = True) -> float:
+        rt = Runtime(Config(gomaxprocs=2, ncpu=2, seed=1, os_placement=True))
+        rt.costs = replace(rt.costs, usleep_slack_ns=74_491)  # this VM's fit (final)
+        m = rt.machine
+        assert m.busy_usleep  # on by default
+        m.busy_usleep = on
+        y, mp = M(100), M(101)
+        y.state, mp.state = M_RUNNING, M_SCHED
+        m.vcpu_of[y.id], m.vcpu_of[mp.id] = 0, (0 if same else 1)
+        rt.allm[:] = [y, mp]
+        rt.sim.now = 2 * PACK_TAU_NS
+        m.util, m.util_at = util, rt.sim.now
+        return statistics.median(runqgrabUsleep(rt, mp) for _ in range(301))
+
+    busy = sleeps()
+    assert 60_000 <= busy <= 69_000  # 3 + 50 + 13 us: inside the measured 68-74 us (traced)
+    lone = 3_000 + 74_491
+    for other in (sleeps(same=False), sleeps(util=PACK_MAX_UTIL), sleeps(on=False)):
+        assert other == pytest.approx(lone, abs=1_500)  # a lone sleeper, or not at low load

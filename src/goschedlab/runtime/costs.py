@@ -141,6 +141,16 @@ class Costs:
     usleep_slack_ns: int = 57_800
     """Extra time of usleep(d) (nanosleep timer slack + wakeup): syscall_nanosleep_1ns
     actual p50 57.8 us.  Applies to sysmon's sleeps and runqgrab's usleep(3)."""
+    usleep_busy_wake_ns: int = 13_000
+    """runqgrab's usleep(3) when another thread of the process holds the thief's vCPU
+    (proc.runqgrabUsleep): from the timer's hard expiry (3 us + timer_slack_ns after the
+    call) to the thief back from nanosleep, on a vCPU that never went idle (timer interrupt,
+    wake-up, preemption of the holder).  Measured on the 6.18 VM (tracefs, blocking-logger
+    light-c0 GMP=2, docs/validation.md mechanism 160): 685 such nanosleeps, entry to return
+    p10/p50/p90 68/69/74 us with tracing on (53 + 16); the untraced runs' stolen handlers
+    start 65-78 us after their go statement (this VM and the reference corpus alike), ~6 us
+    of which come before the thief's nanosleep: 13 us.  Not fitted per machine (the
+    calibration has no sleep on a busy vCPU)."""
     entersyscall_ns: int = 40
     """entersyscall: (syscall_getpid 335 - rawsyscall_getpid 249) ns split into entry 40 ..."""
     exitsyscall_ns: int = 45

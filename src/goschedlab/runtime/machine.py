@@ -158,6 +158,7 @@ class Machine:
         "run_from",
         "last_run",
         "stalls",
+        "busy_usleep",
         "util",
         "util_at",
         "_rt",
@@ -222,6 +223,10 @@ class Machine:
         self.run_from: dict[int, int] = {}
         self.last_run: dict[int, int] = {}
         self.stalls = 0
+        # runqgrab's usleep(3) on a vCPU that another thread of the process holds ends
+        # after the timer slack and a running-vCPU wake-up (:meth:`shares_vcpu`,
+        # proc.runqgrabUsleep; mechanism 160): on.
+        self.busy_usleep = True
         self.util = 0.0
         self.util_at = 0
         # A holder past its slice loses the vCPU at its next scheduler tick (mechanism 43):
@@ -332,6 +337,10 @@ class Machine:
         now = self._rt.sim.now
         return now >= PACK_TAU_NS and self._utilization(now) < PACK_MAX_UTIL
 
+    def low_load(self) -> bool:
+        """:meth:`_low_load` for proc.runqgrabUsleep (mechanism 160)."""
+        return self._low_load()
+
     def _utilization(self, now: int) -> float:
         """The process's CPU use over the last ~PACK_TAU_NS, in vCPUs: the bursts' lengths
         decayed with PACK_TAU_NS (kernel/sched/pelt.c: ___update_load_avg's geometric series,
@@ -372,6 +381,20 @@ class Machine:
             return False
         y = self.run_m[v]
         return y is not None and y.id == self.woken_by.get(mp.id, -1) and self._wants(y)
+
+    def shares_vcpu(self, mp: M) -> bool:
+        """Whether another thread of the process wants ``mp``'s vCPU now (holds it or is
+        runnable there): the vCPU stays busy while ``mp`` sleeps, so its timer interrupt
+        arrives on a running vCPU - no idle or halted vCPU to wake (kernel/time/hrtimer.c:
+        hrtimer_interrupt -> hrtimer_wakeup on the running vCPU; measured, docs/validation.md
+        mechanism 160)."""
+        v = self.vcpu_of.get(mp.id, -1)
+        if v < 0:
+            return False
+        for m2 in self._rt.allm:
+            if m2 is not mp and self.vcpu_of.get(m2.id, -1) == v and self._wants(m2):
+                return True
+        return False
 
     def _slice_end(self, v: int, t: int) -> int:
         """When a slice that runs out at ``t`` on vCPU ``v`` ends: at the vCPU's next tick

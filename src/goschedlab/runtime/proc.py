@@ -868,8 +868,7 @@ def findRunnable(rt: Runtime, mp: M) -> tuple[G, bool, bool] | None:
             r = stealWork(rt, mp, now)
             if r is PAUSE:
                 # usleep(3) before taking a running victim's runnext.
-                slack = rt.os_delay(rt.costs.usleep_slack_ns, rt.costs.usleep_jitter_ns)
-                mp.ev = rt.sim.after(mp.debt + 3_000 + slack, rt._ev_steal_pause, mp)
+                mp.ev = rt.sim.after(mp.debt + runqgrabUsleep(rt, mp), rt._ev_steal_pause, mp)
                 mp.debt = 0
                 return None
             gp, inheritTime, now, w, newWork = r  # type: ignore[misc]
@@ -994,6 +993,32 @@ def stealWork(rt: Runtime, mp: M, now: int) -> Any:
     return None, False, now, pollUntil, ranTimer
 
 
+def runqgrabUsleep(rt: Runtime, mp: M) -> int:
+    """How long runqgrab's usleep(3) keeps the thief ``mp`` away (proc.go: runqgrab ->
+    usleep(3), a nanosleep on Linux): 3 us, the timer slack and the wake-up after it.
+
+    A thread sleeping alone on its vCPU wakes from an idle vCPU: ``costs.usleep_slack_ns``
+    (nanosleep(1 ns) p50 of the calibration, slack included), spread by
+    ``costs.usleep_jitter_ns``.  When another thread of the process wants the thief's vCPU
+    (:meth:`Machine.shares_vcpu`) in the low-load regime (:meth:`Machine.low_load`, where the
+    thief is packed onto its waker's vCPU and has just preempted it, mechanisms 100 and 130,
+    and where this was measured), the vCPU keeps running that thread and
+    the timer interrupt wakes the thief on a running vCPU: ``costs.timer_slack_ns`` plus
+    ``costs.usleep_busy_wake_ns``, with the same spread (measured on this VM,
+    docs/validation.md mechanism 160: runqgrab's nanosleep on a busy vCPU p10/p50/p90
+    68/69/74 us from entry to return with tracing on, against 3 + 74.5 us calibrated for a
+    lone sleeper).  The spread is drawn in both cases, so every later kernel delay keeps
+    its value."""
+    costs = rt.costs
+    slack = rt.os_delay(costs.usleep_slack_ns, costs.usleep_jitter_ns)
+    m = rt.machine
+    if m.slices and m.busy_usleep and m.shares_vcpu(mp) and m.low_load():
+        slack += costs.timer_slack_ns + costs.usleep_busy_wake_ns - costs.usleep_slack_ns
+        if slack < 0:
+            slack = 0
+    return 3_000 + slack
+
+
 def stealRunnextAfterPause(rt: Runtime, mp: M) -> bool:
     """The thief's side of proc.go: runqgrab after its usleep(3).
 
@@ -1022,8 +1047,7 @@ def stealRunnextAfterPause(rt: Runtime, mp: M) -> bool:
             # on the owner, so a thief may not win that race - a bias towards no steal.)
             mp.pause_victim = p2
             mp.pause_next = cur
-            slack = rt.os_delay(rt.costs.usleep_slack_ns, rt.costs.usleep_jitter_ns)
-            mp.ev = rt.sim.after(mp.debt + 3_000 + slack, rt._ev_steal_pause, mp)
+            mp.ev = rt.sim.after(mp.debt + runqgrabUsleep(rt, mp), rt._ev_steal_pause, mp)
             mp.debt = 0
             return False
     if cur is not None and p2.runqhead == p2.runqtail and p2.runnext is cur:
