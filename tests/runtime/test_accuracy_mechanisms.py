@@ -1091,6 +1091,8 @@ def test_timer_batches_at_gmp2_run_behind_a_packed_waker() -> None:
     # the Ms that ran Go code ended on one vCPU
     vs = {m.vcpu_of[mp.id] for mp in out.runtime.allm if mp.id in m.vcpu_of}
     assert len(vs) == 1
+
+
 def _long_samples(rt: Runtime, ns: int) -> int:
     """Samples of the run's /sched/latencies at or above ``ns``."""
     from goschedlab.runtime.histogram import timeHistogram
@@ -1133,6 +1135,8 @@ def test_finalizer_goroutine_from_os_init_waits_behind_main_only_without_an_idle
     rt = Runtime(Config(gomaxprocs=1, ncpu=1, seed=1))
     rt.run(spin_main)
     assert rt.fing is None and rt.stats.goroutines_created == 1  # off by default
+
+
 def test_sweep_termination_work_grows_with_the_time_since_the_last_cycle() -> None:
     """Mechanism 80 (docs/validation.md): real sweep-termination work grows with the time
     since the previous cycle (forced cycles on the development VM: ~4 us 8 ms apart, ~12 us
@@ -1245,6 +1249,8 @@ def test_mark_termination_follows_the_last_assist_and_marking_allocation_costs_m
     on = mp.debt
     assert off == 64 * 269
     assert (on - off) / 64 == pytest.approx(152, rel=0.1)  # the probe's +152 ns/KiB
+
+
 def test_runqgrab_usleep_on_a_busy_vcpu_ends_after_the_slack_and_a_running_wake() -> None:
     """Mechanism 160 (gap light-wakee-preempts-creator): at low load runqgrab's usleep(3)
     runs while the thief's vCPU keeps running the generator's M, so it ends 3 us + the timer
