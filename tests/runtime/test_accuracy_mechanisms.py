@@ -1207,6 +1207,38 @@ def test_a_wakee_with_a_short_last_run_stalls_its_waker_at_the_futex_return() ->
     assert stall(10_000, on=False) == 0
 
 
+def test_a_short_last_run_marks_the_wakee_at_every_load() -> None:
+    """Mechanism 191: the last-run rule (a wakee whose last run before parking was < 20 us
+    preempts its waker) holds at every load the kernel traces showed (this VM, tracefs,
+    open-loop-server -rate 2000-5000 and blocking-logger default/heavy at GOMAXPROCS=2,
+    0.2-1.3 vCPU of process CPU use; docs/validation.md mechanism 190), so Machine.wakeup
+    marks such a wakee whatever the load; the futex-return stall stays a low-load effect
+    (mechanism 130)."""
+    from goschedlab.runtime.m import M_RUNNING, M_SCHED
+    from goschedlab.runtime.machine import PACK_MAX_UTIL, PACK_TAU_NS
+
+    def marked(last_run: int, util: float) -> bool:
+        rt = Runtime(Config(gomaxprocs=2, ncpu=2, seed=1, os_placement=True))
+        m = rt.machine
+        y, mp = M(100), M(101)
+        y.state, mp.state = M_RUNNING, M_SCHED
+        m.vcpu_of[y.id], m.vcpu_of[mp.id] = 0, 0
+        rt.allm[:] = [y, mp]
+        now = 2 * PACK_TAU_NS
+        rt.sim.now = now
+        mp.parked_at = now - 1_000_000  # parked 1 ms: the park rule alone would not mark
+        m.last_run[mp.id] = last_run
+        m.util, m.util_at = util, now
+        m.pack = False
+        m.wakeup(mp, y)
+        return m.woken_by.get(mp.id) == y.id and m.stall(mp, y, 5_000, 3_500) == (
+            5_000 + Costs().findrunnable_idle_ns - 3_500 if util < PACK_MAX_UTIL else 0)
+
+    for util in (0.5 * PACK_MAX_UTIL, 2 * PACK_MAX_UTIL, 4 * PACK_MAX_UTIL):
+        assert marked(10_000, util)
+        assert not marked(50_000, util)
+
+
 def test_light_handlers_start_after_the_woken_m_blocks() -> None:
     """Mechanism 130 (gap light-wakee-preempts-creator): blocking-logger light-c0 at
     GOMAXPROCS=2 - the M that the generator's go statement wakes preempts the generator before

@@ -215,8 +215,9 @@ class Machine:
         # ``util_at``.
         self.pack = True
         # Wake-up preemption also after a long park when the wakee's last run was short
-        # (WAKE_PREEMPT_MAX_LAST_RUN_NS, ``last_run_rule``), and the preemption at the waker's
-        # futex return (``wake_stall``, :meth:`stall`; mechanism 130).  ``run_from``: when
+        # (WAKE_PREEMPT_MAX_LAST_RUN_NS, ``last_run_rule``; at every load, mechanism 191:
+        # tracefs at 0.2-1.3 vCPU of use), and the preemption at the waker's futex return
+        # (``wake_stall``, :meth:`stall`, at low load only; mechanism 130).  ``run_from``: when
         # each M woken by startm got its vCPU; ``last_run``: its run until it last blocked.
         self.last_run_rule = True
         self.wake_stall = True
@@ -287,7 +288,6 @@ class Machine:
                 self.last_run_rule
                 and self.last_run.get(mp.id, WAKE_PREEMPT_MAX_LAST_RUN_NS)
                 < WAKE_PREEMPT_MAX_LAST_RUN_NS
-                and self._low_load()
             ):
                 self.woken.add(mp.id)
                 self.woken_by[mp.id] = waker.id
