@@ -1172,32 +1172,43 @@ def test_sweep_termination_work_grows_with_the_time_since_the_last_cycle() -> No
     assert far and max(far) > base.gc_sweepterm_ns + b * math.log(10), pauses["law"]
 
 
+def _woken_pair(last_run: int, util: float, same: bool = True,
+                stall_on: bool = True) -> tuple[Runtime, M, M]:
+    """A running waker ``y`` on vCPU 0 and an M ``mp`` parked 1 ms (the park rule alone
+    would not mark it) with ``last_run``, woken by ``y`` while the process's CPU use is
+    ``util``; ``mp`` on vCPU 0 too unless not ``same``.  Returns (rt, y, mp)."""
+    from goschedlab.runtime.m import M_RUNNING, M_SCHED
+    from goschedlab.runtime.machine import PACK_TAU_NS
+
+    rt = Runtime(Config(gomaxprocs=2, ncpu=2, seed=1, os_placement=True))
+    m = rt.machine
+    assert m.wake_stall and m.last_run_rule  # on by default
+    m.wake_stall = stall_on
+    y, mp = M(100), M(101)
+    y.state, mp.state = M_RUNNING, M_SCHED
+    m.vcpu_of[y.id], m.vcpu_of[mp.id] = 0, (0 if same else 1)
+    rt.allm[:] = [y, mp]
+    now = 2 * PACK_TAU_NS
+    rt.sim.now = now
+    mp.parked_at = now - 1_000_000
+    m.last_run[mp.id] = last_run
+    m.util, m.util_at = util, now
+    m.pack = False  # placement as set above
+    m.wakeup(mp, y)
+    return rt, y, mp
+
+
 def test_a_wakee_with_a_short_last_run_stalls_its_waker_at_the_futex_return() -> None:
     """Mechanism 130: at low load a woken M whose last run before parking was < 20 us (or that
     was parked < 0.5 ms) preempts its waker at the waker's futex(FUTEX_WAKE) return, when the
     waker runs on the wakee's vCPU: the waker stands for the wakee's wake-up latency and one
     idle scheduler pass (Machine.stall, added to its debt in proc.startm)."""
-    from goschedlab.runtime.m import M_RUNNING, M_SCHED
-    from goschedlab.runtime.machine import PACK_MAX_UTIL, PACK_TAU_NS
+    from goschedlab.runtime.machine import PACK_MAX_UTIL
 
     def stall(last_run: int, util: float = 0.5 * PACK_MAX_UTIL, same: bool = True,
               on: bool = True) -> int:
-        rt = Runtime(Config(gomaxprocs=2, ncpu=2, seed=1, os_placement=True))
-        m = rt.machine
-        assert m.wake_stall and m.last_run_rule  # on by default
-        m.wake_stall = on
-        y, mp = M(100), M(101)
-        y.state, mp.state = M_RUNNING, M_SCHED
-        m.vcpu_of[y.id], m.vcpu_of[mp.id] = 0, (0 if same else 1)
-        rt.allm[:] = [y, mp]
-        now = 2 * PACK_TAU_NS
-        rt.sim.now = now
-        mp.parked_at = now - 1_000_000  # parked 1 ms: the park rule alone would not preempt
-        m.last_run[mp.id] = last_run
-        m.util, m.util_at = util, now
-        m.pack = False  # placement as set above
-        m.wakeup(mp, y)
-        return m.stall(mp, y, 5_000, 3_500)
+        rt, y, mp = _woken_pair(last_run, util, same, on)
+        return rt.machine.stall(mp, y, 5_000, 3_500)
 
     idle = Costs().findrunnable_idle_ns
     assert stall(10_000) == 5_000 + idle - 3_500  # short last run: the waker stands
@@ -1214,29 +1225,15 @@ def test_a_short_last_run_marks_the_wakee_at_every_load() -> None:
     0.2-1.3 vCPU of process CPU use; docs/validation.md mechanism 190), so Machine.wakeup
     marks such a wakee whatever the load; the futex-return stall stays a low-load effect
     (mechanism 130)."""
-    from goschedlab.runtime.m import M_RUNNING, M_SCHED
-    from goschedlab.runtime.machine import PACK_MAX_UTIL, PACK_TAU_NS
+    from goschedlab.runtime.machine import PACK_MAX_UTIL
 
-    def marked(last_run: int, util: float) -> bool:
-        rt = Runtime(Config(gomaxprocs=2, ncpu=2, seed=1, os_placement=True))
-        m = rt.machine
-        y, mp = M(100), M(101)
-        y.state, mp.state = M_RUNNING, M_SCHED
-        m.vcpu_of[y.id], m.vcpu_of[mp.id] = 0, 0
-        rt.allm[:] = [y, mp]
-        now = 2 * PACK_TAU_NS
-        rt.sim.now = now
-        mp.parked_at = now - 1_000_000  # parked 1 ms: the park rule alone would not mark
-        m.last_run[mp.id] = last_run
-        m.util, m.util_at = util, now
-        m.pack = False
-        m.wakeup(mp, y)
-        return m.woken_by.get(mp.id) == y.id and m.stall(mp, y, 5_000, 3_500) == (
-            5_000 + Costs().findrunnable_idle_ns - 3_500 if util < PACK_MAX_UTIL else 0)
-
+    stands = 5_000 + Costs().findrunnable_idle_ns - 3_500
     for util in (0.5 * PACK_MAX_UTIL, 2 * PACK_MAX_UTIL, 4 * PACK_MAX_UTIL):
-        assert marked(10_000, util)
-        assert not marked(50_000, util)
+        for last_run, marked in ((10_000, True), (50_000, False)):
+            rt, y, mp = _woken_pair(last_run, util)
+            assert (rt.machine.woken_by.get(mp.id) == y.id) is marked, (util, last_run)
+            stall = stands if marked and util < PACK_MAX_UTIL else 0
+            assert rt.machine.stall(mp, y, 5_000, 3_500) == stall, (util, last_run)
 
 
 def test_light_handlers_start_after_the_woken_m_blocks() -> None:
