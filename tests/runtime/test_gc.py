@@ -266,3 +266,46 @@ def test_gc_churn_pause_distribution_near_real() -> None:
     # within the real runs' range, or one histogram bucket (~1.2x) below it: the model's
     # GMP=2 stop-the-world tail is short of real Go's (docs/gc.md, "not modelled")
     assert min(real) / 1.25 <= p99 <= max(real), (p99, real)
+
+
+def test_a_worker_that_left_its_p_gives_back_its_idle_slot() -> None:
+    """A mark worker preempted off its P (to a run queue) no longer holds that P's mode:
+    when the P hands out the next worker, the old one's idle slot is given back and its
+    time accounted.  Before, the slot leaked; with both idle slots leaked, no idle P ran a
+    mark worker again, the goroutine parked in the assist queue waited for a mark that
+    never ended, and the 1M-parked-goroutine memory benchmark died with "all goroutines are
+    asleep" at 135 426 goroutines (200 000 here)."""
+    from goschedlab.runtime.gc import (
+        _handOut,
+        gcMarkWorkerFractionalMode,
+        gcMarkWorkerIdleMode,
+    )
+    from goschedlab.workloads.ops import Chan, Recv, Sleep
+
+    rt = Runtime(Config(gomaxprocs=2, seed=1))
+    gc = rt.gc
+    pp = rt.allp[0]
+    gc.maxIdleMarkWorkers = 2
+    gc.idleMarkWorkers = 1
+    gc.mode[pp.id] = gcMarkWorkerIdleMode
+    gc.workerStart[pp.id] = 0
+    before = gc.idleMarkTime
+    _handOut(rt, pp, gcMarkWorkerFractionalMode, 7_000)
+    assert gc.idleMarkWorkers == 0 and gc.idleMarkTime == before + 7_000
+    assert gc.mode[pp.id] == gcMarkWorkerFractionalMode
+
+    n = 200_000
+
+    def blocked(ch: Chan) -> Any:
+        yield Recv(ch)
+
+    def main() -> Any:
+        ch = Chan(0)
+        for _ in range(n):
+            yield Go(blocked, ch)
+        yield Sleep(10**12)
+
+    rt = Runtime(Config(gomaxprocs=2))
+    res = rt.run(main, until_ns=10**10)
+    assert not res.fatal
+    assert sum(1 for g in rt.allgs if g.waitreason_str == "chan receive") == n

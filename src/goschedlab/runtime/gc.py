@@ -1320,8 +1320,33 @@ def findRunnableIdleGCWorker(rt: Runtime, pp: P, now: int) -> G | None:
     return _handOut(rt, pp, gcMarkWorkerIdleMode, now)
 
 
+def _endWorkerMode(gc: gcState, pid: int, now: int) -> None:
+    """The end of P ``pid``'s worker mode (mgc.go: gcBgMarkWorker clears
+    pp.gcMarkWorkerMode when its drain returns): its time goes to the mode's account, and
+    an idle worker's slot (removeIdleMarkWorker) or a dedicated one (markWorkerStop) is
+    given back."""
+    mode = gc.mode[pid]
+    if mode == gcMarkWorkerNotWorker:
+        return
+    d = now - gc.workerStart[pid]
+    if mode == gcMarkWorkerDedicatedMode:
+        gc.dedicatedMarkTime += d
+        gc.dedicatedMarkWorkersNeeded += 1  # markWorkerStop
+    elif mode == gcMarkWorkerFractionalMode:
+        gc.fractionalMarkTime += d
+        gc.fracTime[pid] += d
+    else:
+        gc.idleMarkTime += d
+        gc.idleMarkWorkers -= 1
+    gc.mode[pid] = gcMarkWorkerNotWorker
+
+
 def _handOut(rt: Runtime, pp: P, mode: int, now: int) -> G:
     gc = rt.gc
+    # A worker that left this P without parking (preempted to a run queue) has ended its
+    # mode in Go before it could leave; end it here, or its idle slot would never be given
+    # back and no idle P would run a mark worker again this cycle.
+    _endWorkerMode(gc, pp.id, now)
     gp = _workerG(rt)
     gc.mode[pp.id] = mode
     gc.workerStart[pp.id] = now
@@ -1439,19 +1464,7 @@ def gcBgMarkWorkerPark(rt: Runtime, mp: M, gp: G) -> bool:
     gc = rt.gc
     mp.locks = 0
     pp: P = mp.p  # type: ignore[assignment]
-    mode = gc.mode[pp.id]
-    if mode != gcMarkWorkerNotWorker:
-        d = rt.sim.now - gc.workerStart[pp.id]
-        if mode == gcMarkWorkerDedicatedMode:
-            gc.dedicatedMarkTime += d
-            gc.dedicatedMarkWorkersNeeded += 1  # markWorkerStop
-        elif mode == gcMarkWorkerFractionalMode:
-            gc.fractionalMarkTime += d
-            gc.fracTime[pp.id] += d
-        else:
-            gc.idleMarkTime += d
-            gc.idleMarkWorkers -= 1
-        gc.mode[pp.id] = gcMarkWorkerNotWorker
+    _endWorkerMode(gc, pp.id, rt.sim.now)
     if gc.chainP == pp.id and gc.chainHeldUntil > rt.sim.now:
         gc.chainHeldUntil = rt.sim.now  # chainFree: gcMarkDone flushes it to the global queue
         if gc.phase == _GCmark and gc.work_left > 0:
