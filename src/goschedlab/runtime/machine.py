@@ -302,7 +302,7 @@ class Machine:
         v = self.vcpu_of.get(mp.id, -1)
         if v < 0 or self.vcpu_of.get(waker.id, -1) != v or not self._wants(waker):
             return False
-        if not self._low_load():
+        if not self.low_load():
             return False
         y = self.run_m[v]
         return y is None or y is waker or not self._wants(y)
@@ -331,15 +331,12 @@ class Machine:
         self.preemptions += 1
         return max(0, d + self._rt.costs.findrunnable_idle_ns - wcost)
 
-    def _low_load(self) -> bool:
+    def low_load(self) -> bool:
         """The process has used less than PACK_MAX_UTIL vCPU lately (:meth:`_pack`'s
-        regime; not in the run's first PACK_TAU_NS, while the estimate is not yet set)."""
+        regime, also that of :meth:`preempts_at_wake` and proc.runqgrabUsleep; not in the
+        run's first PACK_TAU_NS, while the estimate is not yet set)."""
         now = self._rt.sim.now
         return now >= PACK_TAU_NS and self._utilization(now) < PACK_MAX_UTIL
-
-    def low_load(self) -> bool:
-        """:meth:`_low_load` for proc.runqgrabUsleep (mechanism 160)."""
-        return self._low_load()
 
     def _utilization(self, now: int) -> float:
         """The process's CPU use over the last ~PACK_TAU_NS, in vCPUs: the bursts' lengths
@@ -362,11 +359,8 @@ class Machine:
         w = self.vcpu_of.get(waker.id, -1)
         if u < 0 or w < 0 or u == w:
             return
-        if not self._low_load():
+        if not self.low_load() or self.shares_vcpu(mp):
             return
-        for m2 in self._rt.allm:
-            if m2 is not mp and self.vcpu_of.get(m2.id, -1) == u and self._wants(m2):
-                return
         self.vcpu_of[mp.id] = w
         self.migrations += 1
 
