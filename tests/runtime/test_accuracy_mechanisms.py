@@ -1320,3 +1320,46 @@ def test_runqgrab_usleep_on_a_busy_vcpu_ends_after_the_slack_and_a_running_wake(
     lone = 3_000 + 74_491
     for other in (sleeps(same=False), sleeps(util=PACK_MAX_UTIL), sleeps(on=False)):
         assert other == pytest.approx(lone, abs=1_500)  # a lone sleeper, or not at low load
+
+
+def test_gc_stop_waits_for_the_preempted_ms_path_to_its_futex_wake() -> None:
+    """Mechanism 210 (gap gc-stopnote-wake-slow): at GOMAXPROCS=2 the stop-the-world waits
+    for the SIGURG's delivery (3-6 us), then for the preempted M's own path - signal handler,
+    sigreturn, asyncPreempt, gopreempt_m, schedule, gcstopm - up to its futex wake of the
+    initiator (perf on the VM: 8-11 us after the delivery, medians of gc-churn default /
+    heavy and fanout-cpu tiny), then for the initiator's wake-up (11-20 us).  The model
+    charged the delivery and the wake-up only; with gcstopm_path_ns the stopping time of
+    gc-churn default GMP=2 matches the reference corpus's /sched/pauses/stopping/gc p50 and
+    p90 (median over the five repetitions)."""
+    from dataclasses import replace
+
+    from goschedlab.runtime.gc import forEachPWait
+    from goschedlab.runtime.histogram import timeHistogram
+
+    stopping = "/sched/pauses/stopping/gc:seconds"
+    reps = _reps("gc-churn", "default", 2)
+    real50 = statistics.median(r["hist_summary"][stopping]["phase"]["p50_upper_s"] for r in reps)
+    real90 = statistics.median(r["hist_summary"][stopping]["phase"]["p90_upper_s"] for r in reps)
+    assert (real50, real90) == (40.96e-6, 98.304e-6)
+
+    bounds = timeHistogram.boundaries()
+
+    def q(h: timeHistogram, p: float) -> float:
+        acc, counts = 0, h.counts()
+        for i, k in enumerate(counts):
+            acc += k
+            if acc >= p * sum(counts):
+                return bounds[i + 1]
+        raise AssertionError("empty histogram")
+
+    def stop(path_ns: int) -> tuple[float, float]:
+        c = replace(Costs(), gcstopm_path_ns=path_ns)
+        h = simulate("gc-churn", setting="default", gomaxprocs=2, ncpu=2, seed=1,
+                     costs=c).runtime.gc.stwStoppingTimeGC
+        return q(h, 0.5), q(h, 0.9)
+
+    assert Costs().gcstopm_path_ns == 9_000
+    assert stop(9_000) == pytest.approx((real50, real90))
+    assert stop(0)[0] < real50 * 0.75  # without the path: 28.7 us, a bucket below the real p50
+    rt = Runtime(Config(gomaxprocs=2, ncpu=2, seed=1))
+    assert forEachPWait(rt) == 5_000 + 9_000 + 20_000  # forEachP waits on the same path

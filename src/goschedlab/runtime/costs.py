@@ -219,6 +219,15 @@ class Costs:
     """The last P to stop wakes the stopping thread sleeping in notetsleep(&sched.stopnote):
     gc-churn default GMP=2 /sched/pauses/stopping/gc:seconds spans 16-98 us (median bucket
     ~25 us) = SIGURG + reaching gcstopm (costs.preempt_signal_ns) + this futex wake-up."""
+    gcstopm_path_ns: int = 9_000
+    """From the SIGURG's delivery to a preempted goroutine's M until that M wakes the thread
+    waiting for it (stopTheWorldWithSema's sched.stopnote, forEachP's sched.safePointNote):
+    the signal handler and its sigreturn, asyncPreempt, gopreempt_m, schedule and gcstopm (or
+    runSafePointFn) up to the futex wake-up.  Measured on the development VM with perf
+    (signal:signal_deliver of the target to sched:sched_waking of the initiator, go1.23.1
+    gc-churn default / heavy and fanout-cpu tiny at GOMAXPROCS=2, medians 8-9 / 11 / 10 us;
+    docs/validation.md mechanism 210).  The delivery itself is ``preempt_signal_ns`` and the
+    initiator's wake-up ``stopnote_wake_ns``.  Not fitted per machine (assumed global)."""
     gc_sweep_span_ns: int = 200
     """Sweeping one 8 KiB span that is still fully live (mspan.sweep finds no free slot; O(1),
     docs/validation.md mechanism 120): ``goschedlab calibrate`` measures 39-72 ns on the

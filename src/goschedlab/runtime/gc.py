@@ -1094,15 +1094,16 @@ def _stwTimeout(rt: Runtime, mp: M) -> None:
     gc.stw[4] = rt.sim.after(STW_REPREEMPT_NS, gc.ev_stw_timeout, mp)
 
 
-def stopwaitDone(rt: Runtime) -> None:
-    """notewakeup(&sched.stopnote): the last P stopped; the initiator runs a wake-up later."""
+def stopwaitDone(rt: Runtime, path_ns: int = 0) -> None:
+    """notewakeup(&sched.stopnote): the last P stopped; the initiator runs ``path_ns`` (the
+    stopping M's path to its futex wake-up) plus a wake-up later."""
     gc = rt.gc
     if gc.stw is None:
         raise Throw("gcstopm", "stopwait reached 0 without a stop-the-world", rt.sim.now)
     rt.sim.cancel(gc.stw[4])
     gc.stw[4] = None
     mp = gc.stw[0]
-    mp.ev = rt.sim.after(rt.costs.stopnote_wake_ns, gc.ev_stw_stopped, mp)
+    mp.ev = rt.sim.after(path_ns + rt.costs.stopnote_wake_ns, gc.ev_stw_stopped, mp)
 
 
 def _stwStopped(rt: Runtime, mp: M) -> None:
@@ -1230,19 +1231,20 @@ def gcstopm(rt: Runtime, mp: M) -> bool:
             raise Throw("gcstopm", "negative nmspinning", rt.sim.now)
     pp = releasep(rt, mp)
     casPstatus(rt, pp, _Pidle, _Pgcstop, "gcstopm")
-    pstopped(rt, "gcstopm")
+    pstopped(rt, "gcstopm", rt.costs.gcstopm_path_ns)
     return stopm(rt, mp)
 
 
-def pstopped(rt: Runtime, fn: str) -> None:
+def pstopped(rt: Runtime, fn: str, path_ns: int = 0) -> None:
     """``sched.stopwait--`` and the wake-up of the initiator at 0 (gcstopm, handoffp,
-    entersyscall_gcwait)."""
+    entersyscall_gcwait).  ``path_ns``: the stopping M's own path up to its notewakeup
+    (gcstopm: ``costs.gcstopm_path_ns``, the signal handler to the futex wake-up)."""
     sched = rt.sched
     sched.stopwait -= 1
     if sched.stopwait < 0:
         raise Throw(fn, "negative stopwait", rt.sim.now)
     if sched.stopwait == 0:
-        stopwaitDone(rt)
+        stopwaitDone(rt, path_ns)
 
 
 def assertWorldRunning(rt: Runtime, mp: M) -> None:
@@ -1449,11 +1451,13 @@ def _otherPRunning(rt: Runtime, pid: int) -> bool:
 
 def forEachPWait(rt: Runtime) -> int:
     """proc.go: forEachP - the caller sleeps on sched.safePointNote until every preempted P
-    has run the function at its next schedule: the preemption signal plus the futex wake-up
-    of the caller, the same path as stopTheWorldWithSema's wait on sched.stopnote
-    (``costs.preempt_signal_ns + costs.stopnote_wake_ns``).  Meanwhile the preempted P goes
+    has run the function at its next schedule: the preemption signal, the preempted M's path
+    to its notewakeup and the futex wake-up of the caller, the same path as
+    stopTheWorldWithSema's wait on sched.stopnote (``costs.preempt_signal_ns +
+    costs.gcstopm_path_ns + costs.stopnote_wake_ns``).  Meanwhile the preempted P goes
     through schedule first and its fractional worker takes the flushed chain."""
-    return rt.costs.preempt_signal_ns + rt.costs.stopnote_wake_ns
+    c = rt.costs
+    return c.preempt_signal_ns + c.gcstopm_path_ns + c.stopnote_wake_ns
 
 
 def gcBgMarkWorkerPark(rt: Runtime, mp: M, gp: G) -> bool:
