@@ -264,7 +264,7 @@ def _fit_gc(runs: Runs, put: Callable[[str, float, str], int],
       intercept (``gc_mark_intercept_ns``: the process's fixed root marking, ~0.03 ms there)
       has no counterpart in the model (no per-cycle root work) and is reported, not fitted.
       In the calibrate process itself the dead goroutines its measurements leave in allgs
-      add 5-7 ms to every cycle.  Programs without the slope keys: live-list cycles minus
+      add 2-8 ms to every cycle.  Programs without the slope keys: live-list cycles minus
       empty-heap cycles measured apart, divided by L (docs/validation.md mechanism 240).
     * sweep (gc.py: one ``gc_sweep_span_ns`` per fully-live 8 KiB span) <- runtime.GC() wall
       time (which sweeps every span before returning) with S live 8 KiB noscan blocks (one

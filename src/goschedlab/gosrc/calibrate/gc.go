@@ -242,7 +242,7 @@ func gcCosts(trials func(int) int, out map[string]any) {
 // that every size sees the same host state; per round the least-squares line of mark CPU
 // against KiB, median over the rounds.  It runs in a fresh process (gcSlopeChild): in the
 // calibrate process the tens of thousands of dead goroutines the measurements above leave in
-// allgs add 5-7 ms of root marking to every cycle and make the slope noisier.
+// allgs add 2-8 ms of root marking to every cycle and make the slope noisier.
 func markSlope(trials func(int) int, out map[string]any) {
 	const listBytes = 16 << 20
 	old := debug.SetGCPercent(-1)
