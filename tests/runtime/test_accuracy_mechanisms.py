@@ -1363,3 +1363,52 @@ def test_gc_stop_waits_for_the_preempted_ms_path_to_its_futex_wake() -> None:
     assert stop(0)[0] < real50 * 0.75  # without the path: 28.7 us, a bucket below the real p50
     rt = Runtime(Config(gomaxprocs=2, ncpu=2, seed=1))
     assert forEachPWait(rt) == 5_000 + 9_000 + 20_000  # forEachP waits on the same path
+
+
+def test_calibrate_scan_fit_is_the_slope_of_a_fresh_process_and_matches_gc_churn() -> None:
+    """Mechanism 240 (gap gc-churn-heavy-bimodal-alloc): calibrate's gc_scan_ns_per_kib is
+    the slope of forced-cycle mark CPU over 0 / 8 / 16 MiB live lists, interleaved, in a
+    fresh process, not live minus empty-heap cycles of the calibrate process (whose dead
+    goroutines in allgs add a 2.3-7.6 ms term that varies run to run).  Figures: this VM's
+    calibrate runs of 2026-11-27 17:38Z (GOMAXPROCS=1, 3 reps) and real gc-churn heavy
+    GMP=1 runs the same hour, /cpu/classes/gc/mark/* per cycle 4.07 / 4.15 / 4.17 ms."""
+    import goschedlab.validate.calibrate as cal
+
+    measured = [  # (live, empty) forced-cycle mark CPU; slope, intercept; 0 / 8 / 16 MiB medians
+        (11_485_892, 3_413_422, 246.4, 52_426, 28_262, 2_117_159, 4_054_237),
+        (12_317_532, 7_108_352, 249.0, 32_933, 25_178, 2_059_191, 4_099_474),
+        (9_949_971, 2_533_189, 242.3, 25_606, 24_947, 2_019_862, 3_998_885),
+    ]
+    runs: dict[int, list[dict[str, Any]]] = {1: []}
+    for live, empty, slope, icpt, m0, m8, m16 in measured:
+        c: dict[str, Any] = dict.fromkeys(cal.GC_KEYS, 1.0)
+        c.update(gc_live_list_kib=16384.0, gc_forced_live_mark_cpu_ns=live,
+                 gc_forced_empty_mark_cpu_ns=empty, gc_mark_slope_ns_per_kib=slope,
+                 gc_mark_intercept_ns=icpt, gc_mark_slope_rounds=10, gc_mark_empty_cpu_ns=m0,
+                 gc_mark_half_cpu_ns=m8, gc_mark_full_cpu_ns=m16)
+        runs[1].append({"gomaxprocs": 1, "calib": c})
+
+    def fit(r: dict[int, list[dict[str, Any]]]) -> int:
+        got: dict[str, int] = {}
+
+        def put(name: str, value: float, source: str) -> int:
+            got[name] = round(value)
+            return got[name]
+
+        cal._fit_gc(r, put, lambda name, why: 0)
+        return got["gc_scan_ns_per_kib"]
+
+    new = fit(runs)
+    assert new == 246
+    # the real gc-churn heavy cycles mark 4.07-4.17 ms over the 16 MiB list: 249-255 ns/KiB
+    assert new == pytest.approx(4.13e6 / 16384, rel=0.05)
+    # the same runs by the old rule (median live - median empty over 16 MiB): 493, 2x off
+    old = fit({1: [{"calib": {k: v for k, v in r["calib"].items()
+                              if k not in cal.GC_SLOPE_KEYS}} for r in runs[1]]})
+    assert old == 493
+    # the model's heavy cycles then mark what Go marks (s4's fit of 397 gave 6.6 ms)
+    vm = Costs(mallocgc_ns_per_kib=269, gc_scan_ns_per_kib=new, gc_sweep_span_ns=52)
+    out = simulate("gc-churn", setting="heavy", gomaxprocs=1, ncpu=2, seed=1, costs=vm)
+    cyc = [c for c in out.runtime.gc.cycles if not c.forced]
+    mark = statistics.median(c.assistTime + c.dedicatedFractionalTime + c.idleTime for c in cyc)
+    assert 3.9e6 <= mark <= 4.8e6, mark

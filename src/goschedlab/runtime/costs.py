@@ -191,8 +191,13 @@ class Costs:
     allocate-black objects): the reference machine's gc-churn default GMP=1 runs,
     ``/cpu/classes/gc/mark/{assist,dedicated}`` per cycle, reps 1-5 8.1 / 13.8 / 14.2 / 13.4 /
     14.3 ms, median 13.8 ms / 16384 KiB = 842 ns/KiB (docs/validation.md mechanism 120; was
-    600, taken over the 23 MiB marked heap of the gctrace).  ``goschedlab calibrate`` fits it
-    per machine (runtime.GC() mark CPU with the list minus without)."""
+    600, taken over the 23 MiB marked heap of the gctrace; re-read 2026-11-27: 8.06 / 13.84 /
+    14.21 / 13.45 / 14.25 ms).  ``goschedlab calibrate`` fits it per machine as the slope of
+    runtime.GC() mark CPU over 0 / 8 / 16 MiB live lists, interleaved, in a fresh process; its
+    intercept (~0.03 ms: a process's fixed root marking) has no place in the model.  The
+    development VM: 242-255 ns/KiB per run, against gc-churn heavy GMP=1 cycles marking
+    4.07-4.17 ms = 249-255 ns/KiB the same hour, i.e. the fit measures what this default was
+    taken from (docs/validation.md mechanism 240)."""
     gc_sweepterm_ns: int = 18_000
     """Work done with the world stopped at sweep termination (finishsweep_m, clearpools,
     startCycle, root preparation): gc-churn GMP=1 /gc/pauses:seconds, where stopping takes

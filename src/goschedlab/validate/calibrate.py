@@ -209,8 +209,12 @@ GC_KEYS = ("gc_alloc_list_ns_per_kib", "first_touch_ns_per_kib", "gc_live_list_k
 #: The forced cycles after a 100 ms spin (mechanism 80); older programs lack them.
 GC_COLD_KEYS = ("gc_pause_cold_long_ns", "gc_pause_cold_long_p75_ns",
                 "gc_pause_cold_interval_ns")
-GC_ALL_KEYS = (*GC_KEYS, *GC_COLD_KEYS, "gc_alloc_fresh_list_ns_per_kib", "gc_pause_long_ns",
-               "gc_pause_short_ns", "gc_pause_count")
+#: The mark CPU slope over three live-heap sizes, sizes interleaved, in a fresh process
+#: (mechanism 240); older programs lack them and fall back to live minus empty.
+GC_SLOPE_KEYS = ("gc_mark_slope_ns_per_kib", "gc_mark_intercept_ns", "gc_mark_slope_rounds",
+                 "gc_mark_empty_cpu_ns", "gc_mark_half_cpu_ns", "gc_mark_full_cpu_ns")
+GC_ALL_KEYS = (*GC_KEYS, *GC_COLD_KEYS, *GC_SLOPE_KEYS, "gc_alloc_fresh_list_ns_per_kib",
+               "gc_pause_long_ns", "gc_pause_short_ns", "gc_pause_count")
 
 
 #: Keys the cache-line ping-pong adds to ``calib`` (GOMAXPROCS >= 2; the note elsewhere).
@@ -252,9 +256,16 @@ def _fit_gc(runs: Runs, put: Callable[[str, float, str], int],
     * first touch (gc.py: _heapAlloc, ``fresh_memory_ns_per_kib`` per KiB of heap growth
       above the high-water mark, on top of mallocgc) <- writing one byte per 4 KiB page of a
       new anonymous mapping (``first_touch_ns_per_kib``).
-    * mark (gc.py: reachable bytes x ``gc_scan_ns_per_kib`` of mark CPU) <- runtime.GC()
-      mark CPU (/cpu/classes/gc/mark/*) with a live list of L KiB minus with an empty heap,
-      divided by L.
+    * mark (gc.py: reachable bytes x ``gc_scan_ns_per_kib`` of mark CPU) <- the slope of
+      runtime.GC() mark CPU (/cpu/classes/gc/mark/*) against the live list's KiB, measured
+      in a fresh process after the measured phase (gosrc/calibrate/gc.go: markSlope): rounds
+      of forced cycles with lists of 0, 8 and 16 MiB, the sizes interleaved in each round, a
+      least-squares line per round, median over rounds (``gc_mark_slope_ns_per_kib``).  The
+      intercept (``gc_mark_intercept_ns``: the process's fixed root marking, ~0.03 ms there)
+      has no counterpart in the model (no per-cycle root work) and is reported, not fitted.
+      In the calibrate process itself the dead goroutines its measurements leave in allgs
+      add 2-8 ms to every cycle.  Programs without the slope keys: live-list cycles minus
+      empty-heap cycles measured apart, divided by L (docs/validation.md mechanism 240).
     * sweep (gc.py: one ``gc_sweep_span_ns`` per fully-live 8 KiB span) <- runtime.GC() wall
       time (which sweeps every span before returning) with S live 8 KiB noscan blocks (one
       per span, next to nothing to mark) minus with an empty heap, less the mark CPU
@@ -289,11 +300,21 @@ def _fit_gc(runs: Runs, put: Callable[[str, float, str], int],
     put("fresh_memory_ns_per_kib", v["first_touch_ns_per_kib"],
         f"first_touch_ns_per_kib GMP=1 {v['first_touch_ns_per_kib']:.0f} (page faults of a "
         "new mapping)")
-    kib = v["gc_live_list_kib"]
-    mark = v["gc_forced_live_mark_cpu_ns"] - v["gc_forced_empty_mark_cpu_ns"]
-    put("gc_scan_ns_per_kib", mark / kib,
-        f"runtime.GC() mark CPU GMP=1 live {v['gc_forced_live_mark_cpu_ns']:.0f} - empty "
-        f"{v['gc_forced_empty_mark_cpu_ns']:.0f} ns over {kib:.0f} KiB of list")
+    try:
+        sl = {k: quantity(runs, 1, k) for k in GC_SLOPE_KEYS}
+    except UserInputError:
+        kib = v["gc_live_list_kib"]
+        mark = v["gc_forced_live_mark_cpu_ns"] - v["gc_forced_empty_mark_cpu_ns"]
+        put("gc_scan_ns_per_kib", mark / kib,
+            f"runtime.GC() mark CPU GMP=1 live {v['gc_forced_live_mark_cpu_ns']:.0f} - empty "
+            f"{v['gc_forced_empty_mark_cpu_ns']:.0f} ns over {kib:.0f} KiB of list")
+    else:
+        put("gc_scan_ns_per_kib", sl["gc_mark_slope_ns_per_kib"],
+            f"runtime.GC() mark CPU GMP=1, fresh process: slope over 0 / 8 / 16 MiB lists "
+            f"({sl['gc_mark_slope_rounds']:.0f} rounds; medians "
+            f"{sl['gc_mark_empty_cpu_ns'] / 1e6:.2f} / {sl['gc_mark_half_cpu_ns'] / 1e6:.2f} / "
+            f"{sl['gc_mark_full_cpu_ns'] / 1e6:.2f} ms; intercept "
+            f"{sl['gc_mark_intercept_ns'] / 1e6:.2f} ms not fitted)")
     spans = v["gc_sweep_spans"]
     wall = v["gc_forced_spans_wall_ns"] - v["gc_forced_empty_wall_ns"]
     smark = v["gc_forced_spans_mark_cpu_ns"] - v["gc_forced_empty_mark_cpu_ns"]

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"encoding/json"
 	"math"
+	"os"
+	"os/exec"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"sort"
+	"strconv"
 	"syscall"
 
 	"goschedlab/gosrc/lab"
@@ -231,4 +235,79 @@ func gcCosts(trials func(int) int, out map[string]any) {
 		out["gc_pause_short_ns"] = medianF(xs[:len(xs)/2])
 		out["gc_pause_long_ns"] = medianF(xs[len(xs)/2:])
 	}
+}
+
+// markSlope measures the mark CPU as a slope over the live-heap size: rounds of forced
+// cycles with live lists of 0, 8 and 16 MiB, the sizes interleaved (rotated each round) so
+// that every size sees the same host state; per round the least-squares line of mark CPU
+// against KiB, median over the rounds.  It runs in a fresh process (gcSlopeChild): in the
+// calibrate process the tens of thousands of dead goroutines the measurements above leave in
+// allgs add 2-8 ms of root marking to every cycle and make the slope noisier.
+func markSlope(trials func(int) int, out map[string]any) {
+	const listBytes = 16 << 20
+	old := debug.SetGCPercent(-1)
+	defer debug.SetGCPercent(old)
+	gcOnce := func() float64 {
+		m := markCPU()
+		runtime.GC()
+		return markCPU() - m
+	}
+	liveList = buildList(listBytes / 64) // warm-up: the heap's pages touched once
+	runtime.GC()
+	sizes := []int{0, listBytes / 2, listBytes}
+	rounds := min(trials(9), 15)
+	var slopes, intercepts []float64
+	perSize := make([][]float64, len(sizes))
+	for r := range rounds {
+		ms := make([]float64, len(sizes))
+		for k := range sizes {
+			i := (k + r) % len(sizes)
+			liveList = buildList(sizes[i] / 64)
+			runtime.GC() // frees the previous list
+			ms[i] = gcOnce()
+			perSize[i] = append(perSize[i], ms[i])
+		}
+		s, c := lineFit(sizes, ms)
+		slopes, intercepts = append(slopes, s), append(intercepts, c)
+	}
+	liveList = nil
+	runtime.GC()
+	out["gc_mark_empty_cpu_ns"] = medianF(perSize[0])
+	out["gc_mark_half_cpu_ns"] = medianF(perSize[1])
+	out["gc_mark_full_cpu_ns"] = medianF(perSize[2])
+	out["gc_mark_slope_rounds"] = rounds
+	out["gc_mark_slope_ns_per_kib"] = medianF(slopes)
+	out["gc_mark_intercept_ns"] = medianF(intercepts)
+}
+
+// gcSlopeChild runs markSlope in a fresh copy of this program (same GOMAXPROCS and scale)
+// and merges its keys into out; on any failure the keys stay absent.
+func gcSlopeChild(scale float64, out map[string]any) {
+	exe, err := os.Executable()
+	if err != nil {
+		return
+	}
+	b, err := exec.Command(exe, "-scale", strconv.FormatFloat(scale, 'g', -1, 64),
+		"-gc-slope").Output()
+	if err != nil {
+		return
+	}
+	var got map[string]any
+	if json.Unmarshal(b, &got) == nil {
+		for k, v := range got {
+			out[k] = v
+		}
+	}
+}
+
+// lineFit is the least-squares line y = slope * KiB + intercept through (bytes[i]/1024, y[i]).
+func lineFit(bytes []int, y []float64) (slope, intercept float64) {
+	n := float64(len(y))
+	var sx, sy, sxx, sxy float64
+	for i, b := range bytes {
+		x := float64(b) / 1024
+		sx, sy, sxx, sxy = sx+x, sy+y[i], sxx+x*x, sxy+x*y[i]
+	}
+	slope = (n*sxy - sx*sy) / (n*sxx - sx*sx)
+	return slope, (sy - slope*sx) / n
 }

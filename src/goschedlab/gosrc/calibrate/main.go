@@ -5,7 +5,9 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
+	"os"
 	"runtime"
 	"strconv"
 	"sync"
@@ -27,11 +29,20 @@ func perCall(n int, f func()) float64 {
 
 func main() {
 	scale := flag.Float64("scale", 1, "multiply all trial counts by this")
+	gcSlope := flag.Bool("gc-slope", false,
+		"only measure the GC mark CPU slope (gc.go: markSlope) and print its keys as JSON")
 	flag.Parse()
 	rep := lab.NewReport("calibrate")
 	rep.Params()
 	trials := func(n int) int { return max(int(float64(n)**scale), 10) }
 	out := map[string]any{}
+	if *gcSlope {
+		markSlope(trials, out)
+		if err := json.NewEncoder(os.Stdout).Encode(out); err != nil {
+			os.Exit(1)
+		}
+		return
+	}
 
 	rep.Begin()
 
@@ -244,6 +255,8 @@ func main() {
 	// Garbage collector costs (gc.go); last, so the measurements above are unchanged.
 	gcCosts(trials, out)
 	rep.Finish()
+	// The mark CPU slope, in a fresh process after the measured phase (gc.go: markSlope).
+	gcSlopeChild(*scale, out)
 	rep.Set("calib", out)
 	rep.Emit()
 }
