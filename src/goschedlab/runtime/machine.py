@@ -231,8 +231,9 @@ class Machine:
         # proc.runqgrabUsleep; mechanism 160): on.
         self.busy_usleep = True
         # A woken M put on its waker's vCPU that does not preempt the waker runs only when
-        # the waker blocks or its slice ends (:meth:`behind_waker`, proc.startm; mechanism
-        # 200): tried, off.  ``behind``: per vCPU, the woken M waiting so (or None).
+        # the waker blocks or at the vCPU's next tick (:meth:`behind_waker`, proc.startm;
+        # mechanism 200): tried, off (net gain, but new unexplained misses).  ``behind``: per
+        # vCPU, the woken M waiting so (or None).
         self.wake_behind = False
         self.behind: list[M | None] = [None] * ncpu
         self.util = 0.0
@@ -386,11 +387,12 @@ class Machine:
     def behind_waker(self, mp: M, waker: M) -> int:
         """When the woken ``mp`` first runs if it waits behind ``waker`` on their shared vCPU
         (-1: it does not).  Models kernel/sched/fair.c: a wakee that does not preempt the
-        current task (wakeup_preempt_fair finds no earlier eligible deadline) waits on the
-        runqueue until the current task blocks (:meth:`release` moves the wake-up then) or
-        its slice runs out at a tick.  Measured (docs/validation.md mechanism 200): real
-        packed wakees run >= 50 us (found a goroutine) in 7-9 % of wake-ups, the model's
-        free-running ones in 31 %."""
+        current task at the wake-up waits on the runqueue until the current task blocks
+        (:meth:`release` moves the wake-up then) or the vCPU's next tick (task_tick_fair ->
+        update_curr -> pick_eevdf; variant v3 of docs/validation.md mechanism 200 - waiting
+        to the waker's slice end, v2, overshoots open-loop-server).  Measured (mechanism
+        200): real packed wakees run >= 50 us (found a goroutine) in 7-9 % of wake-ups, the
+        model's free-running ones in 31 %."""
         if not self.wake_behind:
             return -1
         v = self.vcpu_of.get(mp.id, -1)
@@ -403,10 +405,8 @@ class Machine:
             return -1  # one woken M waits there already
         now = self._rt.sim.now
         self._switch(v, now)
-        y = self.run_m[v]
-        start = self.hold_start[v] if y is waker else now
         self.behind[v] = mp
-        return max(self._slice_end(v, start + self.slice_ns), now)
+        return self._next_tick(v, now + 1)
 
     def shares_vcpu(self, mp: M) -> bool:
         """Whether another thread of the process wants ``mp``'s vCPU now (holds it or is

@@ -230,7 +230,7 @@ def startm(
     else:
         wcost, d = wakeCosts(rt, nmp, halted)
         # machine.py (mechanism 200): on its waker's vCPU without preempting it, the wakee
-        # waits until the waker blocks (Machine.release moves the event) or its slice ends
+        # waits until the waker blocks (Machine.release moves the event) or the next tick
         h = rt.machine.behind_waker(nmp, waker) if rt.machine.slices and waker is not None else -1
         if h >= 0:
             wcost = rt.costs.futexwakeup_polling_ns
