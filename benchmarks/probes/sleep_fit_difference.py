@@ -13,38 +13,11 @@ between the two trials), which cancels a host that runs both trials slower for a
 from __future__ import annotations
 
 import re
-import statistics
 import sys
-from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any
 
-from goschedlab.runtime import Config, Runtime
-from goschedlab.runtime.costs import Costs, load_costs
+from goschedlab.runtime.costs import load_costs
 from goschedlab.validate.calibrate import sleep_spawn_sim_ns
-from goschedlab.workloads.ops import Chan, Go, Now, Recv, Send, Sleep
-
-
-def park_spawn_sim_ns(costs: Costs, trials: int = 200) -> float:
-    """The calibrate program's plain-park trial in the model (GOMAXPROCS=1, seed 1): ``go f();
-    <-got``, f sends its start time; median ns from before the go statement to f's first run."""
-    lat: list[int] = []
-    got = Chan(1)
-
-    def f() -> Iterator[Any]:
-        t = yield Now()
-        yield Send(got, t)
-
-    def main() -> Iterator[Any]:
-        for _ in range(trials):
-            a = yield Now()
-            yield Go(f)
-            v, _ok = yield Recv(got)
-            lat.append(v - a)
-            yield Sleep(200_000)
-
-    Runtime(Config(gomaxprocs=1, ncpu=2, costs=costs, seed=1)).run(main)
-    return float(statistics.median(lat))
 
 
 def main(paths: list[str]) -> int:
@@ -66,7 +39,7 @@ def main(paths: list[str]) -> int:
         spawn, park = int(m.group(1)), int(m.group(2))
         c = load_costs(p)
         sleep0 = sleep_spawn_sim_ns(replace(c, timesleep_ns=0))
-        park_m = park_spawn_sim_ns(c)
+        park_m = sleep_spawn_sim_ns(c, park=True)
         diff = round((spawn - park) - (sleep0 - park_m))
         print(f"{p}: real spawn {spawn} park {park} | model 0-ns Sleep {sleep0:.0f} park "
               f"{park_m:.0f} | fitted timesleep_ns {c.timesleep_ns}, difference rule {diff}")

@@ -498,24 +498,33 @@ def _fit_handoff(out: dict[str, Fitted], runs: Runs) -> None:
 SLEEP_SPAWN_KEYS = ("sleep_spawn_ns", "sleep_spawn_park_ns", "sleep_spawn_note")
 
 
-def sleep_spawn_sim_ns(costs: Costs, trials: int = 200) -> float:
+def sleep_spawn_sim_ns(costs: Costs, trials: int = 200, park: bool = False) -> float:
     """The calibrate program's ``sleep_spawn_ns`` trial run in the model (GOMAXPROCS=1, seed 1):
     ``go f(); time.Sleep(200us)``, f records its start.  Returns the median latency (ns) from
     just before the go statement to f's first run; it includes the creator's Sleep path
-    (interp.run_g's Sleep op: timesleep_ns, then gopark with resetForSleep) and schedule."""
+    (interp.run_g's Sleep op: timesleep_ns, then gopark with resetForSleep) and schedule.
+    ``park``: the plain-park reference ``sleep_spawn_park_ns`` instead (the creator blocks on
+    a channel receive that f's send ends, then sleeps 200 us before the next trial)."""
     from goschedlab.runtime import Config, Runtime
-    from goschedlab.workloads.ops import Go, Now, Sleep
+    from goschedlab.workloads.ops import Chan, Go, Now, Recv, Send, Sleep
 
     lat: list[int] = []
+    got = Chan(1)
 
     def f(start: int) -> Any:
         t = yield Now()
-        lat.append(t - start)
+        if park:
+            yield Send(got, t)
+        else:
+            lat.append(t - start)
 
     def main() -> Any:
         for _ in range(trials):
             a = yield Now()
             yield Go(f, a)
+            if park:
+                t, _ok = yield Recv(got)
+                lat.append(t - a)
             yield Sleep(200_000)
 
     Runtime(Config(gomaxprocs=1, ncpu=2, costs=costs, seed=1)).run(main)
