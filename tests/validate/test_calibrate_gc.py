@@ -234,3 +234,45 @@ def test_gc_cold_cycle_rules_invert_the_model_charges() -> None:
     for name in ("gc_stw_cold_ns_per_efold", "gc_sweepterm_spread_pct"):
         assert old[name].value == getattr(Costs(), name)
         assert old[name].source.startswith("assumed (calibrate runs without the cold")
+
+
+SLOPE_FAILED = "the -gc-slope child: exit status 2 (fatal error: out of memory)"
+
+
+def test_gc_scan_fallback_is_marked_when_the_slope_child_failed() -> None:
+    """A program whose fresh-process slope failed says why; the fit falls back to live minus
+    empty and marks the source, and fallback_warnings turns it into one warning line.  An
+    older program (no slope keys, no error) falls back without a mark."""
+    c = gc_calib(TRUE) | {cal.GC_SLOPE_ERROR_KEY: SLOPE_FAILED}
+    fit = cal.fit_costs(runs_of(sched_calib() | c))
+    scan = next(f for f in fit if f.name == "gc_scan_ns_per_kib")
+    assert scan.value == TRUE["gc_scan_ns_per_kib"]
+    assert scan.source.startswith(f"{cal.FALLBACK} (the fresh-process slope failed: "
+                                  f"{SLOPE_FAILED}): runtime.GC() mark CPU GMP=1 live")
+    assert cal.fallback_warnings(fit) == [f"warning: gc_scan_ns_per_kib = 353: {scan.source}"]
+    old = cal.fit_costs(runs_of(sched_calib() | gc_calib(TRUE)))
+    assert cal.fallback_warnings(old) == []
+
+
+def test_calibrate_cli_warns_on_stderr_when_the_slope_child_failed(tmp_path: Path,
+                                                                   run_cli) -> None:
+    import json
+
+    from goschedlab.validate import shipped_results
+
+    real = shipped_results("1.23.1")
+    assert real is not None
+    (tmp_path / "calibrate").mkdir()
+    for f in sorted((real / "calibrate").glob("*.json")):
+        run = json.loads(f.read_text())
+        if run["gomaxprocs"] == 1:
+            run["calib"] |= gc_calib(TRUE) | {cal.GC_SLOPE_ERROR_KEY: SLOPE_FAILED}
+        (tmp_path / "calibrate" / f.name).write_text(json.dumps(run))
+    out = tmp_path / "costs.toml"
+    code, stdout, err = run_cli("calibrate", "--from", str(tmp_path), "--out", str(out),
+                                "--no-sim-refine")
+    assert code == 0 and f"wrote {out}" in stdout
+    warned = [ln for ln in err.splitlines() if ln.startswith("warning: ")]
+    assert len(warned) == 1 and warned[0].startswith("warning: gc_scan_ns_per_kib = 353: ")
+    assert SLOPE_FAILED in warned[0]
+    assert "FALLBACK" in out.read_text()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import platform
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -120,6 +121,7 @@ def calibrate_command(
     entry/exit, timer granularity, ...) and write them as a TOML file for simulate --costs FILE.
     Each line says which measurement set the parameter."""
     from goschedlab.validate.calibrate import (
+        fallback_warnings,
         fit_costs,
         load_calibration_dir,
         refine_with_simulator,
@@ -152,4 +154,6 @@ def calibrate_command(
     console = Console(soft_wrap=True)
     for f in fit:
         console.print(f"{f.name:>22} = {f.value:>8}  [dim]{f.source}[/]")
+    for line in fallback_warnings(fit):
+        print(line, file=sys.stderr)
     print(f"wrote {out}")

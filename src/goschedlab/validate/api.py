@@ -39,6 +39,7 @@ def machine_costs(tc: object, progress: Callable[[str], None] | None = None) -> 
     from goschedlab.realgo import cache_dir
     from goschedlab.runtime.costs import load_costs
     from goschedlab.validate.calibrate import (
+        fallback_warnings,
         fit_costs,
         noisy_runs,
         refine_with_simulator,
@@ -81,6 +82,9 @@ def machine_costs(tc: object, progress: Callable[[str], None] | None = None) -> 
         # process on the host does not become the machine's cost model
         runs = run_calibration(tc, (1, 2), reps=3, attempts=3)
         fit = refine_with_simulator(fit_costs(runs), runs)
+        if progress:
+            for line in fallback_warnings(fit):
+                progress(line)
         header = [f"goschedlab validate: cost model fit for go{version} on "
                   f"{platform.node()} (cpu key {key})"]
         noisy = noisy_runs(runs)

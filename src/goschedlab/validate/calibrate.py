@@ -215,6 +215,22 @@ GC_SLOPE_KEYS = ("gc_mark_slope_ns_per_kib", "gc_mark_intercept_ns", "gc_mark_sl
                  "gc_mark_empty_cpu_ns", "gc_mark_half_cpu_ns", "gc_mark_full_cpu_ns")
 GC_ALL_KEYS = (*GC_KEYS, *GC_COLD_KEYS, *GC_SLOPE_KEYS, "gc_alloc_fresh_list_ns_per_kib",
                "gc_pause_long_ns", "gc_pause_short_ns", "gc_pause_count")
+#: Where the slope's child process failed, the program says why under this key instead.
+GC_SLOPE_ERROR_KEY = "gc_mark_slope_error"
+#: How a fitted source that fell back to an older, noisier rule begins (the CLI warns on it).
+FALLBACK = "FALLBACK"
+
+
+def slope_errors(runs: Runs) -> list[str]:
+    """The distinct reasons the GOMAXPROCS=1 runs give for a failed fresh-process slope."""
+    errs = (run["calib"].get(GC_SLOPE_ERROR_KEY) for run in runs.get(1, ()))
+    return sorted({e for e in errs if isinstance(e, str) and e})
+
+
+def fallback_warnings(fit: Sequence[Fitted]) -> list[str]:
+    """One line per parameter whose rule fell back (see :data:`FALLBACK`)."""
+    return [f"warning: {f.name} = {f.value}: {f.source}" for f in fit
+            if f.source.startswith(FALLBACK)]
 
 
 #: Keys the cache-line ping-pong adds to ``calib`` (GOMAXPROCS >= 2; the note elsewhere).
@@ -305,8 +321,10 @@ def _fit_gc(runs: Runs, put: Callable[[str, float, str], int],
     except UserInputError:
         kib = v["gc_live_list_kib"]
         mark = v["gc_forced_live_mark_cpu_ns"] - v["gc_forced_empty_mark_cpu_ns"]
+        failed = slope_errors(runs)
         put("gc_scan_ns_per_kib", mark / kib,
-            f"runtime.GC() mark CPU GMP=1 live {v['gc_forced_live_mark_cpu_ns']:.0f} - empty "
+            (f"{FALLBACK} (the fresh-process slope failed: {failed[0]}): " if failed else "")
+            + f"runtime.GC() mark CPU GMP=1 live {v['gc_forced_live_mark_cpu_ns']:.0f} - empty "
             f"{v['gc_forced_empty_mark_cpu_ns']:.0f} ns over {kib:.0f} KiB of list")
     else:
         put("gc_scan_ns_per_kib", sl["gc_mark_slope_ns_per_kib"],

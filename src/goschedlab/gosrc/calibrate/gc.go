@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -10,6 +11,7 @@ import (
 	"runtime/metrics"
 	"sort"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"goschedlab/gosrc/lab"
@@ -281,22 +283,35 @@ func markSlope(trials func(int) int, out map[string]any) {
 }
 
 // gcSlopeChild runs markSlope in a fresh copy of this program (same GOMAXPROCS and scale)
-// and merges its keys into out; on any failure the keys stay absent.
+// and merges its keys into out; on a failure the keys stay absent and gc_mark_slope_error
+// says why, so the fit can name the fallback it takes.
 func gcSlopeChild(scale float64, out map[string]any) {
+	fail := func(what string, err error) { out["gc_mark_slope_error"] = what + ": " + err.Error() }
 	exe, err := os.Executable()
 	if err != nil {
+		fail("os.Executable", err)
 		return
 	}
 	b, err := exec.Command(exe, "-scale", strconv.FormatFloat(scale, 'g', -1, 64),
 		"-gc-slope").Output()
 	if err != nil {
+		if ee, ok := err.(*exec.ExitError); ok && len(ee.Stderr) > 0 {
+			tail := strings.TrimSpace(string(ee.Stderr))
+			if i := strings.LastIndexByte(tail, '\n'); i >= 0 {
+				tail = tail[i+1:]
+			}
+			err = fmt.Errorf("%v (%s)", err, tail)
+		}
+		fail("the -gc-slope child", err)
 		return
 	}
 	var got map[string]any
-	if json.Unmarshal(b, &got) == nil {
-		for k, v := range got {
-			out[k] = v
-		}
+	if err := json.Unmarshal(b, &got); err != nil {
+		fail("the -gc-slope child's JSON", err)
+		return
+	}
+	for k, v := range got {
+		out[k] = v
 	}
 }
 
