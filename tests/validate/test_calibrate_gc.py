@@ -197,7 +197,8 @@ def test_calibrate_program_measures_gc_costs() -> None:
     for key in cal.GC_ALL_KEYS:
         assert isinstance(c[key], int | float), (key, c.get(key))
         # a least-squares intercept near 0 may come out of either sign
-        assert c[key] > 0 or key == "gc_mark_intercept_ns", (key, c.get(key))
+        assert c[key] > 0 or key in ("gc_mark_intercept_ns", "gc_sweep_intercept_ns"), (
+            key, c.get(key))
     assert c["gc_live_list_kib"] == 16384 and c["gc_sweep_spans"] == 8192
     assert c["gc_pause_count"] >= 20  # two pauses per forced cycle, >= 10 cycles
     assert c["gc_pause_long_ns"] >= c["gc_pause_short_ns"] > 0
@@ -212,6 +213,10 @@ def test_calibrate_program_measures_gc_costs() -> None:
     assert 20 <= fit["mallocgc_ns_per_kib"].value <= 5000
     assert 20 <= fit["gc_scan_ns_per_kib"].value <= 5000
     assert "fresh process: slope" in fit["gc_scan_ns_per_kib"].source
+    # the sweep slope (same process): more live spans, longer sweep; tens of ns a span
+    assert c["gc_sweep_full_ns"] > c["gc_sweep_half_ns"] > c["gc_sweep_empty_ns"]
+    assert 10 <= fit["gc_sweep_span_ns"].value <= 1000
+    assert "scavenger CPU GMP=1, fresh process: slope" in fit["gc_sweep_span_ns"].source
 
 
 def test_gc_cold_cycle_rules_invert_the_model_charges() -> None:
@@ -249,7 +254,7 @@ def test_gc_scan_fallback_is_marked_when_the_slope_child_failed() -> None:
     assert scan.value == TRUE["gc_scan_ns_per_kib"]
     assert scan.source.startswith(f"{cal.FALLBACK} (the fresh-process slope failed: "
                                   f"{SLOPE_FAILED}): runtime.GC() mark CPU GMP=1 live")
-    assert cal.fallback_warnings(fit) == [f"warning: gc_scan_ns_per_kib = 353: {scan.source}"]
+    assert cal.fallback_warnings(fit)[0] == f"warning: gc_scan_ns_per_kib = 353: {scan.source}"
     old = cal.fit_costs(runs_of(sched_calib() | gc_calib(TRUE)))
     assert cal.fallback_warnings(old) == []
 
@@ -273,6 +278,29 @@ def test_calibrate_cli_warns_on_stderr_when_the_slope_child_failed(tmp_path: Pat
                                 "--no-sim-refine")
     assert code == 0 and f"wrote {out}" in stdout
     warned = [ln for ln in err.splitlines() if ln.startswith("warning: ")]
-    assert len(warned) == 1 and warned[0].startswith("warning: gc_scan_ns_per_kib = 353: ")
+    assert len(warned) == 2 and warned[0].startswith("warning: gc_scan_ns_per_kib = 353: ")
+    assert warned[1].startswith("warning: gc_sweep_span_ns = 211: ")
     assert SLOPE_FAILED in warned[0]
     assert "FALLBACK" in out.read_text()
+
+
+def test_gc_sweep_fit_takes_the_fresh_process_slope_when_measured() -> None:
+    """With the sweep slope keys the sweep rule is their slope (intercept reported, not
+    fitted); without them, spans minus empty less the mark difference, per span; a failed
+    child marks that fallback."""
+    slope = {"gc_sweep_slope_ns_per_span": 80.6, "gc_sweep_intercept_ns": 17_000.0,
+             "gc_sweep_slope_rounds": 10, "gc_sweep_empty_ns": 14_700.0,
+             "gc_sweep_half_ns": 341_000.0, "gc_sweep_full_ns": 666_000.0}
+    fit = {f.name: f for f in cal.fit_costs(runs_of(sched_calib() | gc_calib(TRUE) | slope))}
+    assert fit["gc_sweep_span_ns"].value == 81
+    assert fit["gc_sweep_span_ns"].source.endswith(
+        "(10 rounds; medians 15 / 341 / 666 us; intercept 17 us not fitted)")
+    fit = {f.name: f for f in cal.fit_costs(runs_of(sched_calib() | gc_calib(TRUE)))}
+    assert fit["gc_sweep_span_ns"].value == TRUE["gc_sweep_span_ns"]
+    assert fit["gc_sweep_span_ns"].source.startswith("runtime.GC() wall GMP=1 8192 live")
+    failed = gc_calib(TRUE) | {cal.GC_SLOPE_ERROR_KEY: SLOPE_FAILED}
+    fit = {f.name: f for f in cal.fit_costs(runs_of(sched_calib() | failed))}
+    assert fit["gc_sweep_span_ns"].value == TRUE["gc_sweep_span_ns"]
+    assert fit["gc_sweep_span_ns"].source.startswith(cal.FALLBACK)
+    assert [w.split(" = ")[0] for w in cal.fallback_warnings(list(fit.values()))] == [
+        "warning: gc_scan_ns_per_kib", "warning: gc_sweep_span_ns"]

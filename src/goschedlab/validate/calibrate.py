@@ -213,7 +213,13 @@ GC_COLD_KEYS = ("gc_pause_cold_long_ns", "gc_pause_cold_long_p75_ns",
 #: (mechanism 240); older programs lack them and fall back to live minus empty.
 GC_SLOPE_KEYS = ("gc_mark_slope_ns_per_kib", "gc_mark_intercept_ns", "gc_mark_slope_rounds",
                  "gc_mark_empty_cpu_ns", "gc_mark_half_cpu_ns", "gc_mark_full_cpu_ns")
-GC_ALL_KEYS = (*GC_KEYS, *GC_COLD_KEYS, *GC_SLOPE_KEYS, "gc_alloc_fresh_list_ns_per_kib",
+#: The sweep's slope over 0 / 4096 / 8192 live one-block spans in the same fresh process
+#: (wall less mark and scavenger CPU); older programs lack them and fall back to spans - empty.
+GC_SWEEP_SLOPE_KEYS = ("gc_sweep_slope_ns_per_span", "gc_sweep_intercept_ns",
+                       "gc_sweep_slope_rounds", "gc_sweep_empty_ns", "gc_sweep_half_ns",
+                       "gc_sweep_full_ns")
+GC_ALL_KEYS = (*GC_KEYS, *GC_COLD_KEYS, *GC_SLOPE_KEYS, *GC_SWEEP_SLOPE_KEYS,
+               "gc_alloc_fresh_list_ns_per_kib",
                "gc_pause_long_ns", "gc_pause_short_ns", "gc_pause_count")
 #: Where the slope's child process failed, the program says why under this key instead.
 GC_SLOPE_ERROR_KEY = "gc_mark_slope_error"
@@ -282,11 +288,15 @@ def _fit_gc(runs: Runs, put: Callable[[str, float, str], int],
       In the calibrate process itself the dead goroutines its measurements leave in allgs
       add 2-8 ms to every cycle.  Programs without the slope keys: live-list cycles minus
       empty-heap cycles measured apart, divided by L (docs/validation.md mechanism 240).
-    * sweep (gc.py: one ``gc_sweep_span_ns`` per fully-live 8 KiB span) <- runtime.GC() wall
-      time (which sweeps every span before returning) with S live 8 KiB noscan blocks (one
-      per span, next to nothing to mark) minus with an empty heap, less the mark CPU
-      difference, divided by S.  (The list's own spans give the same rule, but there the
-      sweep is lost in the mark time's noise.)
+    * sweep (gc.py: one ``gc_sweep_span_ns`` per fully-live 8 KiB span) <- the slope of
+      runtime.GC() wall time (which sweeps every span before returning) less its mark CPU and
+      less the scavenger's CPU (/cpu/classes/scavenge/total: freed spans' pages go back to
+      the OS in ~1 ms bursts inside some cycles) against S live 8 KiB noscan blocks (one per
+      span, next to nothing to mark), S = 0 / 4096 / 8192 interleaved, in the same fresh
+      process as the mark slope (gc.go: sweepSlope; ``gc_sweep_slope_ns_per_span``, 79-83 ns
+      in three runs on the development VM where the older rule gave 0-77).  Programs without
+      the slope keys: spans minus empty-heap cycles measured apart in the calibrate process,
+      less the mark CPU difference, divided by S.
     * STW work (gc.py: gcStart / gcMarkTermination pauses = stopping + work; at GOMAXPROCS=1
       stopping is ~0) <- /sched/pauses/total/gc:seconds over the forced cycles with the
       live list (two pauses each): median of the longer half -> ``gc_sweepterm_ns``, of the
@@ -333,12 +343,24 @@ def _fit_gc(runs: Runs, put: Callable[[str, float, str], int],
             f"{sl['gc_mark_empty_cpu_ns'] / 1e6:.2f} / {sl['gc_mark_half_cpu_ns'] / 1e6:.2f} / "
             f"{sl['gc_mark_full_cpu_ns'] / 1e6:.2f} ms; intercept "
             f"{sl['gc_mark_intercept_ns'] / 1e6:.2f} ms not fitted)")
-    spans = v["gc_sweep_spans"]
-    wall = v["gc_forced_spans_wall_ns"] - v["gc_forced_empty_wall_ns"]
-    smark = v["gc_forced_spans_mark_cpu_ns"] - v["gc_forced_empty_mark_cpu_ns"]
-    put("gc_sweep_span_ns", (wall - smark) / spans,
-        f"runtime.GC() wall GMP=1 {spans:.0f} live noscan spans - empty {wall:.0f} - mark CPU "
-        f"difference {smark:.0f} ns, per span")
+    try:
+        sw = {k: quantity(runs, 1, k) for k in GC_SWEEP_SLOPE_KEYS}
+    except UserInputError:
+        spans = v["gc_sweep_spans"]
+        wall = v["gc_forced_spans_wall_ns"] - v["gc_forced_empty_wall_ns"]
+        smark = v["gc_forced_spans_mark_cpu_ns"] - v["gc_forced_empty_mark_cpu_ns"]
+        failed = slope_errors(runs)
+        put("gc_sweep_span_ns", (wall - smark) / spans,
+            (f"{FALLBACK} (the fresh-process slope failed: {failed[0]}): " if failed else "")
+            + f"runtime.GC() wall GMP=1 {spans:.0f} live noscan spans - empty {wall:.0f} - mark "
+            f"CPU difference {smark:.0f} ns, per span")
+    else:
+        put("gc_sweep_span_ns", sw["gc_sweep_slope_ns_per_span"],
+            f"runtime.GC() wall - mark CPU - scavenger CPU GMP=1, fresh process: slope over 0 / "
+            f"4096 / 8192 live noscan spans ({sw['gc_sweep_slope_rounds']:.0f} rounds; medians "
+            f"{sw['gc_sweep_empty_ns'] / 1e3:.0f} / {sw['gc_sweep_half_ns'] / 1e3:.0f} / "
+            f"{sw['gc_sweep_full_ns'] / 1e3:.0f} us; intercept "
+            f"{sw['gc_sweep_intercept_ns'] / 1e3:.0f} us not fitted)")
     put("gc_sweepterm_ns", v["gc_pause_live_long_ns"],
         f"/sched/pauses/total/gc forced cycles with the live list GMP=1: longer half median "
         f"{v['gc_pause_live_long_ns']:.0f}")

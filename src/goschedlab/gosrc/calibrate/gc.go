@@ -54,6 +54,16 @@ func markCPU() float64 {
 	return t * 1e9
 }
 
+// scavengeCPU is the CPU the scavenger has spent returning memory to the OS so far, ns.
+func scavengeCPU() float64 {
+	s := []metrics.Sample{{Name: "/cpu/classes/scavenge/total:cpu-seconds"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindFloat64 {
+		return 0
+	}
+	return s[0].Value.Float64() * 1e9
+}
+
 // pauseHist reads the stop-the-world pause histogram of GC (total: stopping + work).
 func pauseHist() *metrics.Float64Histogram {
 	for _, name := range []string{"/sched/pauses/total/gc:seconds", "/gc/pauses:seconds"} {
@@ -315,12 +325,73 @@ func gcSlopeChild(scale float64, out map[string]any) {
 	}
 }
 
+// sweepSlope measures runtime.GC()'s sweep as a slope over the number of in-use spans:
+// rounds of forced cycles with 0, 4096 and 8192 live 8 KiB noscan blocks (one span each,
+// nothing inside to mark), the sizes interleaved as in markSlope; per round the least-squares
+// line of the cycle's wall time less its mark CPU and less the scavenger's CPU (the freed
+// spans' pages go back to the OS in ~1 ms bursts that land inside some cycles: without this,
+// 6 of 10 rounds on the development VM carried one) against spans, median over the rounds.  Run
+// in the same fresh process as markSlope: in the calibrate process the dead goroutines' root
+// marking (2-8 ms a cycle) and its wall-time noise swamp the sweep (0.5 ms for 8192 spans).
+func sweepSlope(trials func(int) int, out map[string]any) {
+	const spans = 8192
+	old := debug.SetGCPercent(-1)
+	defer debug.SetGCPercent(old)
+	blocks := func(n int) [][]byte {
+		b := make([][]byte, n)
+		for i := range b {
+			b[i] = make([]byte, 8192)
+		}
+		return b
+	}
+	sweepOnce := func() float64 {
+		m, sc := markCPU(), scavengeCPU()
+		a := lab.Now()
+		runtime.GC()
+		return float64(lab.Now()-a) - (markCPU() - m) - (scavengeCPU() - sc)
+	}
+	liveBlocks = blocks(spans) // warm-up: the spans' pages touched once
+	runtime.GC()
+	sizes := []float64{0, spans / 2, spans}
+	rounds := min(trials(9), 15)
+	var slopes, intercepts []float64
+	perSize := make([][]float64, len(sizes))
+	for r := range rounds {
+		ys := make([]float64, len(sizes))
+		for k := range sizes {
+			i := (k + r) % len(sizes)
+			liveBlocks = blocks(int(sizes[i]))
+			runtime.GC() // sweeps the previous set's freed spans
+			ys[i] = sweepOnce()
+			perSize[i] = append(perSize[i], ys[i])
+		}
+		s, c := lineFitX(sizes, ys)
+		slopes, intercepts = append(slopes, s), append(intercepts, c)
+	}
+	liveBlocks = nil
+	runtime.GC()
+	out["gc_sweep_empty_ns"] = medianF(perSize[0])
+	out["gc_sweep_half_ns"] = medianF(perSize[1])
+	out["gc_sweep_full_ns"] = medianF(perSize[2])
+	out["gc_sweep_slope_rounds"] = rounds
+	out["gc_sweep_slope_ns_per_span"] = medianF(slopes)
+	out["gc_sweep_intercept_ns"] = medianF(intercepts)
+}
+
 // lineFit is the least-squares line y = slope * KiB + intercept through (bytes[i]/1024, y[i]).
 func lineFit(bytes []int, y []float64) (slope, intercept float64) {
+	xs := make([]float64, len(bytes))
+	for i, b := range bytes {
+		xs[i] = float64(b) / 1024
+	}
+	return lineFitX(xs, y)
+}
+
+// lineFitX is the least-squares line y = slope * x + intercept through (xs[i], y[i]).
+func lineFitX(xs, y []float64) (slope, intercept float64) {
 	n := float64(len(y))
 	var sx, sy, sxx, sxy float64
-	for i, b := range bytes {
-		x := float64(b) / 1024
+	for i, x := range xs {
 		sx, sy, sxx, sxy = sx+x, sy+y[i], sxx+x*x, sxy+x*y[i]
 	}
 	slope = (n*sxy - sx*sy) / (n*sxx - sx*sx)

@@ -30,7 +30,8 @@ func perCall(n int, f func()) float64 {
 func main() {
 	scale := flag.Float64("scale", 1, "multiply all trial counts by this")
 	gcSlope := flag.Bool("gc-slope", false,
-		"only measure the GC mark CPU slope (gc.go: markSlope) and print its keys as JSON")
+		"only measure the GC mark CPU and sweep slopes (gc.go: markSlope, sweepSlope) and "+
+			"print their keys as JSON")
 	flag.Parse()
 	rep := lab.NewReport("calibrate")
 	rep.Params()
@@ -38,6 +39,7 @@ func main() {
 	out := map[string]any{}
 	if *gcSlope {
 		markSlope(trials, out)
+		sweepSlope(trials, out)
 		if err := json.NewEncoder(os.Stdout).Encode(out); err != nil {
 			os.Exit(1)
 		}
@@ -255,7 +257,7 @@ func main() {
 	// Garbage collector costs (gc.go); last, so the measurements above are unchanged.
 	gcCosts(trials, out)
 	rep.Finish()
-	// The mark CPU slope, in a fresh process after the measured phase (gc.go: markSlope).
+	// The mark CPU and sweep slopes, in a fresh process after the measured phase (gc.go: markSlope).
 	gcSlopeChild(*scale, out)
 	rep.Set("calib", out)
 	rep.Emit()
