@@ -9,7 +9,8 @@ is not importable yet, the script says so and compares the shipped go1.22.10 cor
 stand-in that exercises the whole pipeline: real Go vs real Go of another release).
 Prints the table, the score (share of cases within tolerance), the score per metric and per
 GOMAXPROCS, the issue's target check (>= 90 % of makespan/latency cases) and, for every miss,
-its reason (the known model gap of goschedlab/validate/gaps.toml) or "unexplained".
+its reason (the known model gap of goschedlab/validate/gaps.toml, with what was done about it)
+or "unexplained".
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Real vs simulated: per case and metric, medians, spreads, relative error, a verdict and,
-for a miss, the reason (the known model gap of :mod:`goschedlab.validate.gaps`)."""
+for a miss, the reason (the known model gap of :mod:`goschedlab.validate.gaps`) and what the
+project did about it (the gap's ``done``)."""
 
 from __future__ import annotations
 
@@ -51,6 +52,8 @@ class CaseRow:
     reason: str | None = None
     gap: str | None = None
     doc: str | None = None
+    #: For an explained miss: what the project did about its gap (gaps.toml ``done``).
+    done: str | None = None
     #: Real runs of this case the host gate judged disturbed (other processes took CPU).
     real_noisy: int = 0
 
@@ -101,6 +104,9 @@ SPREAD_REASON = ("The real runs disagree with each other by more than the tolera
                  "simulated median lies inside their range, so the median of these few real runs "
                  "cannot tell how far off the model is")
 SPREAD_DOC = "docs/validation.md#misses-inside-the-real-runs-own-spread"
+SPREAD_DONE = ("A rule of validate (compare.py: inside_real_spread; docs \"Misses inside the "
+               "real runs' own spread\") names such a miss, keeps it a miss and counts it apart; "
+               "no model change, since these few real runs cannot tell how far off the model is")
 
 
 def inside_real_spread(r: CaseRow) -> bool:
@@ -113,19 +119,21 @@ def inside_real_spread(r: CaseRow) -> bool:
 
 
 def explain(rows: Sequence[CaseRow], gaps: Sequence[Gap]) -> list[CaseRow]:
-    """Each miss gets the mechanism of the first matching gap; a miss no gap matches but that
-    lies inside the real runs' own spread (:func:`inside_real_spread`) gets that reason
-    (``gap`` = :data:`SPREAD_GAP`); the rest stay unexplained."""
+    """Each miss gets the mechanism (and ``done``) of the first matching gap; a miss no gap
+    matches but that lies inside the real runs' own spread (:func:`inside_real_spread`) gets
+    that reason (``gap`` = :data:`SPREAD_GAP`); the rest stay unexplained."""
     out: list[CaseRow] = []
     for r in rows:
         gap = None if r.within else find_gap(gaps, r.workload, r.setting, r.gomaxprocs,
                                                r.metric, r.rel_error)
         if gap is not None:
-            out.append(replace(r, reason=gap.mechanism, gap=gap.id, doc=gap.doc))
+            out.append(replace(r, reason=gap.mechanism, gap=gap.id, doc=gap.doc, done=gap.done))
         elif inside_real_spread(r):
-            out.append(replace(r, reason=SPREAD_REASON, gap=SPREAD_GAP, doc=SPREAD_DOC))
+            out.append(replace(r, reason=SPREAD_REASON, gap=SPREAD_GAP, doc=SPREAD_DOC,
+                               done=SPREAD_DONE))
         else:
-            out.append(replace(r, reason=None, gap=None, doc=None) if r.reason else r)
+            out.append(replace(r, reason=None, gap=None, doc=None, done=None) if r.reason
+                       else r)
     return out
 
 

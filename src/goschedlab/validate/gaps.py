@@ -9,13 +9,17 @@ The table is data, shipped with the package and reviewable on its own:
   real one, ``"high"``: above) -- a mechanism that makes the model too fast does not explain a
   case where it is too slow;
 * ``mechanism``: one sentence, what real Go or the OS does that the model does not;
-* ``doc``: where the evidence is written up (``docs/<file>.md#<heading anchor>``).
+* ``doc``: where the evidence is written up (``docs/<file>.md#<heading anchor>``);
+* ``done`` (required): one sentence, what the project did about the gap - which docs sections
+  measured it (by number), which model changes were tried and their net result, what was kept
+  and, where the docs say, what is still needed (issue 7: "the note names, for each miss, the
+  mechanism responsible and what was done about it").
 
-:func:`explain` gives every miss the mechanism of the FIRST matching entry (order entries from
-specific to general); a miss that matches none stays *unexplained* (``reason`` None) and is
-counted as such, so the report shows what is not understood.  Cases within tolerance never get
-a reason.  Entries describe mechanisms, not figures: an entry keeps matching whether the miss
-is 30 % or 300 %, and stops mattering the day the case passes.
+:func:`explain` gives every miss the mechanism (and ``done``) of the FIRST matching entry
+(order entries from specific to general); a miss that matches none stays *unexplained*
+(``reason`` None) and is counted as such, so the report shows what is not understood.  Cases
+within tolerance never get a reason.  Entries describe mechanisms, not figures: an entry keeps
+matching whether the miss is 30 % or 300 %, and stops mattering the day the case passes.
 
 Rejected alternatives: free-text notes per case in the results (not reviewable, rot with
 every model change); explaining by metric alone (the same metric misses for different
@@ -37,7 +41,8 @@ from goschedlab.errors import UserInputError
 #: The shipped table.
 GAPS_FILE = "gaps.toml"
 
-_KEYS = {"id", "workload", "setting", "gomaxprocs", "metric", "sign", "mechanism", "doc"}
+_KEYS = {"id", "workload", "setting", "gomaxprocs", "metric", "sign", "mechanism", "doc",
+         "done"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +57,8 @@ class Gap:
     sign: str  # "", "low" or "high"
     mechanism: str
     doc: str
+    #: What the project did about it: sections that measured it, changes tried, what was kept.
+    done: str
 
     def matches(self, workload: str, setting: str, gomaxprocs: int, metric: str,
                 rel_error: float | None) -> bool:
@@ -114,6 +121,9 @@ def parse_gaps(text: str, origin: str = GAPS_FILE) -> tuple[Gap, ...]:
         for key in ("id", "mechanism", "doc"):
             if not isinstance(e.get(key), str) or not e[key].strip():
                 raise UserInputError(f"{where}: missing '{key}' (a non-empty string)")
+        if not isinstance(e.get("done"), str) or not e["done"].strip():
+            raise UserInputError(f"{where}: missing 'done' (one sentence: what was done about "
+                                 "this gap - sections that measured it, changes tried, kept)")
         if e["id"] in seen:
             raise UserInputError(f"{where}: duplicate id {e['id']!r}")
         seen.add(e["id"])
@@ -132,6 +142,7 @@ def parse_gaps(text: str, origin: str = GAPS_FILE) -> tuple[Gap, ...]:
             setting=_globs(where, "setting", e.get("setting"), "*"), gomaxprocs=tuple(gmps),
             metric=_globs(where, "metric", e.get("metric"), "*"), sign=sign,
             mechanism=" ".join(e["mechanism"].split()), doc=e["doc"].strip(),
+            done=" ".join(e["done"].split()),
         ))
     return tuple(out)
 

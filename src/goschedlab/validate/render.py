@@ -1,9 +1,9 @@
 """Presenting a :class:`Validation`: rich table, JSON file and a self-contained HTML page.
 
-Every miss shows its reason: the id of the known model gap that explains it (the mechanism
-and its docs anchor are listed under the table) or "unexplained"; rows within tolerance only
-by the bucket-aware rule are flagged ("yes~").  The score line ends with "N misses, M
-explained, K unexplained".
+Every miss shows its reason: the id of the known model gap that explains it (the mechanism,
+what was done about it and its docs anchor are listed under the table) or "unexplained"; rows
+within tolerance only by the bucket-aware rule are flagged ("yes~").  The score line ends with
+"N misses, M explained, K unexplained".
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from goschedlab.validate.compare import CaseRow, Validation
@@ -72,9 +73,11 @@ def counts_line(v: Validation) -> str:
             + f"; {v.within_by_buckets} within only by the bucket rule")
 
 
-def explanations(v: Validation) -> tuple[list[tuple[str, str, str, list[str]]], list[str]]:
-    """([(gap id, mechanism, doc, [case, ...]), ...] in first-seen order, [unexplained case])."""
-    gaps: dict[str, tuple[str, str, list[str]]] = {}
+def explanations(v: Validation
+                 ) -> tuple[list[tuple[str, str, str, str, list[str]]], list[str]]:
+    """([(gap id, mechanism, done, doc, [case, ...]), ...] in first-seen order,
+    [unexplained case])."""
+    gaps: dict[str, tuple[str, str, str, list[str]]] = {}
     unexplained: list[str] = []
     for r in v.rows:
         if r.within:
@@ -85,8 +88,9 @@ def explanations(v: Validation) -> tuple[list[tuple[str, str, str, list[str]]], 
                                + (f" [busy host: {r.real_noisy} real run(s)]"
                                   if r.real_noisy else ""))
         else:
-            gaps.setdefault(r.gap, (r.reason or "", r.doc or "", []))[2].append(_case(r))
-    return [(k, m, d, cases) for k, (m, d, cases) in gaps.items()], unexplained
+            gaps.setdefault(r.gap, (r.reason or "", r.done or "", r.doc or "", []))[3].append(
+                _case(r))
+    return [(k, m, dn, d, cases) for k, (m, dn, d, cases) in gaps.items()], unexplained
 
 
 def table(v: Validation, *, only_misses: bool = False) -> Table:
@@ -129,9 +133,11 @@ def print_report(v: Validation, console: Console | None = None, *, only_misses: 
     gaps, unexplained = explanations(v)
     if gaps:
         c.print("[bold]Why the misses miss[/] (known model gaps, goschedlab/validate/gaps.toml):")
-    for gid, mech, doc, cases in gaps:
+    for gid, mech, done, doc, cases in gaps:
         shown = ", ".join(cases[:6]) + (f" and {len(cases) - 6} more" if len(cases) > 6 else "")
         c.print(f"  [bold]{gid}[/] ({len(cases)}): {mech} [dim]({doc}; {shown})[/]")
+        if done:
+            c.print(f"    [italic]done:[/] {escape(done)}")
     if unexplained:
         c.print(f"[bold yellow]Unexplained misses ({len(unexplained)})[/] - no known gap "
                 f"matches: " + ", ".join(unexplained))
@@ -246,10 +252,12 @@ def html_page(v: Validation) -> str:
     parts.append("</table>")
     gaps, unexplained = explanations(v)
     parts.append("<h2>Why the misses miss</h2><table><tr><th>gap</th><th>misses</th>"
-                 "<th>mechanism</th><th>evidence</th><th>cases</th></tr>")
-    for gid, mech, doc, cases in gaps:
+                 "<th>mechanism (and what was done)</th><th>evidence</th><th>cases</th></tr>")
+    for gid, mech, done, doc, cases in gaps:
+        done_html = (f"<br><i>Done:</i> {html.escape(done)}" if done else "")
         parts.append(f"<tr><td class='l'>{html.escape(gid)}</td><td>{len(cases)}</td>"
-                     f"<td class='l'>{html.escape(mech)}</td><td class='l'>{html.escape(doc)}"
+                     f"<td class='l'>{html.escape(mech)}{done_html}</td>"
+                     f"<td class='l'>{html.escape(doc)}"
                      f"</td><td class='l'>{html.escape(', '.join(cases))}</td></tr>")
     parts.append("</table>")
     parts.append(f"<h3>Unexplained misses ({len(unexplained)})</h3><ul>"
@@ -271,7 +279,8 @@ def html_page(v: Validation) -> str:
         cells = (r.workload, r.setting, r.gomaxprocs, r.metric, r.unit, _num(r.real_median),
                  _num(r.real_spread), _num(r.sim_median), _num(r.sim_spread), _pct(r.rel_error),
                  f"{r.tolerance * 100:.0f}%", _verdict(r) + (" " + r.note if r.note else ""),
-                 "" if r.within else (f"{r.gap}: {r.reason} ({r.doc})" if r.gap
+                 "" if r.within else (f"{r.gap}: {r.reason} ({r.doc})"
+                                      + (f" Done: {r.done}" if r.done else "") if r.gap
                                       else "unexplained"))
         tds = "".join(
             f"<td class='l'>{html.escape(str(c))}</td>" if i < 5 or i == 12 else
