@@ -357,7 +357,7 @@ class gcState:
         "sweepPagesTotal", "sweep_span_ns", "sweepTime", "sweepTimeTotal", "fresh_ns_per_kib",
         "heapHighWater", "freshTime", "chainP", "chainHeldUntil", "assistWaitTime", "assistParks",
         "assistQueue", "bgScanCredit", "bgsweepG", "bgsweepParked", "ev_forEachP", "checkWork",
-        "sinceLastCycle", "stwrng", "malloc_mark_ns_per_kib",
+        "sinceLastCycle", "stwrng", "malloc_mark_ns_per_kib", "stackRootsPending",
     )  # fmt: skip
 
     def __init__(self, rt: Runtime, gcpercent: int, gctrace: bool) -> None:
@@ -445,6 +445,7 @@ class gcState:
         from then on gcMarkDone's flush has put it in the global queue (:func:`chainFree`)."""
         self.assistWaitTime = 0
         self.assistParks = 0
+        self.stackRootsPending = False
         self.assistQueue: list[tuple[G, int, int]] = []
         """work.assistQueue: (G, scan-work debt in bytes, park time)."""
         self.bgScanCredit = 0
@@ -614,6 +615,8 @@ def _heapAlloc(rt: Runtime, gc: gcState, mp: M, gp: G, nbytes: int) -> None:
                     # leaves the G's balance at 0) or mark termination.
                     debt = -gp.gcAssistBytes * max(1, gc.work_left) // distance
                     gp.gcAssistBytes = 0
+                    if gc.stackRootsPending:
+                        gp.cpu_left += markrootSuspendG(rt, pid)
                     gp.retry_op = _AssistPark(max(1, debt))
         if gc.work_left <= 0 and not gc.markDonePending and gp.retry_op is None:
             gc.markDonePending = True
@@ -911,6 +914,7 @@ def _gcStartWorldStopped(rt: Runtime, mp: M) -> int:
     gc.chainP = -1
     gc.chainHeldUntil = 0
     gc.bgScanCredit = 0
+    gc.stackRootsPending = n > 1  # gcMarkRootPrepare: one stack job per G (markrootSuspendG)
     return work_ns
 
 
@@ -1368,6 +1372,8 @@ def gcDrain(rt: Runtime, mp: M, gp: G) -> bool:
     mp.locks = 0  # the previous chunk (if any) is over
     if gc.work_left > 0 and not chainFree(gc, pp.id, now) and not rt.sched.gcwaiting:
         gp.param = False  # another P's gcw holds the grey chain: no work for this worker
+        if gc.stackRootsPending:
+            mp.debt += markrootSuspendG(rt, pp.id)  # it runs the stack root jobs first
         return True
     if gc.work_left <= 0 or not gc.blackenEnabled or rt.sched.gcwaiting:
         gp.param = False
@@ -1421,6 +1427,31 @@ def gcDrain(rt: Runtime, mp: M, gp: G) -> bool:
     mp.locks = 1  # gcDrain runs on the system stack: not preemptible
     gp.param = True
     return True
+
+
+def markrootSuspendG(rt: Runtime, pid: int) -> int:
+    """The stack root jobs of mgcmark.go: markroot -> markrootStack -> scanstack as an assist
+    runs them when it finds no heap work (gcDrainN takes root jobs while
+    ``work.markrootNext < work.markrootJobs``): a G running on another P cannot have its stack
+    scanned in place, so preempt.go: suspendG sets preemptStop and sends the preemption signal
+    (preemptone here), and the scanner spins until that G has stopped at a safe point.  The
+    preempted P then schedules and findRunnableGCWorker hands out its fractional worker.
+    Runs once a cycle (the first assist on a P without the grey chain); returns the ns the
+    scanner waits (``costs.preempt_signal_ns``, the signal's delivery)."""
+    from goschedlab.runtime.sysmon import preemptone
+
+    gc = rt.gc
+    gc.stackRootsPending = False
+    n = 0
+    for pp in rt.allp:
+        if pp.id == pid or pp.status != _Prunning or pp.m is None:
+            continue
+        cg = pp.m.curg
+        if cg is None or cg.goid >= WORKER_GOID_BASE - 1:
+            continue  # system goroutines (mark workers, bgsweep) are not suspended here
+        if preemptone(rt, pp):
+            n += 1
+    return rt.costs.preempt_signal_ns if n else 0
 
 
 def forEachPPreempt(rt: Runtime, pid: int) -> int:
