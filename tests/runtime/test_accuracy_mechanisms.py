@@ -39,7 +39,6 @@ def _reps(workload: str, setting: str, gmp: int) -> tuple[dict, ...]:
     assert len(files) == 5, files
     return tuple(json.loads(f.read_text()) for f in files)
 
-
 def real_median(workload: str, setting: str, gmp: int, key: str) -> float:
     """Median over the repetitions of a top-level number or of a sched-latency quantile
     (``sched.p50`` ...: upper bucket bound in seconds, as hist_summary reports it)."""
@@ -51,13 +50,11 @@ def real_median(workload: str, setting: str, gmp: int, key: str) -> float:
             vals.append(r[key])
     return statistics.median(vals)
 
-
 def sched_q(result: dict, q: str) -> float:
     return result["hist_summary"][SCHEDLAT]["phase"][q + "_upper_s"]
 
 
 # ---------------------------------------------------------------- casgstatus local time
-
 
 def test_handoff_sched_latency_includes_the_wakers_unpaid_work() -> None:
     """casgstatus reads the acting M's local time (sim.now + debt): a pingpong hand-off's
@@ -97,7 +94,6 @@ def test_preempted_spins_share_the_p_like_real_go(gmp: int) -> None:
 
 # ---------------------------------------------------------------- wake-up costs
 
-
 def _share_in_bucket(result: dict, upper_s: float) -> float:
     """Share of the phase's /sched/latencies samples in the bucket whose upper bound is
     ``upper_s``."""
@@ -108,7 +104,6 @@ def _share_in_bucket(result: dict, upper_s: float) -> float:
         if hi not in ("+Inf", "-Inf") and float(hi) == pytest.approx(upper_s)
     )
     return hit / sum(counts)
-
 
 def test_timer_wakeup_pays_the_halted_vcpu_futex_wake() -> None:
     """open-loop-server light at GMP=2: main woken by its timer, whose goready -> wakep wakes
@@ -130,7 +125,6 @@ def test_timer_wakeup_pays_the_halted_vcpu_futex_wake() -> None:
     # since mechanism 130 handlers created just before a generator stalled at its futex
     # return (~8 us) fall in the same bucket: 0.21 with the futex wake's cost, 0.08 without
     assert _share_in_bucket(free.result, real) < 0.5 * _share_in_bucket(out.result, real)
-
 
 def test_pingpong_spin_hops_wake_a_polling_vcpu() -> None:
     """pingpong spin at GMP=2: every hop wakes the other P's M, parked < 40 us earlier, so
@@ -154,7 +148,6 @@ def test_pingpong_spin_hops_wake_a_polling_vcpu() -> None:
     )
     assert sched_q(halted.result, "p50") < real_median("pingpong", "spin", 2, "sched.p50") / 4
 
-
 def test_wake_costs_depend_on_how_long_the_target_was_parked() -> None:
     from goschedlab.runtime.proc import wakeCosts
 
@@ -168,7 +161,6 @@ def test_wake_costs_depend_on_how_long_the_target_was_parked() -> None:
 
 
 # ---------------------------------------------------------------- kernel timing variance
-
 
 def test_os_delay_has_the_measured_median_and_tail() -> None:
     """nanosleep(1ns) on the reference VM: p50 57.8 us, p99 83.9 us (refcorpus calibrate)."""
@@ -201,7 +193,6 @@ def test_syscall_block_is_not_phase_locked(gmp: int) -> None:
 
 # ---------------------------------------------------------------- runqgrab CAS(next, 0)
 
-
 def _thief_setup() -> tuple[Runtime, M, Any]:
     rt = Runtime(Config(gomaxprocs=2, costs=Costs(usleep_jitter_ns=0)))
 
@@ -220,7 +211,6 @@ def _thief_setup() -> tuple[Runtime, M, Any]:
     thief.spinning = True
     rt.sched.nmspinning += 1
     return rt, thief, g1
-
 
 def test_runnext_steal_waits_and_cas_needs_the_same_g() -> None:
     """runqgrab on a running victim: usleep(3), then CAS(runnext, next, 0) - a different G
@@ -245,7 +235,6 @@ def test_runnext_steal_waits_and_cas_needs_the_same_g() -> None:
     assert stealRunnextAfterPause(rt, thief) is True  # same G still there: stolen
     assert thief.curg is g2 and rt.allp[0].runnext is None
 
-
 def test_model_still_runs_sleep_heavy_programs_deterministically() -> None:
     """The kernel-variance stream is seeded: same seed, same result; another seed differs."""
 
@@ -267,7 +256,6 @@ def test_model_still_runs_sleep_heavy_programs_deterministically() -> None:
 
 
 # ---------------------------------------------------------------- channel cache lines
-
 
 def test_channels_used_across_ps_pay_cache_line_transfers() -> None:
     """A channel operation on a channel last used from another P pays 2 x
@@ -301,7 +289,6 @@ def test_channels_used_across_ps_pay_cache_line_transfers() -> None:
 
 
 # ---------------------------------------------------------------- hrtimer slack coalescing
-
 
 def test_timed_sleeps_expire_together_within_the_timer_slack() -> None:
     """nanosleep's hrtimer has the range [t, t + timer_slack]: a lone sleeper wakes at the
@@ -339,7 +326,6 @@ def test_timed_sleeps_expire_together_within_the_timer_slack() -> None:
     # the third one sleeps alone: soft + slack + wake-up
     assert ends[2] >= soft[2] + c.timer_slack_ns + wake
 
-
 def test_syscall_block_many_keeps_gos_fast_path_chain() -> None:
     """syscall-block many at GMP=1 (64 goroutines, 100 us nanosleeps): real Go keeps a few
     goroutines cycling through the exitsyscall fast path while the rest wait in the queue
@@ -357,7 +343,6 @@ def test_syscall_block_many_keeps_gos_fast_path_chain() -> None:
 
 
 # ---------------------------------------------------------------- time.Sleep's own cost
-
 
 def test_goroutine_spawned_before_a_sleep_waits_for_the_sleep_path() -> None:
     """Open-loop generators do ``go handler(i)`` and then ``time.Sleep``: the new goroutine
@@ -379,7 +364,6 @@ def test_goroutine_spawned_before_a_sleep_waits_for_the_sleep_path() -> None:
 
 # ---------------------------------------------------------------- polling wake-ups vary
 
-
 def test_polling_wakeups_have_a_spread_around_the_median() -> None:
     """A wake-up on a polling vCPU varies (wake_polling_jitter_ns): the wakee starts a median
     of mwake_polling_ns - futexwakeup_polling_ns after its waker is back from the futex call,
@@ -400,7 +384,6 @@ def test_polling_wakeups_have_a_spread_around_the_median() -> None:
 #: trip at GOMAXPROCS 1 and 2 (50 ms both for 200 000 round trips).
 _FAST = {"chanop_ns": 8, "gopark_ns": 8, "schedule_ns": 76, "clock_read_ns": 25}
 
-
 def test_woken_thief_is_not_phase_locked_to_a_pingpong() -> None:
     """With exact polling wake-ups, every woken thief probed the ping-ponging P at the same
     phase of the hand-off cycle, found runnext empty, parked, and was woken again by the
@@ -418,7 +401,6 @@ def test_woken_thief_is_not_phase_locked_to_a_pingpong() -> None:
 
 
 # ---------------------------------------------------------------- sched lines bounce
-
 
 def test_wakep_without_idle_p_pulls_sched_lines_from_the_other_core() -> None:
     """wakep with no idle P writes sched.lock and nmspinning: a P whose core did not write
@@ -438,7 +420,6 @@ def test_wakep_without_idle_p_pulls_sched_lines_from_the_other_core() -> None:
     t = 2 * c.cacheline_transfer_ns
     assert debts == [0, 0, t, 0, t]
 
-
 def test_pairs_on_both_ps_pay_for_the_sched_lines() -> None:
     """pingpong pairs8 at GMP=2 (both Ps always busy handing off): real go1.23.1 takes
     167 ms median for 8 x 50 000 round trips (spread 128-248 ms), far above half of its
@@ -449,7 +430,6 @@ def test_pairs_on_both_ps_pay_for_the_sched_lines() -> None:
 
 
 # ---------------------------------------------------------------- runnext as thieves see it
-
 
 def test_thieves_see_runnext_until_the_owner_has_paid_for_reaching_runqget() -> None:
     """The owner takes runnext in schedule at the start of its step and pays the step's
@@ -481,7 +461,6 @@ def test_thieves_see_runnext_until_the_owner_has_paid_for_reaching_runqget() -> 
 
 # ---------------------------------------------------------------- halted-vCPU timer wake-ups
 
-
 def test_long_timed_sleeps_wake_from_a_halted_vcpu() -> None:
     """Mechanism 11: a sleeper whose vCPU was idle for haltpoll_ns or more is woken through
     the host (netpoll_overshoot_ns - timer_slack_ns after the hard expiry, with a spread); a
@@ -501,7 +480,6 @@ def test_long_timed_sleeps_wake_from_a_halted_vcpu() -> None:
     assert xs[3960] - xs[2000] > 2 * c.usleep_jitter_ns  # a tail, not a constant
     assert halted > 3 * (c.usleep_slack_ns - c.timer_slack_ns)
 
-
 def test_syscall_block_light_nanosleep_matches_real_go() -> None:
     """syscall-block light GMP=1: two goroutines nanosleep(1 ms), so their vCPUs halt; real
     nanosleep p50 1087.9 us (median of 5 runs) = 1000 + 50 us slack + 37 us halted wake-up.
@@ -515,7 +493,6 @@ def test_syscall_block_light_nanosleep_matches_real_go() -> None:
 
 
 # ---------------------------------------------------------------- handoffp's wake-ups
-
 
 def test_handoffp_wakes_with_the_handoff_latency_and_calibrate_fits_it() -> None:
     """Mechanism 12: the M that handoffp starts (sysmon retook a sleeping syscall's P) runs
@@ -547,7 +524,6 @@ def test_handoffp_wakes_with_the_handoff_latency_and_calibrate_fits_it() -> None
 
 # ---------------------------------------------------------------- OS placement on vCPUs
 
-
 def test_ms_sharing_a_vcpu_give_gmp2_open_loop_its_tail() -> None:
     """open-loop-server default GMP=2: the process's 3 worker threads stay on their vCPUs
     (measured: ~150 migrations for ~3500 wake-ups in 2 s), so two Ms often share one and
@@ -577,12 +553,10 @@ def test_ms_sharing_a_vcpu_give_gmp2_open_loop_its_tail() -> None:
 
 # ------------------------------------------- 0 ns samples: harness syscalls and GC brackets
 
-
 def _zero_bucket(result: dict) -> tuple[int, int]:
     """(samples in Go's lowest /sched/latencies bucket, all samples) of the phase."""
     counts = result["metrics_phase_delta"][SCHEDLAT]["counts"]
     return counts[1], sum(counts)
-
 
 def _running_g(rt: Runtime) -> Any:
     from goschedlab.runtime.g import _Grunning
@@ -597,7 +571,6 @@ def _running_g(rt: Runtime) -> Any:
     gp.trackingSeq = 0
     return gp
 
-
 def test_immediate_syscalls_record_a_zero_sample_every_eighth() -> None:
     from goschedlab.runtime.g import _Grunning, syscallRoundTrips
 
@@ -608,7 +581,6 @@ def test_immediate_syscalls_record_a_zero_sample_every_eighth() -> None:
     assert rt.timeToRun.n - before == 3
     assert gp.atomicstatus == _Grunning and gp.trackingSeq == 17
     assert gp.runnableTime == 0 and not gp.tracking
-
 
 def test_harness_syscall_counts_are_what_strace_counted() -> None:
     from goschedlab.workloads.report import Report
@@ -621,7 +593,6 @@ def test_harness_syscall_counts_are_what_strace_counted() -> None:
     rep.start(0)
     rep.end(1)
     assert calls == [49, 61]  # strace -f of fanout-cpu, GOMAXPROCS=2, 4 threads (report.py)
-
 
 def test_fanout_long_samples_are_the_harness_zeros_like_real_go(monkeypatch: Any) -> None:
     """Corpus fanout-cpu long: 11-13 of 13-16 samples per run are 0 ns (GMP=1 and 2)."""
@@ -637,7 +608,6 @@ def test_fanout_long_samples_are_the_harness_zeros_like_real_go(monkeypatch: Any
     monkeypatch.setattr(driver, "_harness_syscalls", lambda rt, n: None)
     res = simulate("fanout-cpu", setting="long", gomaxprocs=1, seed=1).result
     assert _zero_bucket(res)[0] == 0
-
 
 def test_assist_credit_lasts_64kib_of_scan_work_and_steals_background_credit() -> None:
     from goschedlab.runtime.gc import gcAssistAlloc, gcOverAssistHeapBytes
@@ -669,7 +639,6 @@ def test_assist_credit_lasts_64kib_of_scan_work_and_steals_background_credit() -
     gp.gcAssistBytes = 1 << 30
     assert gcAssistAlloc(gc, gp, 8 << 10, distance) > 0
 
-
 def test_assists_are_bursts_of_64kib_of_scan_work() -> None:
     """Mechanism 23: gcAssistAlloc does at least gcOverAssistWork (64 KiB of scan work) in one
     gcDrainN and the G allocates on that credit afterwards, so the slow iterations of
@@ -688,7 +657,6 @@ def test_assists_are_bursts_of_64kib_of_scan_work() -> None:
     assert 15 * cycles <= slow - long <= 32 * cycles, (slow, long, cycles)
     assert it["p90_ns"] < 40_000  # every other iteration runs on credit
 
-
 def test_first_gc_trigger_is_61_64ths_of_the_minimum_heap() -> None:
     """Mechanism 24: before the first cycle the cons/mark estimate is 0, so the runway is 0
     and gcControllerState.trigger clamps to its maximum, heapMarked + 61/64 of the goal
@@ -700,7 +668,6 @@ def test_first_gc_trigger_is_61_64ths_of_the_minimum_heap() -> None:
     gc.numgc, gc.heapMarked = 1, 16 << 20
     gc.commit()
     assert gc.trigger == (16 << 20) + int((16 << 20) * 0.7)
-
 
 def test_a_stopped_marker_releases_the_grey_chain_to_every_p() -> None:
     """Mechanism 25: a marker that stops while no other one runs reaches a completion point;
@@ -714,7 +681,6 @@ def test_a_stopped_marker_releases_the_grey_chain_to_every_p() -> None:
     gc.chainP, gc.chainHeldUntil = 0, 500
     assert chainFree(gc, 0, 100) and not chainFree(gc, 1, 100)
     assert chainFree(gc, 1, 500)
-
 
 def test_gc_waiting_brackets_give_gc_churn_its_zero_samples() -> None:
     """Corpus gc-churn light GMP=1: 14 of 19 samples per run are 0 ns (p50 0.064 us); without
@@ -742,7 +708,6 @@ def test_gc_waiting_brackets_give_gc_churn_its_zero_samples() -> None:
 
 
 # ------------------------------------------------------- time.Sleep's path, fitted per machine
-
 
 def test_timesleep_is_fitted_from_the_sleep_spawn_trial() -> None:
     """Mechanism 18: a goroutine spawned right before its creator's time.Sleep waits for
@@ -780,10 +745,8 @@ def test_timesleep_is_fitted_from_the_sleep_spawn_trial() -> None:
 
 # ------------------------------------------------ reused Gs keep the tracking their exit set
 
-
 def _phase_samples(result: dict) -> int:
     return int(result["hist_summary"][SCHEDLAT]["phase"]["count"])
-
 
 def test_reused_g_keeps_the_tracking_flag_its_exit_set() -> None:
     """Mechanism 31: newproc1 only ever SETS gp.tracking (trackingSeq % 8 == 0) and gdestroy
@@ -806,7 +769,6 @@ def test_reused_g_keeps_the_tracking_flag_its_exit_set() -> None:
     assert sched_q(out.result, "p50") == real_median("blocking-logger", "light-c0", 1, "sched.p50")
 # ---------------------------------------------------------------- mechanism 27
 
-
 def test_polling_wake_costs_the_waker_a_spread_and_the_wakee_follows() -> None:
     """The waker's futex(FUTEX_WAKE) on a polling vCPU varies like the wake-up (median
     futexwakeup_polling_ns, ~4 us more at p99), and the wakee, queued at the end of that
@@ -824,7 +786,6 @@ def test_polling_wake_costs_the_waker_a_spread_and_the_wakee_follows() -> None:
     floor = c.mwake_polling_ns - c.futexwakeup_polling_ns - c.wake_polling_jitter_ns
     assert min(d - w for w, d in draws) >= floor
 
-
 def test_pingpong_spin_hop_latencies_have_the_real_tail() -> None:
     """pingpong spin GMP=2: each sampled hop is the waker's futex wake of the other P's
     polling M; real /sched/latencies p50 4.1 / p99 8.2 us (corpus medians).  With the waker's
@@ -833,7 +794,6 @@ def test_pingpong_spin_hop_latencies_have_the_real_tail() -> None:
     assert sched_q(out.result, "p50") == real_median("pingpong", "spin", 2, "sched.p50")
     assert sched_q(out.result, "p99") == real_median("pingpong", "spin", 2, "sched.p99")
 # ------------------------------------------------- mechanism 19: an idle vCPU pulls a waiter
-
 
 def test_idle_vcpu_pulls_a_thread_waiting_behind_a_busy_one() -> None:
     """blocking-logger heavy-c0 GMP=2 needs 1.2 CPUs: with threads that never leave their
@@ -858,7 +818,6 @@ def test_idle_vcpu_pulls_a_thread_waiting_behind_a_busy_one() -> None:
     assert sb_ns == pytest.approx(real_sb, rel=0.05)
     assert all(o.runtime.machine.migrations == 0 for o in sbs)
 
-
 def test_bgsweep_yields_every_10_spans_when_no_p_is_idle() -> None:
     """Mechanism 26: bgsweep (readied by gcSweep) sweeps 10 spans, then goschedIfBusy: with
     both Ps busy it goes through the global run queue and is picked up again within ~0.1-0.2
@@ -876,7 +835,6 @@ def test_bgsweep_yields_every_10_spans_when_no_p_is_idle() -> None:
     assert gc.bgsweepG is not None
     res1 = simulate("gc-churn", setting="light", gomaxprocs=1, seed=1).result
     assert sched_q(res1, "p99") >= 30e-3  # a 40 ms wait behind both goroutines' slices
-
 
 def test_woken_m_preempts_its_waker_after_a_short_park() -> None:
     """Mechanisms 38 and 43: an M woken by the M holding its vCPU after a park shorter than
@@ -928,7 +886,6 @@ def test_woken_m_preempts_its_waker_after_a_short_park() -> None:
         assert el == tick - 100_000 + 200_000
         assert y_end == 1_000_000
 
-
 def test_fractional_worker_drains_a_check_threshold_before_it_polls_its_exit() -> None:
     """Mechanism 56: gcDrain calls pollFractionalWorkerExit only every drainCheckThreshold
     (100000) units of scan work, so a fractional worker that starts does at least that much
@@ -963,7 +920,6 @@ def test_fractional_worker_drains_a_check_threshold_before_it_polls_its_exit() -
         rt.sim.now += gp.cpu_left
     assert done == drainCheckHeapBytes  # one threshold of work, then the exit check stops it
 
-
 def test_gc_mark_done_flush_preempts_the_other_running_p() -> None:
     """Mechanism 56: each marker that stops at a completion point runs gcMarkDone, whose
     forEachP preempts every other running P (real gc-churn default GOMAXPROCS=2 trace on this
@@ -982,11 +938,9 @@ def test_gc_mark_done_flush_preempts_the_other_running_p() -> None:
         cycles += rt.gc.numgc
     assert preempts >= 6 * cycles, (preempts, cycles)
 
-
 def _slice_end_ok(tick: int) -> bool:
     """The holder's slice (1.4 ms on 2 vCPUs) ends at a tick of the 4 ms grid after it."""
     return 1_400_000 <= tick < 1_400_000 + 4_000_000
-
 
 def test_a_holder_past_its_slice_is_switched_out_at_its_next_tick() -> None:
     """Mechanism 43: Linux acts on an expired EEVDF slice only when update_curr runs - at the
@@ -1021,7 +975,6 @@ def test_a_holder_past_its_slice_is_switched_out_at_its_next_tick() -> None:
         assert el == tick + 300_000 - 100_000  # ran from the first tick after the slice
         assert rt.sim.time_of(y.ev) == 20_000_000 + 300_000  # the holder lost 0.3 ms
 
-
 def test_fanout_tiny_fresh_goroutine_memory_matches_real_page_faults() -> None:
     """Mechanism 66 (docs/validation.md): the first touch of new g structs and stacks is
     charged (gc.py: newprocAlloc), and the model makes about as much fresh goroutine memory as
@@ -1037,7 +990,6 @@ def test_fanout_tiny_fresh_goroutine_memory_matches_real_page_faults() -> None:
     assert 0.7 * real_bytes < model_bytes < 1.3 * real_bytes, (fresh_gs, faults)
     per_kib = Costs().fresh_memory_ns_per_kib
     assert rt.gc.freshTime >= fresh_gs * stackMinBytes * per_kib // 1024  # each new stack paid
-
 
 def test_a_wakee_whose_vcpu_is_idle_joins_its_wakers_at_low_load() -> None:
     """Mechanism 100: on the reference kernel (sched_vcpu_pack=15) a Go thread woken onto an
@@ -1075,7 +1027,6 @@ def test_a_wakee_whose_vcpu_is_idle_joins_its_wakers_at_low_load() -> None:
     m.util, m.util_at = 1.0, 0
     assert m._utilization(PACK_TAU_NS) == pytest.approx(0.3679, abs=1e-3)
 
-
 def test_timer_batches_at_gmp2_run_behind_a_packed_waker() -> None:
     """Mechanism 100 (gap timer-batch-waker-preempted, now modelled for default): timer-storm
     default at GOMAXPROCS=2 uses ~0.4 vCPU, so the kernel packs its Ms onto one vCPU, where the
@@ -1092,7 +1043,6 @@ def test_timer_batches_at_gmp2_run_behind_a_packed_waker() -> None:
     vs = {m.vcpu_of[mp.id] for mp in out.runtime.allm if mp.id in m.vcpu_of}
     assert len(vs) == 1
 
-
 def _long_samples(rt: Runtime, ns: int) -> int:
     """Samples of the run's /sched/latencies at or above ``ns``."""
     from goschedlab.runtime.histogram import timeHistogram
@@ -1100,7 +1050,6 @@ def _long_samples(rt: Runtime, ns: int) -> int:
     bounds = timeHistogram.boundaries()
     counts = rt.timeToRun.counts()
     return sum(c for c, lo in zip(counts, bounds, strict=False) if lo * 1e9 >= ns)
-
 
 def test_finalizer_goroutine_from_os_init_waits_behind_main_only_without_an_idle_p() -> None:
     """Mechanism 110 (docs/validation.md; behind ``Config.fing``, off by default): os's init
@@ -1136,7 +1085,6 @@ def test_finalizer_goroutine_from_os_init_waits_behind_main_only_without_an_idle
     rt.run(spin_main)
     assert rt.fing is None and rt.stats.goroutines_created == 1  # off by default
 
-
 def test_sweep_termination_work_grows_with_the_time_since_the_last_cycle() -> None:
     """Mechanism 80 (docs/validation.md): real sweep-termination work grows with the time
     since the previous cycle (forced cycles on the development VM: ~4 us 8 ms apart, ~12 us
@@ -1171,7 +1119,6 @@ def test_sweep_termination_work_grows_with_the_time_since_the_last_cycle() -> No
     far = [d for since, d in pauses["law"] if since >= 100_000_000]
     assert far and max(far) > base.gc_sweepterm_ns + b * math.log(10), pauses["law"]
 
-
 def _woken_pair(last_run: int, util: float, same: bool = True,
                 stall_on: bool = True) -> tuple[Runtime, M, M]:
     """A running waker ``y`` on vCPU 0 and an M ``mp`` parked 1 ms (the park rule alone
@@ -1197,7 +1144,6 @@ def _woken_pair(last_run: int, util: float, same: bool = True,
     m.wakeup(mp, y)
     return rt, y, mp
 
-
 def test_a_wakee_with_a_short_last_run_stalls_its_waker_at_the_futex_return() -> None:
     """Mechanism 130: at low load a woken M whose last run before parking was < 20 us (or that
     was parked < 0.5 ms) preempts its waker at the waker's futex(FUTEX_WAKE) return, when the
@@ -1217,7 +1163,6 @@ def test_a_wakee_with_a_short_last_run_stalls_its_waker_at_the_futex_return() ->
     assert stall(10_000, same=False) == 0  # the waker is on another vCPU
     assert stall(10_000, on=False) == 0
 
-
 def test_a_short_last_run_marks_the_wakee_at_every_load() -> None:
     """Mechanism 191: the last-run rule (a wakee whose last run before parking was < 20 us
     preempts its waker) holds at every load the kernel traces showed (this VM, tracefs,
@@ -1235,7 +1180,6 @@ def test_a_short_last_run_marks_the_wakee_at_every_load() -> None:
             stall = stands if marked and util < PACK_MAX_UTIL else 0
             assert rt.machine.stall(mp, y, 5_000, 3_500) == stall, (util, last_run)
 
-
 def test_light_handlers_start_after_the_woken_m_blocks() -> None:
     """Mechanism 130 (gap light-wakee-preempts-creator): blocking-logger light-c0 at
     GOMAXPROCS=2 - the M that the generator's go statement wakes preempts the generator before
@@ -1245,7 +1189,6 @@ def test_light_handlers_start_after_the_woken_m_blocks() -> None:
     out = simulate("blocking-logger", setting="light-c0", gomaxprocs=2, seed=1)
     assert out.runtime.machine.stalls > 300
     assert sched_q(out.result, "p50") >= 5e-6
-
 
 def test_mark_termination_follows_the_last_assist_and_marking_allocation_costs_more() -> None:
     """Mechanism 170: (a) the G whose assist burst finishes the mark runs gcMarkDone before any
@@ -1278,7 +1221,6 @@ def test_mark_termination_follows_the_last_assist_and_marking_allocation_costs_m
     on = mp.debt
     assert off == 64 * 269
     assert (on - off) / 64 == pytest.approx(152, rel=0.1)  # the probe's +152 ns/KiB
-
 
 def test_runqgrab_usleep_on_a_busy_vcpu_ends_after_the_slack_and_a_running_wake() -> None:
     """Mechanism 160 (gap light-wakee-preempts-creator): at low load runqgrab's usleep(3)
@@ -1321,7 +1263,6 @@ def test_runqgrab_usleep_on_a_busy_vcpu_ends_after_the_slack_and_a_running_wake(
     for other in (sleeps(same=False), sleeps(util=PACK_MAX_UTIL), sleeps(on=False)):
         assert other == pytest.approx(lone, abs=1_500)  # a lone sleeper, or not at low load
 
-
 def test_gc_stop_waits_for_the_preempted_ms_path_to_its_futex_wake() -> None:
     """Mechanism 210 (gap gc-stopnote-wake-slow): at GOMAXPROCS=2 the stop-the-world waits
     for the SIGURG's delivery (3-6 us), then for the preempted M's own path - signal handler,
@@ -1362,7 +1303,6 @@ def test_gc_stop_waits_for_the_preempted_ms_path_to_its_futex_wake() -> None:
     assert p50_without is not None and p50_without < real50 * 0.75
     rt = Runtime(Config(gomaxprocs=2, ncpu=2, seed=1))
     assert forEachPWait(rt) == 5_000 + 9_000 + 20_000  # forEachP waits on the same path
-
 
 def test_calibrate_scan_fit_is_the_slope_of_a_fresh_process_and_matches_gc_churn() -> None:
     """Mechanism 240 (gap gc-churn-heavy-bimodal-alloc): calibrate's gc_scan_ns_per_kib is
@@ -1412,7 +1352,6 @@ def test_calibrate_scan_fit_is_the_slope_of_a_fresh_process_and_matches_gc_churn
     mark = statistics.median(c.assistTime + c.dedicatedFractionalTime + c.idleTime for c in cyc)
     assert 3.9e6 <= mark <= 4.8e6, mark
 
-
 def test_mark_start_stack_scan_preempts_the_other_ps_goroutine() -> None:
     """Mechanism 280: real gc-churn default at GOMAXPROCS=2 (runtime/trace, this VM) has no
     mark phase in which one P idles while its goroutines wait in the assist queue: an assist
@@ -1427,3 +1366,32 @@ def test_mark_start_stack_scan_preempts_the_other_ps_goroutine() -> None:
                                  for r in _reps("gc-churn", "default", 2))
     assert res["latency"]["iteration"]["p99_ns"] == pytest.approx(real_p99, rel=0.25)
     assert not gc.stackRootsPending  # the stack root jobs ran in the last cycle
+def test_an_unmarked_packed_wakee_waits_behind_its_running_waker() -> None:
+    """Mechanism 260 (gap gmp2-vcpu-placement): above the low-load regime a woken M put on its
+    waker's vCPU that does not preempt the waker (Machine.wakeup did not mark it: parked
+    >= 0.5 ms with a last run >= 20 us) waits until the waker blocks or the vCPU's next tick
+    (Machine.behind_waker); a marked wakee preempts as before and never waits so.  Measured
+    on this VM (tracefs, GOMAXPROCS=2): blocking-logger -rate 4000 and open-loop-server
+    -rate 9000 have 50-54 and 94-103 such wake-ups a second, run when the waker blocks (34-36 and
+    55-62 %) or at a tick (38-42 and 30-35 %), 5-12 % pulled by the idle vCPU.  Real corpus:
+    blocking-logger heavy-c0 GMP=2 sched p90 655 us; the model without the wait 393 us."""
+    from goschedlab.runtime.machine import PACK_MAX_UTIL
+
+    def behind(last_run: int, util: float = 2 * PACK_MAX_UTIL, on: bool = True) -> int:
+        rt, y, mp = _woken_pair(last_run, util)
+        m = rt.machine
+        assert m.wake_behind  # on by default
+        m.wake_behind = on
+        return m.behind_waker(mp, y)
+
+    now = 2 * 46_000_000
+    t = behind(50_000)  # ran a goroutine before parking 1 ms: waits for the next tick
+    assert now < t <= now + 4_000_000
+    assert behind(10_000) == -1  # short last run: marked, it preempts instead
+    assert behind(50_000, util=0.5 * PACK_MAX_UTIL) == -1  # low load: packed wakees preempt
+    assert behind(50_000, on=False) == -1
+
+    real = real_median("blocking-logger", "heavy-c0", 2, "sched.p90")
+    assert real == pytest.approx(655.36e-6)
+    out = simulate("blocking-logger", setting="heavy-c0", gomaxprocs=2, ncpu=2, seed=1)
+    assert sched_q(out.result, "p90") == pytest.approx(real, rel=0.25)

@@ -159,6 +159,8 @@ class Machine:
         "last_run",
         "stalls",
         "busy_usleep",
+        "wake_behind",
+        "behind",
         "util",
         "util_at",
         "_rt",
@@ -228,6 +230,12 @@ class Machine:
         # after the timer slack and a running-vCPU wake-up (:meth:`shares_vcpu`,
         # proc.runqgrabUsleep; mechanism 160): on.
         self.busy_usleep = True
+        # A woken M put on its waker's vCPU that does not preempt the waker (not marked by
+        # :meth:`wakeup`) runs only when the waker blocks or at the vCPU's next tick
+        # (:meth:`behind_waker`, proc.startm; mechanisms 200, 260): on.  ``behind``: per
+        # vCPU, the woken M waiting so (or None).
+        self.wake_behind = True
+        self.behind: list[M | None] = [None] * ncpu
         self.util = 0.0
         self.util_at = 0
         # A holder past its slice loses the vCPU at its next scheduler tick (mechanism 43):
@@ -375,6 +383,34 @@ class Machine:
             return False
         y = self.run_m[v]
         return y is not None and y.id == self.woken_by.get(mp.id, -1) and self._wants(y)
+
+    def behind_waker(self, mp: M, waker: M) -> int:
+        """When the woken ``mp`` first runs if it waits behind ``waker`` on their shared vCPU
+        (-1: it does not).  Models kernel/sched/fair.c: a wakee that does not preempt the
+        current task at the wake-up (wakeup_preempt_fair) waits on the runqueue until the
+        current task blocks (:meth:`release` moves the wake-up then) or the vCPU's next
+        tick (task_tick_fair -> update_curr -> pick_eevdf).  A wakee :meth:`wakeup` marked
+        (park < 0.5 ms or last run < 20 us: it preempts, mechanisms 43, 191) never waits
+        so.  Measured (docs/validation.md mechanism 260, tracefs, GOMAXPROCS=2): such real
+        wakees run when the waker blocks (34-78 %) or at the first tick at which the waker
+        has run a slice (1.4 ms), or the idle vCPU pulls them; the model's tick is the next
+        one (the slice-end tick, tried there, overshoots more) and it has no such pull."""
+        if not self.wake_behind:
+            return -1
+        v = self.vcpu_of.get(mp.id, -1)
+        if v < 0 or self.vcpu_of.get(waker.id, -1) != v or not self._wants(waker):
+            return -1
+        if self.low_load():  # packed wakees preempt there (mechanisms 100, 130)
+            return -1
+        if mp.id in self.woken:
+            return -1  # marked (park or last-run rule): it preempts at its first burst
+        b = self.behind[v]
+        if b is not None and b.state == M_SCHED and b.p is None and b.nextp is not None:
+            return -1  # one woken M waits there already
+        now = self._rt.sim.now
+        self._switch(v, now)
+        self.behind[v] = mp
+        return self._next_tick(v, now + 1)
 
     def shares_vcpu(self, mp: M) -> bool:
         """Whether another thread of the process wants ``mp``'s vCPU now (holds it or is
@@ -607,7 +643,20 @@ class Machine:
             else:  # not woken by startm since it last blocked: its run is not known
                 self.last_run.pop(mp.id, None)
         v = self.vcpu_of.get(mp.id, -1)
-        if v < 0 or self.run_m[v] is not mp:
+        if v < 0:
+            return
+        b = self.behind[v]
+        if b is not None:
+            self.behind[v] = None
+            if b is not mp and b.state == M_SCHED and b.p is None and b.nextp is not None:
+                ev = b.ev
+                if ev is not None and ev[1] is not None and self._rt.sim.time_of(ev) > now:
+                    sim = self._rt.sim
+                    sim.cancel(ev)
+                    t = max(now, sim.now) + self._rt.costs.mwake_polling_ns
+                    b.ev = sim.at(t, self._rt._ev_mwake, b)
+                    self.run_from[b.id] = t
+        if self.run_m[v] is not mp:
             return
         rt = self._rt
         self._switch(v, now)

@@ -229,6 +229,12 @@ def startm(
         wcost, d = rt.costs.futexwakeup_polling_ns, rt.costs.mwake_polling_ns
     else:
         wcost, d = wakeCosts(rt, nmp, halted)
+        # machine.py (mechanism 200): on its waker's vCPU without preempting it, the wakee
+        # waits until the waker blocks (Machine.release moves the event) or the next tick
+        h = rt.machine.behind_waker(nmp, waker) if rt.machine.slices and waker is not None else -1
+        if h >= 0:
+            wcost = rt.costs.futexwakeup_polling_ns
+            d = max(h - rt.sim.now, rt.costs.mwake_polling_ns)
     if waker is not None:
         waker.debt += wcost
         if at_wake:
