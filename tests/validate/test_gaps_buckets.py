@@ -337,10 +337,9 @@ def test_miss_inside_the_real_runs_spread_gets_that_reason() -> None:
 
 #: The shipped table's ``done`` sentence of one entry, verbatim (it must reach every output).
 PLACEMENT_DONE = (
-    "Measured in 10, 19, 90, 190 and 200; kept: the vCPU model and its idle pull (10, 19), "
-    "packing below 0.3 (100); tried, not adopted: soft-edge packing near 0.5 (190), a wait "
-    "behind the waker (200 v3: +14 net, 9 unexplained, off); needs the kernel's rule for when "
-    "a packed wakee runs")
+    "Measured in 10, 19, 90, 190, 200 and 260; kept: the vCPU model and its idle pull (10, 19), "
+    "packing below 0.3 (100), unmarked packed wakees waiting behind the waker to the next tick "
+    "(260, +22 net); not adopted: soft-edge packing (190); needs the slice-end tick wait (260)")
 
 
 def _placement_miss() -> Any:
