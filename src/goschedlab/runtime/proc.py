@@ -622,6 +622,9 @@ def execute(rt: Runtime, mp: M, gp: G, inheritTime: bool) -> None:
     mp.debt += cost
     stats.sched_ns += cost
     stats.context_switches += 1
+    if mp.unsampledDebt:  # interp.run_g's Sleep op: the part after the clock read above
+        mp.debt += mp.unsampledDebt
+        mp.unsampledDebt = 0
 
 
 def gopark(rt: Runtime, mp: M, gp: G, reason: int, unlockf: Any = None) -> bool:
@@ -778,6 +781,9 @@ def schedule(rt: Runtime, mp: M) -> bool:
             mp.debt += cost
             stats.sched_ns += cost
             stats.context_switches += 1
+            if mp.unsampledDebt:  # as execute: after the clock read
+                mp.debt += mp.unsampledDebt
+                mp.unsampledDebt = 0
             return True
     r = findRunnable(rt, mp)
     if r is None:
