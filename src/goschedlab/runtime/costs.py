@@ -63,7 +63,7 @@ class Costs:
     the sleeper's P runs next (mechanism 290): the model charges it after that G's execute
     clock read instead of before the creator's gopark.  Measured on this VM (GOMAXPROCS=1,
     ``go f(); time.Sleep(200us)`` with the runtime/metrics histogram read around 4000 trials):
-    f's window p50 192-256 ns while the whole trial takes 441-711 ns; the plain-park trial's
+    f's window p50 192-256 ns while the whole trial takes 390-711 ns; the plain-park trial's
     window stays at 64-192 ns whether cold (total 281-961 ns) or warm (151-210 ns), so what a
     cold trial adds lies outside the window.  ``goschedlab calibrate`` fits it as the real
     plain-park trial (sleep_spawn_park_ns) minus the model's, at most timesleep_ns; the
