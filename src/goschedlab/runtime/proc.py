@@ -284,6 +284,9 @@ def stopm(rt: Runtime, mp: M) -> bool:
     if mp.spinning:
         raise Throw("stopm", f"{mp!r} spinning", rt.sim.now)
     mp.state = M_IDLE
+    if mp.unsampledDebt:  # a Sleep's deferred part whose queued G ran elsewhere: paid here
+        mp.debt += mp.unsampledDebt
+        mp.unsampledDebt = 0
     if rt.machine.slices:  # machine.py: the thread blocks; its vCPU's waiter runs
         rt.machine.release(mp, rt.sim.now + mp.debt)
     mp.blocked = True
