@@ -58,6 +58,16 @@ class Costs:
     us on the reference machine.  ``goschedlab calibrate`` fits it from sleep_spawn_ns (that
     trial, GMP=1) minus the model's own run of it with timesleep_ns = 0 (mechanism 18); the
     reference corpus does not measure it, so the default stays there."""
+    timesleep_unsampled_ns: int = 0
+    """The part of timesleep_ns that lies outside the sampled /sched/latencies window of the G
+    the sleeper's P runs next (mechanism 290): the model charges it after that G's execute
+    clock read instead of before the creator's gopark.  Measured on this VM (GOMAXPROCS=1,
+    ``go f(); time.Sleep(200us)`` with the runtime/metrics histogram read around 4000 trials):
+    f's window p50 192-256 ns while the whole trial takes 390-711 ns; the plain-park trial's
+    window stays at 64-192 ns whether cold (total 281-961 ns) or warm (151-210 ns), so what a
+    cold trial adds lies outside the window.  ``goschedlab calibrate`` fits it as the real
+    plain-park trial (sleep_spawn_park_ns) minus the model's, at most timesleep_ns; the
+    reference corpus does not measure it, so the default is 0 there."""
     ready_ns: int = 30
     """goready/ready (runqput into runnext): assumed, part of the round trip above."""
     steal_probe_ns: int = 40

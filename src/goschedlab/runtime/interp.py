@@ -287,8 +287,19 @@ def run_g(rt: Runtime, mp: M, *, burst_ended: bool = False) -> None:
                 if op.ns > 0:
                     gp.sleepWhen = sim.now + op.ns
                     # time.Sleep's own path (timeSleep, resetForSleep's timer modify/maybeAdd,
-                    # wakeNetPoller, the timer check of the next findRunnable): timesleep_ns
-                    mp.debt += costs.timesleep_ns
+                    # wakeNetPoller, the timer check of the next findRunnable): timesleep_ns.
+                    # Of it, timesleep_unsampled_ns lies outside the sampled window of a G that
+                    # waits in this P's queue: execute charges it after its clock read.
+                    u = costs.timesleep_unsampled_ns
+                    pp = mp.p
+                    if u > 0 and pp is not None and (
+                        pp.runnext is not None or pp.runqhead != pp.runqtail
+                    ):
+                        u = min(u, costs.timesleep_ns)
+                        mp.debt += costs.timesleep_ns - u
+                        mp.unsampledDebt = u
+                    else:
+                        mp.debt += costs.timesleep_ns
                     if gopark(rt, mp, gp, waitReasonSleep, resetForSleep):
                         break
                     return

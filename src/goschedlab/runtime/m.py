@@ -25,7 +25,8 @@ class M:
     throwing, preemptoff, dying, syscalltick, schedlink.  Model fields: ``state`` (one of
     ``M_*``), ``ev`` (its pending engine event), ``debt`` (ns of runtime work done since the
     last time advance, charged before the M's next step), ``spinstart`` (for spin-time stats),
-    ``pollUntil`` (carried across findRunnable's two phases).
+    ``pollUntil`` (carried across findRunnable's two phases), ``unsampledDebt`` (the part of a
+    time.Sleep path charged after the next execute's clock read: costs.timesleep_unsampled_ns).
     """
 
     __slots__ = (
@@ -56,6 +57,7 @@ class M:
         "pause_victim",
         "pause_next",
         "parked_at",
+        "unsampledDebt",
     )
 
     def __init__(self, id: int) -> None:
@@ -86,6 +88,7 @@ class M:
         self.pause_victim: P | None = None
         self.pause_next: G | None = None  # the runnext G runqgrab will CAS after usleep(3)
         self.parked_at = -(1 << 62)  # when it last parked (stopm / netpoll): vCPU idle since
+        self.unsampledDebt = 0
 
     def __repr__(self) -> str:
         return f"M{self.id}({M_STATE_NAMES[self.state]})"

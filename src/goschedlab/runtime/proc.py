@@ -290,6 +290,9 @@ def stopm(rt: Runtime, mp: M) -> bool:
     if mp.spinning:
         raise Throw("stopm", f"{mp!r} spinning", rt.sim.now)
     mp.state = M_IDLE
+    if mp.unsampledDebt:  # a Sleep's deferred part whose queued G ran elsewhere: paid here
+        mp.debt += mp.unsampledDebt
+        mp.unsampledDebt = 0
     if rt.machine.slices:  # machine.py: the thread blocks; its vCPU's waiter runs
         rt.machine.release(mp, rt.sim.now + mp.debt)
     mp.blocked = True
@@ -628,6 +631,9 @@ def execute(rt: Runtime, mp: M, gp: G, inheritTime: bool) -> None:
     mp.debt += cost
     stats.sched_ns += cost
     stats.context_switches += 1
+    if mp.unsampledDebt:  # interp.run_g's Sleep op: the part after the clock read above
+        mp.debt += mp.unsampledDebt
+        mp.unsampledDebt = 0
 
 
 def gopark(rt: Runtime, mp: M, gp: G, reason: int, unlockf: Any = None) -> bool:
@@ -784,6 +790,9 @@ def schedule(rt: Runtime, mp: M) -> bool:
             mp.debt += cost
             stats.sched_ns += cost
             stats.context_switches += 1
+            if mp.unsampledDebt:  # as execute: after the clock read
+                mp.debt += mp.unsampledDebt
+                mp.unsampledDebt = 0
             return True
     r = findRunnable(rt, mp)
     if r is None:

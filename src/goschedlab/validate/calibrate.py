@@ -16,7 +16,7 @@ The rules model what one measurement costs in the simulator's terms:
 * syscall hand-off (sysmon retakes a sleeping syscall's P, handoffp wakes an M) = the
   model's own run of that trial + handoff_wake_ns: see :func:`_fit_handoff`
 * ``go f(); time.Sleep(200us)`` -> f's first run (one P) = the model's own run of that trial
-  + timesleep_ns: see :func:`_fit_timesleep`
+  + timesleep_ns, timesleep_unsampled_ns: see :func:`_fit_timesleep`
 * one cache line passed between two spinning goroutines on two Ps (fastest batch of 1000
   one-way hops) = cacheline_transfer_ns: see :func:`_fit_cacheline`
 
@@ -574,8 +574,10 @@ def sleep_spawn_sim_ns(costs: Costs, trials: int = 200, park: bool = False) -> f
 def _fit_timesleep(out: dict[str, Fitted], runs: Runs) -> None:
     """timesleep_ns <- calib.sleep_spawn_ns p50 at GOMAXPROCS=1: the model runs the same trial
     with timesleep_ns = 0 (newproc, gopark, schedule as the model charges them) and the
-    parameter takes the rest, never below 0.  Runs without the measurement (the reference
-    corpus's calibrate) keep the default."""
+    parameter takes the rest, never below 0.  With the plain-park reference
+    (sleep_spawn_park_ns), timesleep_unsampled_ns <- that real trial minus the model's same
+    trial, within [0, timesleep_ns] (mechanism 290).  Runs without the measurement (the
+    reference corpus's calibrate) keep the defaults."""
     from dataclasses import replace
 
     try:
@@ -590,11 +592,21 @@ def _fit_timesleep(out: dict[str, Fitted], runs: Runs) -> None:
     vals = {f.name: f.value for f in out.values()}
     base = sleep_spawn_sim_ns(replace(Costs(), **dict(vals, timesleep_ns=0)))
     note = ", clamped to 0" if want < base else ""
+    ts = max(0, round(want - base))
     out["timesleep_ns"] = Fitted(
-        "timesleep_ns", max(0, round(want - base)),
+        "timesleep_ns", ts,
         f"sleep_spawn_ns p50 GMP=1 {want:.0f} - the model's same trial with a 0-ns "
         f"time.Sleep path {base:.0f}{note}{park}",
     )
+    if park:
+        # mechanism 290: what the real plain-park trial takes beyond the model's (the cold
+        # start after the 200 us sleep) lies outside the new G's sampled window.
+        park_m = sleep_spawn_sim_ns(replace(Costs(), **dict(vals, timesleep_ns=ts)), park=True)
+        out["timesleep_unsampled_ns"] = Fitted(
+            "timesleep_unsampled_ns", min(ts, max(0, round(ref - park_m))),
+            f"sleep_spawn_park_ns p50 GMP=1 {ref:.0f} - the model's same trial {park_m:.0f}, "
+            f"within [0, timesleep_ns]",
+        )
 
 
 def costs_toml(fit: Sequence[Fitted], header: Sequence[str] = ()) -> str:
