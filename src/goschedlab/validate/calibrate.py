@@ -233,6 +233,13 @@ def slope_errors(runs: Runs) -> list[str]:
     return sorted({e for e in errs if isinstance(e, str) and e})
 
 
+def fallback_prefix(runs: Runs) -> str:
+    """How a GC fit's source begins when it falls back because the fresh-process slope failed
+    (empty for older programs, which never ran it)."""
+    failed = slope_errors(runs)
+    return f"{FALLBACK} (the fresh-process slope failed: {failed[0]}): " if failed else ""
+
+
 def fallback_warnings(fit: Sequence[Fitted]) -> list[str]:
     """One line per parameter whose rule fell back (see :data:`FALLBACK`)."""
     return [f"warning: {f.name} = {f.value}: {f.source}" for f in fit
@@ -331,10 +338,9 @@ def _fit_gc(runs: Runs, put: Callable[[str, float, str], int],
     except UserInputError:
         kib = v["gc_live_list_kib"]
         mark = v["gc_forced_live_mark_cpu_ns"] - v["gc_forced_empty_mark_cpu_ns"]
-        failed = slope_errors(runs)
         put("gc_scan_ns_per_kib", mark / kib,
-            (f"{FALLBACK} (the fresh-process slope failed: {failed[0]}): " if failed else "")
-            + f"runtime.GC() mark CPU GMP=1 live {v['gc_forced_live_mark_cpu_ns']:.0f} - empty "
+            fallback_prefix(runs) + f"runtime.GC() mark CPU GMP=1 live "
+            f"{v['gc_forced_live_mark_cpu_ns']:.0f} - empty "
             f"{v['gc_forced_empty_mark_cpu_ns']:.0f} ns over {kib:.0f} KiB of list")
     else:
         put("gc_scan_ns_per_kib", sl["gc_mark_slope_ns_per_kib"],
@@ -349,11 +355,9 @@ def _fit_gc(runs: Runs, put: Callable[[str, float, str], int],
         spans = v["gc_sweep_spans"]
         wall = v["gc_forced_spans_wall_ns"] - v["gc_forced_empty_wall_ns"]
         smark = v["gc_forced_spans_mark_cpu_ns"] - v["gc_forced_empty_mark_cpu_ns"]
-        failed = slope_errors(runs)
         put("gc_sweep_span_ns", (wall - smark) / spans,
-            (f"{FALLBACK} (the fresh-process slope failed: {failed[0]}): " if failed else "")
-            + f"runtime.GC() wall GMP=1 {spans:.0f} live noscan spans - empty {wall:.0f} - mark "
-            f"CPU difference {smark:.0f} ns, per span")
+            fallback_prefix(runs) + f"runtime.GC() wall GMP=1 {spans:.0f} live noscan spans - "
+            f"empty {wall:.0f} - mark CPU difference {smark:.0f} ns, per span")
     else:
         put("gc_sweep_span_ns", sw["gc_sweep_slope_ns_per_span"],
             f"runtime.GC() wall - mark CPU - scavenger CPU GMP=1, fresh process: slope over 0 / "

@@ -268,28 +268,23 @@ func markSlope(trials func(int) int, out map[string]any) {
 	runtime.GC()
 	sizes := []int{0, listBytes / 2, listBytes}
 	rounds := min(trials(9), 15)
-	var slopes, intercepts []float64
-	perSize := make([][]float64, len(sizes))
-	for r := range rounds {
-		ms := make([]float64, len(sizes))
-		for k := range sizes {
-			i := (k + r) % len(sizes)
-			liveList = buildList(sizes[i] / 64)
-			runtime.GC() // frees the previous list
-			ms[i] = gcOnce()
-			perSize[i] = append(perSize[i], ms[i])
-		}
-		s, c := lineFit(sizes, ms)
-		slopes, intercepts = append(slopes, s), append(intercepts, c)
+	kib := make([]float64, len(sizes))
+	for i, b := range sizes {
+		kib[i] = float64(b) / 1024
 	}
+	med, slope, icpt := slopeRounds(rounds, kib, func(i int) float64 {
+		liveList = buildList(sizes[i] / 64)
+		runtime.GC() // frees the previous list
+		return gcOnce()
+	})
 	liveList = nil
 	runtime.GC()
-	out["gc_mark_empty_cpu_ns"] = medianF(perSize[0])
-	out["gc_mark_half_cpu_ns"] = medianF(perSize[1])
-	out["gc_mark_full_cpu_ns"] = medianF(perSize[2])
+	out["gc_mark_empty_cpu_ns"] = med[0]
+	out["gc_mark_half_cpu_ns"] = med[1]
+	out["gc_mark_full_cpu_ns"] = med[2]
 	out["gc_mark_slope_rounds"] = rounds
-	out["gc_mark_slope_ns_per_kib"] = medianF(slopes)
-	out["gc_mark_intercept_ns"] = medianF(intercepts)
+	out["gc_mark_slope_ns_per_kib"] = slope
+	out["gc_mark_intercept_ns"] = icpt
 }
 
 // gcSlopeChild runs markSlope in a fresh copy of this program (same GOMAXPROCS and scale)
@@ -354,37 +349,42 @@ func sweepSlope(trials func(int) int, out map[string]any) {
 	runtime.GC()
 	sizes := []float64{0, spans / 2, spans}
 	rounds := min(trials(9), 15)
-	var slopes, intercepts []float64
-	perSize := make([][]float64, len(sizes))
-	for r := range rounds {
-		ys := make([]float64, len(sizes))
-		for k := range sizes {
-			i := (k + r) % len(sizes)
-			liveBlocks = blocks(int(sizes[i]))
-			runtime.GC() // sweeps the previous set's freed spans
-			ys[i] = sweepOnce()
-			perSize[i] = append(perSize[i], ys[i])
-		}
-		s, c := lineFitX(sizes, ys)
-		slopes, intercepts = append(slopes, s), append(intercepts, c)
-	}
+	med, slope, icpt := slopeRounds(rounds, sizes, func(i int) float64 {
+		liveBlocks = blocks(int(sizes[i]))
+		runtime.GC() // sweeps the previous set's freed spans
+		return sweepOnce()
+	})
 	liveBlocks = nil
 	runtime.GC()
-	out["gc_sweep_empty_ns"] = medianF(perSize[0])
-	out["gc_sweep_half_ns"] = medianF(perSize[1])
-	out["gc_sweep_full_ns"] = medianF(perSize[2])
+	out["gc_sweep_empty_ns"] = med[0]
+	out["gc_sweep_half_ns"] = med[1]
+	out["gc_sweep_full_ns"] = med[2]
 	out["gc_sweep_slope_rounds"] = rounds
-	out["gc_sweep_slope_ns_per_span"] = medianF(slopes)
-	out["gc_sweep_intercept_ns"] = medianF(intercepts)
+	out["gc_sweep_slope_ns_per_span"] = slope
+	out["gc_sweep_intercept_ns"] = icpt
 }
 
-// lineFit is the least-squares line y = slope * KiB + intercept through (bytes[i]/1024, y[i]).
-func lineFit(bytes []int, y []float64) (slope, intercept float64) {
-	xs := make([]float64, len(bytes))
-	for i, b := range bytes {
-		xs[i] = float64(b) / 1024
+// slopeRounds runs rounds of measure(i) over the sizes xs[i], interleaved (the order rotated
+// each round, so every size sees the same host state), fits the least-squares line of each
+// round, and returns the per-size medians and the median per-round slope and intercept.
+func slopeRounds(rounds int, xs []float64, measure func(i int) float64) (
+	perSize []float64, slope, intercept float64) {
+	ys := make([][]float64, len(xs))
+	var slopes, intercepts []float64
+	for r := range rounds {
+		y := make([]float64, len(xs))
+		for k := range xs {
+			i := (k + r) % len(xs)
+			y[i] = measure(i)
+			ys[i] = append(ys[i], y[i])
+		}
+		s, c := lineFitX(xs, y)
+		slopes, intercepts = append(slopes, s), append(intercepts, c)
 	}
-	return lineFitX(xs, y)
+	for _, v := range ys {
+		perSize = append(perSize, medianF(v))
+	}
+	return perSize, medianF(slopes), medianF(intercepts)
 }
 
 // lineFitX is the least-squares line y = slope * x + intercept through (xs[i], y[i]).
