@@ -767,6 +767,8 @@ def test_reused_g_keeps_the_tracking_flag_its_exit_set() -> None:
     # and the first-run samples put the p50 into the real (1.02, 1.28] us bucket
     out = simulate("blocking-logger", setting="light-c0", gomaxprocs=1)
     assert sched_q(out.result, "p50") == real_median("blocking-logger", "light-c0", 1, "sched.p50")
+
+
 # ---------------------------------------------------------------- mechanism 27
 
 def test_polling_wake_costs_the_waker_a_spread_and_the_wakee_follows() -> None:
@@ -793,6 +795,8 @@ def test_pingpong_spin_hop_latencies_have_the_real_tail() -> None:
     out = simulate("pingpong", setting="spin", overrides={"r": 5_000}, gomaxprocs=2)
     assert sched_q(out.result, "p50") == real_median("pingpong", "spin", 2, "sched.p50")
     assert sched_q(out.result, "p99") == real_median("pingpong", "spin", 2, "sched.p99")
+
+
 # ------------------------------------------------- mechanism 19: an idle vCPU pulls a waiter
 
 def test_idle_vcpu_pulls_a_thread_waiting_behind_a_busy_one() -> None:
@@ -1395,6 +1399,7 @@ def test_an_unmarked_packed_wakee_waits_behind_its_running_waker() -> None:
     assert real == pytest.approx(655.36e-6)
     out = simulate("blocking-logger", setting="heavy-c0", gomaxprocs=2, ncpu=2, seed=1)
     assert sched_q(out.result, "p90") == pytest.approx(real, rel=0.25)
+
 
 # ---------------------------------------------------------------- mechanism 290
 
