@@ -13,7 +13,7 @@ import re
 import sys
 
 from goschedlab.runtime.costs import load_costs
-from goschedlab.validate.calibrate import sleep_spawn_sim_ns
+from goschedlab.validate.calibrate import fit_timesleep_unsampled
 
 SETS = ("final", "final2", "s4", "s5", "s6", "s7")
 PAT = re.compile(r"sleep_spawn_ns p50 GMP=1 (\d+).*sleep_spawn_park_ns (\d+)")
@@ -30,17 +30,16 @@ def main(out: str) -> int:
             return 2
         park = int(m.group(2))
         c = load_costs(p)
-        park_m = sleep_spawn_sim_ns(c, park=True)
-        u = min(c.timesleep_ns, max(0, round(park - park_m)))
-        print(f"{s}: park {park} model park {park_m:.0f} timesleep_ns {c.timesleep_ns} "
-              f"-> timesleep_unsampled_ns {u}")
+        u = fit_timesleep_unsampled(c, park)
+        print(f"{s}: timesleep_ns {c.timesleep_ns} -> timesleep_unsampled_ns {u.value} "
+              f"({u.source})")
         lines = []
         for line in text.rstrip("\n").split("\n"):
+            if line.startswith("timesleep_unsampled_ns"):
+                continue  # a file written by this script already: the line is made anew
             lines.append(line)
             if line.startswith("timesleep_ns"):
-                lines.append(f"timesleep_unsampled_ns = {u}  # sleep_spawn_park_ns p50 GMP=1 "
-                             f"{park} - the model's same trial {park_m:.0f}, within "
-                             f"[0, timesleep_ns]")
+                lines.append(f"{u.name} = {u.value}  # {u.source}")
         with open(f"{out}/{s}.toml", "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")
     return 0

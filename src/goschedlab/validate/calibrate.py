@@ -603,14 +603,21 @@ def _fit_timesleep(out: dict[str, Fitted], runs: Runs) -> None:
         f"time.Sleep path {base:.0f}{note}{park}",
     )
     if park:
-        # mechanism 290: what the real plain-park trial takes beyond the model's (the cold
-        # start after the 200 us sleep) lies outside the new G's sampled window.
-        park_m = sleep_spawn_sim_ns(replace(Costs(), **dict(vals, timesleep_ns=ts)), park=True)
-        out["timesleep_unsampled_ns"] = Fitted(
-            "timesleep_unsampled_ns", min(ts, max(0, round(ref - park_m))),
-            f"sleep_spawn_park_ns p50 GMP=1 {ref:.0f} - the model's same trial {park_m:.0f}, "
-            f"within [0, timesleep_ns]",
-        )
+        out["timesleep_unsampled_ns"] = fit_timesleep_unsampled(
+            replace(Costs(), **dict(vals, timesleep_ns=ts)), ref)
+
+
+def fit_timesleep_unsampled(costs: Costs, park_ns: float) -> Fitted:
+    """timesleep_unsampled_ns <- the real plain-park trial's p50 ``park_ns`` minus the model's
+    same trial with ``costs`` (their timesleep_ns already fitted), within [0, timesleep_ns]:
+    what the real trial takes beyond the model's (the cold start after the 200 us sleep) lies
+    outside the new G's sampled window (mechanism 290)."""
+    park_m = sleep_spawn_sim_ns(costs, park=True)
+    return Fitted(
+        "timesleep_unsampled_ns", min(costs.timesleep_ns, max(0, round(park_ns - park_m))),
+        f"sleep_spawn_park_ns p50 GMP=1 {park_ns:.0f} - the model's same trial {park_m:.0f}, "
+        f"within [0, timesleep_ns]",
+    )
 
 
 def costs_toml(fit: Sequence[Fitted], header: Sequence[str] = ()) -> str:

@@ -43,6 +43,12 @@ GAPS_FILE = "gaps.toml"
 
 _KEYS = {"id", "workload", "setting", "gomaxprocs", "metric", "sign", "mechanism", "doc",
          "done"}
+#: The required string keys and what each must hold (the error names it).
+_REQUIRED = {
+    "id": "a non-empty string", "mechanism": "a non-empty string", "doc": "a non-empty string",
+    "done": "one sentence: what was done about this gap - sections that measured it, changes "
+            "tried, kept",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,12 +124,9 @@ def parse_gaps(text: str, origin: str = GAPS_FILE) -> tuple[Gap, ...]:
         if unknown:
             raise UserInputError(f"{where}: unknown key(s) {sorted(unknown)}; "
                                  f"expected {sorted(_KEYS)}")
-        for key in ("id", "mechanism", "doc"):
+        for key, want in _REQUIRED.items():
             if not isinstance(e.get(key), str) or not e[key].strip():
-                raise UserInputError(f"{where}: missing '{key}' (a non-empty string)")
-        if not isinstance(e.get("done"), str) or not e["done"].strip():
-            raise UserInputError(f"{where}: missing 'done' (one sentence: what was done about "
-                                 "this gap - sections that measured it, changes tried, kept)")
+                raise UserInputError(f"{where}: missing '{key}' ({want})")
         if e["id"] in seen:
             raise UserInputError(f"{where}: duplicate id {e['id']!r}")
         seen.add(e["id"])

@@ -279,12 +279,9 @@ func markSlope(trials func(int) int, out map[string]any) {
 	})
 	liveList = nil
 	runtime.GC()
-	out["gc_mark_empty_cpu_ns"] = med[0]
-	out["gc_mark_half_cpu_ns"] = med[1]
-	out["gc_mark_full_cpu_ns"] = med[2]
-	out["gc_mark_slope_rounds"] = rounds
-	out["gc_mark_slope_ns_per_kib"] = slope
-	out["gc_mark_intercept_ns"] = icpt
+	putSlope(out, [...]string{"gc_mark_empty_cpu_ns", "gc_mark_half_cpu_ns", "gc_mark_full_cpu_ns"},
+		"gc_mark_slope_ns_per_kib", "gc_mark_intercept_ns", "gc_mark_slope_rounds",
+		med, slope, icpt, rounds)
 }
 
 // gcSlopeChild runs markSlope in a fresh copy of this program (same GOMAXPROCS and scale)
@@ -356,12 +353,19 @@ func sweepSlope(trials func(int) int, out map[string]any) {
 	})
 	liveBlocks = nil
 	runtime.GC()
-	out["gc_sweep_empty_ns"] = med[0]
-	out["gc_sweep_half_ns"] = med[1]
-	out["gc_sweep_full_ns"] = med[2]
-	out["gc_sweep_slope_rounds"] = rounds
-	out["gc_sweep_slope_ns_per_span"] = slope
-	out["gc_sweep_intercept_ns"] = icpt
+	putSlope(out, [...]string{"gc_sweep_empty_ns", "gc_sweep_half_ns", "gc_sweep_full_ns"},
+		"gc_sweep_slope_ns_per_span", "gc_sweep_intercept_ns", "gc_sweep_slope_rounds",
+		med, slope, icpt, rounds)
+}
+
+// putSlope records a slopeRounds result under the given keys: the three sizes' medians, the
+// slope, the intercept and the number of rounds.
+func putSlope(out map[string]any, sizes [3]string, slopeKey, icptKey, roundsKey string,
+	med []float64, slope, icpt float64, rounds int) {
+	for i, k := range sizes {
+		out[k] = med[i]
+	}
+	out[slopeKey], out[icptKey], out[roundsKey] = slope, icpt, rounds
 }
 
 // slopeRounds runs rounds of measure(i) over the sizes xs[i], interleaved (the order rotated
