@@ -112,9 +112,13 @@ class Costs:
     guest_halt_poll_ns default (200 us).  Waking a thread parked less than this ago is
     cheap (futexwakeup_polling_ns, mwake_polling_ns): proc.wakeCosts."""
     futexwakeup_polling_ns: int = 3_500
-    """The waker's cost when the target vCPU is still polling (no IPI, a futex syscall and
-    the woken thread's start competing briefly): pingpong spin GMP=2 /sched/latencies p50
-    4.1 us per hop, each hop waking the other P's M that parked < 40 us earlier."""
+    """The waker's cost of waking a thread parked less than haltpoll_ns ago on another vCPU
+    (on the reference machine that vCPU still polls: no IPI, a futex syscall and the woken
+    thread's start competing briefly): pingpong spin GMP=2 /sched/latencies p50 4.1 us per
+    hop, each hop waking the other P's M that parked < 40 us earlier.  ``goschedlab
+    calibrate`` fits it on the machine at hand from spin_hop_ns (the same hop timed in the
+    calibrate program) minus the model's same trial with this cost 0 (mechanism 340); the
+    reference corpus's calibrate lacks that trial, so the default stays there."""
     sched_base_slice_ns: int = 700_000
     """Linux's sysctl_sched_base_slice before scaling (kernel/sched/fair.c, EEVDF; 0.70 ms
     since 6.12, 0.75 ms in 6.6-6.11): a thread keeps its vCPU this long against other
@@ -128,8 +132,31 @@ class Costs:
     """sysctl_sched_migration_cost (0.5 ms): a task that ran less than this ago is cache-hot
     and not pulled by load balancing (fair.c: task_hot; machine.py, Config.os_placement)."""
     mwake_polling_ns: int = 5_000
-    """Wake-up latency of a thread on a polling vCPU: assumed (a context switch on a vCPU
-    that is running its idle loop; no host involvement)."""
+    """Wake-up latency of a thread parked less than haltpoll_ns ago on another vCPU: assumed on
+    the reference machine (a context switch on a vCPU that is running its idle loop; no host
+    involvement).  ``goschedlab calibrate`` fits it on the machine at hand from
+    recent_wake_steal_ns (a spinning goroutine's go statement wakes the other P's M parked a
+    moment before, which steals the new G) minus the model's same trial with this cost 0
+    (mechanism 340); the reference corpus's calibrate lacks that trial."""
+    mwake_polling_jitter_ns: int = 0
+    """The wakee's own spread (Runtime.os_delay tail) in proc.wakeCosts' recently-parked
+    branch; 0: wake_polling_jitter_ns (the reference machine, whose one figure covers both
+    draws).  ``goschedlab calibrate`` fits it from recent_wake_steal_ns as (p90 - p50) /
+    (ln 10 - ln 2), the exponential law's p90 (mechanism 340): this VM's idle vCPUs halt at
+    once and the woken thread's start spreads p50 18-21 / p90 24 us while its waker's futex
+    call spreads < 1 us (spin_hop_ns p50 5.4-7.4 / p90 8.0-8.1 us)."""
+    futexwakeup_local_ns: int = 3_500
+    """The waker's cost when the kernel runs the wakee on the waker's own vCPU (machine.py,
+    Config.os_placement: the wakee preempts its waker at the futex return, runs at once, or
+    waits behind it; mechanisms 43, 130, 200): no IPI.  Default as the reference machine's
+    polling wake (mechanism 340 split the two); this VM's tracefs (pingpong spin GMP=2, the
+    1 320 same-vCPU wakes of one run): FUTEX_WAKE p50 2 us at 1 us resolution.  Not fitted."""
+    mwake_local_ns: int = 5_000
+    """Wake-up latency of a wakee the kernel runs on its waker's vCPU (see
+    futexwakeup_local_ns; the floor of a wakee waiting behind its waker, of the hand-off
+    wake-up fit): default as the reference machine's polling wake (mechanism 340 split the
+    two); this VM's tracefs: the wakee runs p50 3 us after its waker's futex entry.  Not
+    fitted."""
     wake_polling_jitter_ns: int = 1_000
     """Spread (Runtime.os_delay tail) of a wake-up on a polling vCPU, drawn twice in
     proc.wakeCosts: once for the waker's futex call (futexwakeup_polling_ns; the wakee, queued

@@ -653,7 +653,7 @@ class Machine:
                 if ev is not None and ev[1] is not None and self._rt.sim.time_of(ev) > now:
                     sim = self._rt.sim
                     sim.cancel(ev)
-                    t = max(now, sim.now) + self._rt.costs.mwake_polling_ns
+                    t = max(now, sim.now) + self._rt.costs.mwake_local_ns
                     b.ev = sim.at(t, self._rt._ev_mwake, b)
                     self.run_from[b.id] = t
         if self.run_m[v] is not mp:

@@ -226,15 +226,15 @@ def startm(
     if at_wake or (rt.machine.slices and rt.machine.runs_at_once(nmp)):
         # the wakee takes its waker's running vCPU (machine.py, mechanism 43): no halted
         # vCPU to resume, the waker's futex call needs no IPI - measured: it runs 3-9 us later
-        wcost, d = rt.costs.futexwakeup_polling_ns, rt.costs.mwake_polling_ns
+        wcost, d = rt.costs.futexwakeup_local_ns, rt.costs.mwake_local_ns
     else:
         wcost, d = wakeCosts(rt, nmp, halted)
         # machine.py (mechanism 200): on its waker's vCPU without preempting it, the wakee
         # waits until the waker blocks (Machine.release moves the event) or the next tick
         h = rt.machine.behind_waker(nmp, waker) if rt.machine.slices and waker is not None else -1
         if h >= 0:
-            wcost = rt.costs.futexwakeup_polling_ns
-            d = max(h - rt.sim.now, rt.costs.mwake_polling_ns)
+            wcost = rt.costs.futexwakeup_local_ns
+            d = max(h - rt.sim.now, rt.costs.mwake_local_ns)
     if waker is not None:
         waker.debt += wcost
         if at_wake:
@@ -260,7 +260,10 @@ def wakeCosts(rt: Runtime, target: M, halted_latency: int) -> tuple[int, int]:
     has its own seeded stream ("wake-polling"), so adding it left every other kernel delay
     (the "os" stream of Runtime.os_delay) as it was.  On a polling vCPU the waker's futex
     call varies too (stream "wake-polling-waker"); Linux's futex_wake queues the wakee only at
-    its end (wake_up_q), so the wakee's start moves by the same amount.
+    its end (wake_up_q), so the wakee's start moves by the same amount.  Where calibrate has
+    fitted the wakee's own spread (``mwake_polling_jitter_ns``, mechanism 340: on a machine
+    whose idle vCPUs halt at once the wakee varies more than its waker's call), that field
+    sets the first draw's tail.
     """
     costs = rt.costs
     if rt.sim.now - target.parked_at < costs.haltpoll_ns:
@@ -268,7 +271,8 @@ def wakeCosts(rt: Runtime, target: M, halted_latency: int) -> tuple[int, int]:
         wcost = costs.futexwakeup_polling_ns
         tail = costs.wake_polling_jitter_ns
         if tail > 0:  # Runtime.os_delay's law: median d, exponential upper tail
-            d += osJitter(rt.sim.rng("wake-polling"), tail)
+            # the wakee's own spread: its own field where fitted (mechanism 340), else the same
+            d += osJitter(rt.sim.rng("wake-polling"), costs.mwake_polling_jitter_ns or tail)
             # The waker's futex(FUTEX_WAKE) varies as much; the wakee is queued at the end of
             # that syscall (wake_up_q), so its start moves with it (docs/validation.md
             # mechanism 27).  Own stream: the draws above are the ones of mechanism 13.

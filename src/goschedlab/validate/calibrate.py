@@ -466,6 +466,7 @@ def refine_with_simulator(fit: Sequence[Fitted], runs: Runs,
             out[p] = replace(out[p], source=out[p].source + f"; simulated now {got:.0f}")
     _fit_handoff(out, runs)
     _fit_timesleep(out, runs)
+    _fit_recent_wake(out, runs)
     return [out[f.name] for f in fit]
 
 
@@ -518,7 +519,7 @@ def _fit_handoff(out: dict[str, Fitted], runs: Runs) -> None:
     """handoff_wake_ns <- calib.syscall_handoff_ns p50 at GOMAXPROCS=1: the model runs the same
     trial with handoff_wake_ns = 0 (sysmon's detection of the syscall, the hand-off and the
     schedule as the model does them) and the parameter takes the rest, at least
-    mwake_polling_ns (no wake-up is cheaper than one on a polling vCPU).  Runs without the
+    mwake_local_ns (no wake-up is cheaper than one onto the caller's own vCPU).  Runs without the
     measurement keep the rule value (mwake_ns)."""
     from dataclasses import replace
 
@@ -528,9 +529,9 @@ def _fit_handoff(out: dict[str, Fitted], runs: Runs) -> None:
         return
     vals = {f.name: f.value for f in out.values()}
     base = handoff_sim_ns(replace(Costs(), **dict(vals, handoff_wake_ns=0)))
-    floor = vals["mwake_polling_ns"]
+    floor = vals["mwake_local_ns"]
     v = max(floor, round(want - base))
-    note = f", clamped to mwake_polling_ns {floor}" if want - base < floor else ""
+    note = f", clamped to mwake_local_ns {floor}" if want - base < floor else ""
     out["handoff_wake_ns"] = Fitted(
         "handoff_wake_ns", v,
         f"syscall_handoff_ns p50 GMP=1 {want:.0f} - the model's same trial with a 0-ns hand-off "
@@ -617,6 +618,142 @@ def fit_timesleep_unsampled(costs: Costs, park_ns: float) -> Fitted:
         "timesleep_unsampled_ns", min(costs.timesleep_ns, max(0, round(park_ns - park_m))),
         f"sleep_spawn_park_ns p50 GMP=1 {park_ns:.0f} - the model's same trial {park_m:.0f}, "
         f"within [0, timesleep_ns]",
+    )
+
+
+#: Keys the recently-parked wake-up trials add to ``calib`` (at GOMAXPROCS >= 2; the note where
+#: they are null).  Older programs and the reference corpus's calibrate lack them.
+RECENT_WAKE_KEYS = ("spin_hop_ns", "recent_wake_steal_ns", "recent_wake_note")
+
+
+def spin_hop_sim_ns(costs: Costs, hops: int = 2000) -> float:
+    """The calibrate program's ``spin_hop_ns`` trial run in the model (GOMAXPROCS=2, 2 CPUs,
+    seed 1): two goroutines pass a token over an unbuffered channel and spin 20 us after each
+    receive.  Returns the median latency (ns) from just before a send to the receiver's
+    return from its receive (each send's wakep wakes the other P's M, parked since the
+    previous hop: proc.wakeCosts' recently-parked branch)."""
+    from goschedlab.runtime import Config, Runtime
+    from goschedlab.workloads.ops import Chan, Go, Now, Recv, Send, Spin
+
+    lat: list[int] = []
+    c = Chan(0)
+    done = Chan(0)
+
+    def echo() -> Any:
+        for _ in range(hops // 2):
+            t, _ok = yield Recv(c)
+            lat.append((yield Now()) - t)
+            yield Spin(20_000)
+            yield Send(c, (yield Now()))
+        yield Send(done, 0)
+
+    def main() -> Any:
+        yield Go(echo)
+        for _ in range(hops // 2):
+            yield Send(c, (yield Now()))
+            t, _ok = yield Recv(c)
+            lat.append((yield Now()) - t)
+            yield Spin(20_000)
+        yield Recv(done)
+
+    Runtime(Config(gomaxprocs=2, ncpu=2, costs=costs, seed=1)).run(main)
+    return float(statistics.median(lat))
+
+
+def recent_steal_sim_ns(costs: Costs, trials: int = 1000) -> float:
+    """The calibrate program's ``recent_wake_steal_ns`` trial run in the model (GOMAXPROCS=2,
+    2 CPUs, seed 1): a spinning goroutine starts f1 then f2 (f1 ends in the run queue, f2 in
+    runnext) and spins 50 us; the other P's M, parked a moment before, is woken by the first
+    go statement's wakep and steals f1.  Returns the median latency (ns) from just before the
+    go statement to f1's first run."""
+    from goschedlab.runtime import Config, Runtime
+    from goschedlab.workloads.ops import Go, Now, Spin, WaitGroup, WgAdd, WgDone, WgWait
+
+    lat: list[int] = []
+
+    def f1(a: int, wg: WaitGroup) -> Any:
+        lat.append((yield Now()) - a)
+        yield WgDone(wg)
+
+    def f2(wg: WaitGroup) -> Any:
+        yield WgDone(wg)
+
+    def main() -> Any:
+        yield Spin(100_000)
+        for _ in range(trials):
+            wg = WaitGroup()
+            yield WgAdd(wg, 2)
+            a = yield Now()
+            yield Go(f1, a, wg)
+            yield Go(f2, wg)
+            yield Spin(50_000)
+            yield WgWait(wg)
+            yield Spin(50_000)
+
+    Runtime(Config(gomaxprocs=2, ncpu=2, costs=costs, seed=1)).run(main)
+    return float(statistics.median(lat))
+
+
+def solve_cost(sim: Callable[[int], float], want: float) -> tuple[int, float]:
+    """The cost value v >= 0 for which ``sim(v)`` (a model trial that is mostly that cost)
+    comes closest to ``want``: from v = want, steps v += want - sim(v) (at most 8, until
+    within 16 ns).  Returns v and the model's trial at v.  The trials are affine only near
+    the measured value: far below it the woken M takes runqgrab's usleep or is still
+    spinning at the next hop (the median drops to a plain hand-off), far above it the woken
+    M overlaps the next trial - hence local steps, not a subtraction at 0."""
+    v = max(0, round(want))
+    best: tuple[float, int, float] | None = None
+    for _ in range(8):
+        y = sim(v)
+        if best is None or abs(y - want) < best[0]:
+            best = (abs(y - want), v, y)
+        if abs(y - want) < 16:
+            break
+        v = max(0, round(v + want - y))
+    assert best is not None
+    return best[1], best[2]
+
+
+def _fit_recent_wake(out: dict[str, Fitted], runs: Runs) -> None:
+    """mwake_polling_ns <- calib.recent_wake_steal_ns p50 at GOMAXPROCS=2: the value for which
+    the model's same trial gives the measured p50 (the go statement, the thief's steal and
+    schedule as the model charges them); then futexwakeup_polling_ns <- calib.spin_hop_ns p50
+    at GOMAXPROCS=2 the same way, with that mwake_polling_ns (mechanism 340).  Runs without
+    the trials (older programs, the reference corpus) keep the defaults.  First
+    mwake_polling_jitter_ns <- the steal trial's (p90 - p50) / (ln 10 - ln 2) (at least 1 ns),
+    the wakee's own spread in Runtime.os_delay's law, which both trials then use."""
+    from dataclasses import replace
+
+    try:
+        steal = quantity(runs, 2, "recent_wake_steal_ns")
+        hop = quantity(runs, 2, "spin_hop_ns")
+    except UserInputError:
+        return
+    vals = {f.name: f.value for f in out.values()}
+    p90 = quantity(runs, 2, "recent_wake_steal_ns", "p90_ns")
+    tail = max(1, round((p90 - steal) / math.log(5)))
+    out["mwake_polling_jitter_ns"] = Fitted(
+        "mwake_polling_jitter_ns", tail,
+        f"recent_wake_steal_ns GMP=2 (p90 {p90:.0f} - p50 {steal:.0f}) / (ln 10 - ln 2): the "
+        "exponential tail of Runtime.os_delay's law",
+    )
+    vals["mwake_polling_jitter_ns"] = tail
+    mw, got = solve_cost(
+        lambda v: recent_steal_sim_ns(replace(Costs(), **dict(vals, mwake_polling_ns=v))),
+        steal)
+    out["mwake_polling_ns"] = Fitted(
+        "mwake_polling_ns", mw,
+        f"recent_wake_steal_ns p50 GMP=2 {steal:.0f}: the value for which the model's same "
+        f"trial gives it (simulated {got:.0f})",
+    )
+    vals["mwake_polling_ns"] = mw
+    fw, got = solve_cost(
+        lambda v: spin_hop_sim_ns(replace(Costs(), **dict(vals, futexwakeup_polling_ns=v))),
+        hop)
+    out["futexwakeup_polling_ns"] = Fitted(
+        "futexwakeup_polling_ns", fw,
+        f"spin_hop_ns p50 GMP=2 {hop:.0f}: the value for which the model's same trial gives "
+        f"it, with mwake_polling_ns {mw} (simulated {got:.0f})",
     )
 
 

@@ -214,6 +214,26 @@ func main() {
 		out["idle_p_wakeup_note"] = "needs GOMAXPROCS>=2"
 	}
 
+	// Waking an M that parked a moment ago (tens of µs: on a machine with guest
+	// halt polling its vCPU still polls).  spin_hop_ns: two goroutines pass a
+	// token over an unbuffered channel and spin 20 µs after each receive
+	// (pingpong spin); each send readies the partner into the sender's runnext and
+	// wakep wakes the other P's M, parked since the previous hop, before the sender
+	// parks and its P runs the partner.  Latency: just before the send -> the
+	// receiver's first instruction after it.  recent_wake_steal_ns: a spinning
+	// goroutine starts f1 then f2 (f1 goes to the run queue, f2 to runnext) and
+	// keeps spinning 50 µs; the other P's M, parked < 200 µs before, is woken by
+	// the first go statement and steals f1.  Latency: just before the go -> f1's
+	// first instruction.
+	if runtime.GOMAXPROCS(0) >= 2 {
+		out["spin_hop_ns"] = lab.Summary(spinHops(trials(4000)))
+		out["recent_wake_steal_ns"] = lab.Summary(recentSteals(trials(2000)))
+	} else {
+		out["spin_hop_ns"] = nil
+		out["recent_wake_steal_ns"] = nil
+		out["recent_wake_note"] = "needs GOMAXPROCS>=2"
+	}
+
 	// One cache line passed between two running goroutines on the two Ps: each
 	// spins until a shared atomic counter has its parity, then increments it, so
 	// every hop moves the line to the other core.  Per hop: a batch of 1000 hops
@@ -368,4 +388,47 @@ func sleepSpawns(m int) (slept, parked []int64) {
 		time.Sleep(200 * time.Microsecond) // both kinds of trial start just after a wake-up
 	}
 	return slept, parked
+}
+
+// spinHops passes a token m times between two goroutines that spin 20 µs after
+// each receive and returns the send -> receive-return latencies.
+func spinHops(m int) []int64 {
+	lat := make([]int64, m)
+	c := make(chan int64)
+	done := make(chan struct{})
+	go func() { // echo
+		for i := 1; i < m; i += 2 {
+			t := <-c
+			lat[i-1] = lab.Now() - t
+			lab.SpinNs(20_000)
+			c <- lab.Now()
+		}
+		close(done)
+	}()
+	for i := 1; i < m; i += 2 {
+		c <- lab.Now()
+		t := <-c
+		lat[i] = lab.Now() - t
+		lab.SpinNs(20_000)
+	}
+	<-done
+	return lat
+}
+
+// recentSteals runs m trials of "go f1(); go f2(); spin 50 µs" with the other P's
+// M parked a moment before, and returns the go -> f1 first-run latencies.
+func recentSteals(m int) []int64 {
+	lat := make([]int64, m)
+	var wg sync.WaitGroup
+	lab.SpinNs(100_000)
+	for i := range lat {
+		wg.Add(2)
+		a := lab.Now()
+		go func() { lat[i] = lab.Now() - a; wg.Done() }()
+		go func() { wg.Done() }()
+		lab.SpinNs(50_000)
+		wg.Wait()
+		lab.SpinNs(50_000) // the thief finds nothing more and parks
+	}
+	return lat
 }
