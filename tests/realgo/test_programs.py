@@ -26,6 +26,7 @@ from goschedlab.validate.calibrate import (
     CACHELINE_KEYS,
     GC_ALL_KEYS,
     HANDOFF_KEYS,
+    RECENT_WAKE_KEYS,
     SLEEP_SPAWN_KEYS,
 )
 
@@ -160,7 +161,7 @@ def test_calibrate_json_matches_corpus(go123, gmp: int) -> None:
     assert key_paths(ours) >= key_paths(ref)
     assert set(ours["calib"]) >= set(ref["calib"])
     extra = (set(ours["calib"]) - set(ref["calib"]) - set(HANDOFF_KEYS)
-             - set(SLEEP_SPAWN_KEYS) - set(CACHELINE_KEYS))
+             - set(SLEEP_SPAWN_KEYS) - set(CACHELINE_KEYS) - set(RECENT_WAKE_KEYS))
     assert extra == set(GC_ALL_KEYS)
     # GMP=2: one cache line's hop between the Ps (tens of ns on an idle host; at this test's
     # 4 batches, on a loaded CI host both threads may share a vCPU and a hop takes a time
@@ -177,6 +178,14 @@ def test_calibrate_json_matches_corpus(go123, gmp: int) -> None:
         assert 0 < park["p50_ns"] and 0 < spawn["p50_ns"] < 1_000_000
     else:
         assert spawn is None and park is None and "sleep_spawn_note" in ours["calib"]
+    # GMP=2: waking an M parked a moment ago (mechanism 340): the pingpong spin hop and the
+    # steal by the woken M, both measured (us on an idle host, ms on a loaded one); else null
+    hop2, steal = ours["calib"]["spin_hop_ns"], ours["calib"]["recent_wake_steal_ns"]
+    if gmp == 2:
+        assert 0 < hop2["p50_ns"] < 100_000_000 and hop2["n"] >= 10
+        assert 0 < steal["p50_ns"] < 100_000_000 and 0 < steal["p90_ns"] and steal["n"] >= 10
+    else:
+        assert hop2 is None and steal is None and "recent_wake_note" in ours["calib"]
     assert set(ours["calib"]["sleep_actual_ns"]) == set(ref["calib"]["sleep_actual_ns"])
     # a 1 ms sleep cannot end early
     assert ours["calib"]["sleep_actual_ns"]["1ms"]["min_ns"] >= 1_000_000
