@@ -208,20 +208,6 @@ class Costs:
     development VM: 242-255 ns/KiB per run, against gc-churn heavy GMP=1 cycles marking
     4.07-4.17 ms = 249-255 ns/KiB the same hour, i.e. the fit measures what this default was
     taken from (docs/validation.md mechanism 240)."""
-    gc_stackscan_runnable_ns: int = 600
-    """markroot's stack job for a runnable goroutine (mgcmark.go: markroot -> markrootStack ->
-    scanstack; a G in ``allgs`` whose stack is scanned in place, here one that has not run
-    yet): mark CPU per such G.  Measured on this VM (docs/validation.md mechanism 320,
-    GOMAXPROCS=1, GODEBUG=gcstoptheworld=1 so the queued Gs cannot run during the mark, one
-    runtime.GC() after 30 000 go statements, 4 runs): 21.1-21.6 ms of mark CPU against
-    3.3-3.5 ms with 30 000 dead Gs, i.e. 0.60 us per runnable G beyond its g struct's heap
-    scan (the model's heap already charges the g struct, :func:`gc.newprocAlloc`).  Dead Gs
-    cost nothing beyond that (suspendG returns at once).  Not fitted per machine."""
-    gc_stackscan_parked_ns: int = 790
-    """The same stack job for a goroutine parked (or running, then suspended: preempt.go
-    suspendG) with a few frames on its stack: the same probe with 30 000 goroutines blocked
-    on a channel receive, 27.1-27.3 ms of mark CPU, 0.79 us per G beyond the dead case
-    (docs/validation.md mechanism 320).  Not fitted per machine."""
     gc_sweepterm_ns: int = 18_000
     """Work done with the world stopped at sweep termination (finishsweep_m, clearpools,
     startCycle, root preparation): gc-churn GMP=1 /gc/pauses:seconds, where stopping takes

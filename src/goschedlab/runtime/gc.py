@@ -357,9 +357,7 @@ class gcState:
         "sweepPagesTotal", "sweep_span_ns", "sweepTime", "sweepTimeTotal", "fresh_ns_per_kib",
         "heapHighWater", "freshTime", "chainP", "chainHeldUntil", "assistWaitTime", "assistParks",
         "assistQueue", "bgScanCredit", "bgsweepG", "bgsweepParked", "ev_forEachP", "checkWork",
-        "sinceLastCycle", "stwrng", "malloc_mark_ns_per_kib", "stackRootsPending", "rootLeft",
-        "stackscan_runnable_ns", "stackscan_parked_ns", "stackRoots", "markrootNext",
-        "noscanLive",
+        "sinceLastCycle", "stwrng", "malloc_mark_ns_per_kib", "stackRootsPending",
     )  # fmt: skip
 
     def __init__(self, rt: Runtime, gcpercent: int, gctrace: bool) -> None:
@@ -448,19 +446,6 @@ class gcState:
         self.assistWaitTime = 0
         self.assistParks = 0
         self.stackRootsPending = False
-        self.rootLeft = 0
-        """The stack root work this cycle's ``work_left`` still counts (model work unit; the
-        pacer's estimate from the Gs' states at gcStart, :func:`gcMarkRootPrepare`)."""
-        self.noscanLive = 0
-        """Bytes of live pointer-free objects (``Alloc(noscan=True)``): in the marked heap,
-        not in the scan work."""
-        self.stackRoots: list[G] = []
-        """work.stackRoots: the allgs snapshot of this cycle, one stack root job each."""
-        self.markrootNext = 0
-        """work.markrootNext: the next stack job; jobs remain while it is below
-        ``len(stackRoots)``, on any P (:func:`markrootJobs`)."""
-        self.stackscan_runnable_ns = rt.costs.gc_stackscan_runnable_ns
-        self.stackscan_parked_ns = rt.costs.gc_stackscan_parked_ns
         self.assistQueue: list[tuple[G, int, int]] = []
         """work.assistQueue: (G, scan-work debt in bytes, park time)."""
         self.bgScanCredit = 0
@@ -543,7 +528,7 @@ class gcState:
 # ---------------------------------------------------------------- allocation
 
 
-def mallocgc(rt: Runtime, mp: M, gp: G, nbytes: int, live: int, noscan: bool = False) -> None:
+def mallocgc(rt: Runtime, mp: M, gp: G, nbytes: int, live: int) -> None:
     """Models malloc.go: mallocgc as the scheduler sees it - CPU cost, heapLive, the GC
     trigger test (gcTrigger.test) and mark assists (gcAssistAlloc, simplified).
 
@@ -559,12 +544,7 @@ def mallocgc(rt: Runtime, mp: M, gp: G, nbytes: int, live: int, noscan: bool = F
     else:
         mp.debt += nbytes * gc.malloc_ns_per_kib >> 10
     goid = gp.goid
-    if noscan:
-        gc.noscanLive += live  # pointer-free and live for good: marked, never scanned
-        live = 0
-        old = live
-    else:
-        old = gc.live_by_goid.get(goid, 0)
+    old = gc.live_by_goid.get(goid, 0)
     if live != old:
         gc.live_by_goid[goid] = live
         gc.reachable += live - old
@@ -607,14 +587,13 @@ def _heapAlloc(rt: Runtime, gc: gcState, mp: M, gp: G, nbytes: int) -> None:
             if scanWork > 0:
                 pid = mp.p.id  # type: ignore[union-attr]
                 now = rt.sim.now
-                chainLeft = gc.work_left - gc.rootLeft
-                if chainLeft > 0 and chainFree(gc, pid, now):
+                if chainFree(gc, pid, now):
                     # gcAssistAlloc1 -> gcDrainN(scanWork): one burst of mark work by this G,
                     # crediting it with the bytes that work pays for.
                     gc.chainP = pid  # the grey object is in this P's gcw while it drains
                     gcWaitingBracket(rt, gp, "gcAssistAlloc1")
                     work = gc.work_left
-                    done = scanWork if scanWork < chainLeft else chainLeft
+                    done = scanWork if scanWork < work else work
                     gp.gcAssistBytes += 1 + done * distance // work
                     gc.work_left = work - done
                     ns = done * gc.mark_ns_per_kib >> 10
@@ -629,10 +608,6 @@ def _heapAlloc(rt: Runtime, gc: gcState, mp: M, gp: G, nbytes: int) -> None:
                         rt.sim.after(ns, gc.ev_forEachP, pid)
                         if _otherPRunning(rt, pid):
                             gp.cpu_left += forEachPWait(rt)  # forEachP waits for it
-                elif rootJobsLeft(gc):
-                    # gcDrainN finds no heap work (the chain is in another P's gcw, or done):
-                    # it runs stack root jobs instead of parking.
-                    _assistRootJobs(rt, gc, gp, scanWork, distance)
                 elif gp.retry_op is None and gp.gcAssistBytes < 0:
                     # The grey work sits in another P's gcw: gcDrainN finds none, so
                     # gcAssistAlloc parks the G on the assist queue (gcParkAssist) with its
@@ -654,24 +629,6 @@ def _heapAlloc(rt: Runtime, gc: gcState, mp: M, gp: G, nbytes: int) -> None:
     ):
         gc.startPending = True
         gp.retry_op = GCSTART
-
-
-def _assistRootJobs(rt: Runtime, gc: gcState, gp: G, scanWork: int, distance: int) -> int:
-    """mgcmark.go: gcDrainN's root jobs - an assist whose gcw has no heap work (at the start
-    of a cycle nobody's has: the heap turns grey from the roots) runs markroot jobs while
-    ``work.markrootNext < work.markrootJobs``, on any P, and their scan work counts toward
-    its assist.  Does up to ``scanWork`` of the stack root work as CPU of ``gp`` (credited as
-    heap work is) and returns the scan work still owed."""
-    gcWaitingBracket(rt, gp, "gcAssistAlloc1")
-    work = max(1, gc.work_left)
-    done = markrootJobs(gc, scanWork)
-    if done > scanWork:
-        done = scanWork  # the last job's excess is not credited beyond the assist
-    gp.gcAssistBytes += 1 + done * distance // work
-    ns = done * gc.mark_ns_per_kib >> 10
-    gc.assistTime += ns
-    gp.cpu_left += ns
-    return scanWork - done
 
 
 gcOverAssistWork: Final = 64 << 10
@@ -953,76 +910,12 @@ def _gcStartWorldStopped(rt: Runtime, mp: M) -> int:
     gc.blackenEnabled = True
     gc.markedDuringMark = 0
     gc.work_total = gc.reachable
-    gc.rootLeft = gcMarkRootPrepare(rt)
-    gc.work_left = gc.reachable + gc.rootLeft
+    gc.work_left = gc.reachable
     gc.chainP = -1
     gc.chainHeldUntil = 0
     gc.bgScanCredit = 0
     gc.stackRootsPending = n > 1  # gcMarkRootPrepare: one stack job per G (markrootSuspendG)
     return work_ns
-
-
-def gcMarkRootPrepare(rt: Runtime) -> int:
-    """The stack part of mgcmark.go: gcMarkRootPrepare - one root job per G in ``allgs``
-    (``work.stackRoots = allGsSnapshot()``), in the model's work unit (bytes of reachable heap
-    at ``gc_scan_ns_per_kib``).  markroot -> markrootStack: a dead G returns at once (its g
-    struct is heap work already), a runnable one is scanned in place
-    (``costs.gc_stackscan_runnable_ns``), a waiting, running or syscall one after suspendG
-    (``costs.gc_stackscan_parked_ns``; docs/validation.md mechanism 320).  The mark workers
-    and bgsweep are system goroutines outside ``rt.allgs`` (a few frames each: not counted)."""
-    gc = rt.gc
-    gc.stackRoots = list(rt.allgs)
-    gc.markrootNext = 0
-    ns = 0
-    for gp in gc.stackRoots:
-        ns += _stackJobNs(gc, gp)
-    if ns <= 0:
-        gc.stackRoots = []
-        return 0
-    return ns * 1024 // max(1, gc.mark_ns_per_kib)
-
-
-def _stackJobNs(gc: gcState, gp: G) -> int:
-    """The mark CPU of markroot's stack job for ``gp`` in its state now."""
-    st = gp.atomicstatus
-    if st == _Gdead:
-        return 0
-    if st == _Grunnable:
-        return gc.stackscan_runnable_ns
-    return gc.stackscan_parked_ns
-
-
-def markrootJobs(gc: gcState, budget: int) -> int:
-    """mgcmark.go: markroot's stack jobs in ``work.markrootNext`` order, each costed by its
-    G's state when the job runs (a G that exited since gcStart costs nothing more), until
-    ``budget`` scan work (model unit) is done or no job is left.  Returns the scan work
-    done; lowers ``rootLeft`` / ``work_left`` by it (by the whole remaining estimate once
-    the last job is done)."""
-    jobs = gc.stackRoots
-    n = len(jobs)
-    i = gc.markrootNext
-    ns = 0
-    limit = budget * gc.mark_ns_per_kib >> 10
-    while i < n and ns < limit:
-        ns += _stackJobNs(gc, jobs[i])
-        i += 1
-    gc.markrootNext = i
-    done = ns * 1024 // max(1, gc.mark_ns_per_kib)
-    # A G dead at gcStart and reused by a go statement since costs more than the estimate;
-    # the estimate's last unit stays in work_left until the last job, so the mark cannot end
-    # with stack jobs left.
-    dec = gc.rootLeft if i >= n else min(done, gc.rootLeft - 1)
-    if i >= n:
-        gc.stackRoots = []
-        gc.markrootNext = 0
-    gc.rootLeft -= dec
-    gc.work_left -= dec
-    return done
-
-
-def rootJobsLeft(gc: gcState) -> bool:
-    """``work.markrootNext < work.markrootJobs`` for the stack jobs."""
-    return gc.markrootNext < len(gc.stackRoots)
 
 
 def sweeptermWork(base: int, per_efold: int, since: int) -> int:
@@ -1098,7 +991,7 @@ def _gcMarkTermination(rt: Runtime, mp: M) -> int:
             # its time is accounted: a worker still queued parks later without adding
             # to the next cycle (its per-cycle counters are reset by startCycle)
             gc.mode[i] = gcMarkWorkerNotWorker
-    heap2 = gc.reachable + gc.noscanLive + gc.markedDuringMark
+    heap2 = gc.reachable + gc.markedDuringMark
     if heap2 > gc.heapLive:
         heap2 = gc.heapLive
     gc.heapMarked = heap2
@@ -1392,7 +1285,7 @@ def gcMarkWorkAvailable(rt: Runtime, pp: P | None = None) -> bool:
     gc = rt.gc
     if not gc.blackenEnabled or gc.work_left <= 0:
         return False
-    return pp is None or rootJobsLeft(gc) or chainFree(gc, pp.id, rt.sim.now)
+    return pp is None or chainFree(gc, pp.id, rt.sim.now)
 
 
 def chainFree(gc: gcState, pid: int, now: int) -> bool:
@@ -1477,8 +1370,7 @@ def gcDrain(rt: Runtime, mp: M, gp: G) -> bool:
     mode = gc.mode[pp.id]
     now = rt.sim.now
     mp.locks = 0  # the previous chunk (if any) is over
-    if (gc.work_left > 0 and not rootJobsLeft(gc) and not chainFree(gc, pp.id, now)
-            and not rt.sched.gcwaiting):
+    if gc.work_left > 0 and not chainFree(gc, pp.id, now) and not rt.sched.gcwaiting:
         gp.param = False  # another P's gcw holds the grey chain: no work for this worker
         if gc.stackRootsPending:
             mp.debt += markrootSuspendG(rt, pp.id)  # it runs the stack root jobs first
@@ -1524,15 +1416,6 @@ def gcDrain(rt: Runtime, mp: M, gp: G) -> bool:
             work = left
             chunk = work * gc.mark_ns_per_kib >> 10
         gc.checkWork[pp.id] = left - work
-    if rootJobsLeft(gc):
-        # gcDrain runs the root jobs (markroot) before any heap work, on any P.
-        work = markrootJobs(gc, work)
-        chunk = work * gc.mark_ns_per_kib >> 10
-        gcFlushBgCredit(rt, mp, work)
-        gp.cpu_left = max(1, chunk)
-        mp.locks = 1
-        gp.param = True
-        return True
     if work >= gc.work_left:
         work = gc.work_left
         chunk = work * gc.mark_ns_per_kib >> 10

@@ -329,7 +329,7 @@ def run_g(rt: Runtime, mp: M, *, burst_ended: bool = False) -> None:
             elif cls is Alloc:
                 # Shared: heapLive, the GC trigger and assists (gc.py: mallocgc).
                 stats.alloc_bytes += op.nbytes
-                mallocgc(rt, mp, gp, op.nbytes, op.live, op.noscan)
+                mallocgc(rt, mp, gp, op.nbytes, op.live)
             elif cls is NetRead:
                 if not netread(rt, mp, gp, op.conn):  # netpoll.py: data pending, or park
                     if gopark(rt, mp, gp, waitReasonIOWait):

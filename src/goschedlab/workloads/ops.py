@@ -106,17 +106,13 @@ class Syscall(Op):
 
 
 class Alloc(Op):
-    """Allocate ``nbytes`` on the heap (drives the GC pacer); ``live`` bytes stay reachable.
-    ``noscan``: pointer-free objects (Go's noscan spans, e.g. ``make([]int64, n)``) - they
-    stay live for the rest of the run and count toward the marked heap and the goal, but the
-    mark does not scan them."""
+    """Allocate ``nbytes`` on the heap (drives the GC pacer); ``live`` bytes stay reachable."""
 
-    __slots__ = ("nbytes", "live", "noscan")
+    __slots__ = ("nbytes", "live")
 
-    def __init__(self, nbytes: int, live: int = 0, noscan: bool = False) -> None:
+    def __init__(self, nbytes: int, live: int = 0) -> None:
         self.nbytes = nbytes
         self.live = live
-        self.noscan = noscan
 
 
 class Chan:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from goschedlab.workloads.corpus._common import spin_ns, us_to_ns
-from goschedlab.workloads.ops import Alloc, Go, GoroutineBody, Now, WaitGroup, WgAdd, WgDone, WgWait
+from goschedlab.workloads.ops import Go, GoroutineBody, Now, WaitGroup, WgAdd, WgDone, WgWait
 from goschedlab.workloads.report import Report
 from goschedlab.workloads.scenario import Param, Scenario
 
@@ -18,9 +18,6 @@ def main(rep: Report, p: dict[str, Any]) -> GoroutineBody:
     start = [0] * n
     end = [0] * n
     wg = WaitGroup()
-    # The Go program's created / began / ended slices (3 x n int64, pointer-free) are made
-    # before T0 and stay live: 2.4 MB of the heap at g = 100 000 (its first GC cycles).
-    yield Alloc(3 * 8 * n, 3 * 8 * n, noscan=True)
     yield WgAdd(wg, n)
 
     def worker(i: int) -> GoroutineBody:
