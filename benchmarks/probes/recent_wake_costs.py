@@ -2,10 +2,11 @@
 
 ``probe DIR N``: run the calibrate program N times at GOMAXPROCS=2 (take the CPU lock with
 ``flock -x``) and save the runs as DIR/calibrate/probe-gmp2-repK.json (a results tree).
-``fit DIR``: for each set, refit ``mwake_polling_jitter_ns``, ``mwake_polling_ns`` and
-``futexwakeup_polling_ns`` (calibrate._fit_recent_wake: the set's own other costs, the probe's
-medians) from /work/vmreal/<set>/costs_pre340.toml (the original, copied there first if
-missing) into /work/vmreal/<set>/costs_340.toml.
+``fit DIR [SET...]``: for each set (the six saved sets unless named), refit
+``mwake_polling_jitter_ns``, ``mwake_polling_ns`` and ``futexwakeup_polling_ns``
+(calibrate._fit_recent_wake: the set's own other costs, the probe's medians) from
+/work/vmreal/<set>/costs_pre340.toml (the original, copied there first if missing) into
+/work/vmreal/<set>/costs_340.toml.
 
     .venv/bin/python benchmarks/probes/recent_wake_costs.py probe /work/vmreal/probe340 3
     .venv/bin/python benchmarks/probes/recent_wake_costs.py fit /work/vmreal/probe340
@@ -41,9 +42,9 @@ def probe(out: Path, n: int) -> None:
                   for q in ("spin_hop_ns", "recent_wake_steal_ns")}, flush=True)
 
 
-def fit(probe_dir: Path) -> None:
+def fit(probe_dir: Path, sets: tuple[str, ...] = SETS) -> None:
     runs = load_calibration_dir(probe_dir)
-    for s in SETS:
+    for s in sets:
         d = Path("/work/vmreal") / s
         src = d / "costs_pre340.toml"
         if not src.exists():
@@ -66,4 +67,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "probe":
         probe(Path(sys.argv[2]), int(sys.argv[3]))
     else:
-        fit(Path(sys.argv[2]))
+        fit(Path(sys.argv[2]), tuple(sys.argv[3:]) or SETS)
