@@ -202,8 +202,8 @@ class Costs:
     zeroing and span refills are memory-bound (gc.py: mallocgc; docs/validation.md
     mechanism 300).  Measured with benchmarks/probes/gc_alloc_contention.go (gc-churn's 64 KiB
     iteration, 16 MiB live list, GOGC=100, iterations outside the mark, development VM, three
-    runs each): p50 17.8-18.1 us with the other P idle, 22.1-22.4 us (+24 %) with it
-    allocating the same way (22.0-23.0 with it reading a 64 MiB array); inside the mark no
+    runs each): p50 17.8-18.1 us with the other P idle, 22.1-23.0 us (+24 %) with it
+    allocating the same way (22.0-23.9 with it reading a 64 MiB array); inside the mark no
     change (28.3-29.3 us).  The reference machine's gc-churn heavy iteration p50, 59.9 us at
     GOMAXPROCS=1 and 74.2 us at 2, gives the same ratio (+24 %), so it is global and not
     fitted per machine."""
