@@ -2,7 +2,8 @@
 
 What it models
     * Allocation (``Alloc`` ops, :func:`mallocgc`): each allocation costs CPU
-      (``costs.mallocgc_ns_per_kib``) and adds to ``heapLive``.
+      (``costs.mallocgc_ns_per_kib``; more inside the mark, and at GOMAXPROCS > 1 outside it
+      while another P runs a goroutine, :func:`_mallocRate`) and adds to ``heapLive``.
     * The pacer (:meth:`gcState.commit`, models mgcpacer.go: gcControllerState.commit):
       heap goal = heapMarked * (1 + GOGC/100), at least the 4 MiB minimum heap
       (heapMinimum scaled by GOGC/100); trigger = heapMarked + 0.7 * (goal - heapMarked)
@@ -1497,9 +1498,12 @@ def _otherPRunning(rt: Runtime, pid: int) -> bool:
 
 
 def _mallocRate(rt: Runtime, gc: gcState, mp: M) -> int:
-    """mallocgc's CPU per KiB outside the mark at GOMAXPROCS > 1: the contended rate while
-    another P's M is inside its own mallocgc charge (``allocEnd``), the busy rate while it
-    runs any other goroutine code, the plain rate when every other P idles."""
+    """malloc.go: mallocgc's CPU per KiB outside the mark at GOMAXPROCS > 1 - its memory
+    traffic (memclrNoHeapPointers of the new objects, mcache.refill / mcentral.cacheSpan)
+    shares caches and memory bandwidth with the other vCPU: the contended rate while another
+    P's M is inside its own mallocgc charge (``allocEnd``), the busy rate while it runs any
+    other goroutine code, the plain rate when every other P idles (docs/validation.md
+    mechanism 300)."""
     own = mp.p
     now = rt.sim.now
     rate = gc.malloc_ns_per_kib
