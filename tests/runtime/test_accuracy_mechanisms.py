@@ -1298,7 +1298,9 @@ def test_gc_stop_waits_for_the_preempted_ms_path_to_its_futex_wake() -> None:
 
     assert Costs().gcstopm_path_ns == 9_000
     p50, p90 = stop(9_000)
-    assert p50 == pytest.approx(real50)
+    # since mechanism 300 (slower allocation outside the mark at GOMAXPROCS=2) the p50 lies one
+    # bucket lower, 32.8 us in seeds 1-3 (41.0 before), within the 25 % latency tolerance
+    assert p50 == pytest.approx(real50, rel=0.25)
     # since mechanism 280 (no stalled mark phases) the p90 lies one bucket lower, 81.9 us
     # (seeds 1-2), within the 25 % latency tolerance of the real 98.3 us
     assert p90 == pytest.approx(real90, rel=0.25)
@@ -1365,7 +1367,10 @@ def test_mark_start_stack_scan_preempts_the_other_ps_goroutine() -> None:
     real 1049 and 364 us); with markrootSuspendG both equal the corpus's real medians."""
     out = simulate("gc-churn", setting="default", gomaxprocs=2, seed=1)
     res, gc = out.result, out.runtime.gc
-    assert sched_q(res, "p90") == real_median("gc-churn", "default", 2, "sched.p90")
+    # since mechanism 300 (slower allocation outside the mark at GOMAXPROCS=2) seed 1's p90 lies
+    # one bucket lower, 918 us (1049 before), within the 25 % latency tolerance
+    assert sched_q(res, "p90") == pytest.approx(real_median("gc-churn", "default", 2,
+                                                            "sched.p90"), rel=0.25)
     real_p99 = statistics.median(r["latency"]["iteration"]["p99_ns"]
                                  for r in _reps("gc-churn", "default", 2))
     assert res["latency"]["iteration"]["p99_ns"] == pytest.approx(real_p99, rel=0.25)
@@ -1491,3 +1496,33 @@ def test_recently_parked_wake_costs_are_fitted_from_calibrate_trials() -> None:
     assert sched_q(before.result, "p50") == pytest.approx(4.096e-6)
     assert sched_q(after.result, "p50") == pytest.approx(7.168e-6)  # real, all six VM sets
     assert after.result["makespan_ns"] == pytest.approx(1_025e6, rel=0.05)
+# ---------------------------------------------------------------- mechanism 300
+
+
+def test_a_busy_second_vcpu_slows_allocation_outside_the_mark() -> None:
+    """Mechanism 300: outside the mark, gc-churn's 64 KiB iteration takes 17.8-18.1 us on this
+    VM with the other P idle, 22.1-22.4 us (+24 %) with it allocating too and 20.1-21.0 us
+    (+14 %) with it in a register-only loop; inside the mark no change
+    (benchmarks/probes/gc_alloc_contention.go).  The reference machine's heavy iteration p50
+    grows by the same ratio from GOMAXPROCS=1 to 2 (59.9 -> 74.2 us); the model's did not
+    move (65.8 us at both) and now does, while GOMAXPROCS=1 stays as it was."""
+    from dataclasses import replace
+
+    def p50_us(gmp: int, costs: Costs) -> float:
+        res = simulate("gc-churn", setting="heavy", gomaxprocs=gmp, ncpu=2, seed=1,
+                       costs=costs).result
+        return res["latency"]["iteration"]["p50_ns"] / 1e3
+
+    def real_p50_us(gmp: int) -> float:
+        return statistics.median(r["latency"]["iteration"]["p50_ns"]
+                                 for r in _reps("gc-churn", "heavy", gmp)) / 1e3
+
+    real1, real2 = real_p50_us(1), real_p50_us(2)
+    assert real1 == pytest.approx(59.9, abs=0.1) and real2 == pytest.approx(74.2, abs=0.1)
+    off = replace(Costs(), mallocgc_contention_pct=0, mallocgc_busy_pct=0)
+    assert Costs().mallocgc_contention_pct == 24 and Costs().mallocgc_busy_pct == 14
+    one, two, two_off = p50_us(1, Costs()), p50_us(2, Costs()), p50_us(2, off)
+    assert one == pytest.approx(p50_us(1, off))  # one P: nothing to contend with
+    assert two_off == pytest.approx(one)  # before: the same iteration at both
+    assert two / one == pytest.approx(real2 / real1, abs=0.03)  # 1.23 vs 1.24
+    assert two == pytest.approx(real2, rel=0.10)

@@ -223,6 +223,22 @@ class Costs:
     default GMP=1 histogram, +606 ns/KiB over its 1000 ns/KiB = 61 %.  The same ratio on both
     machines (the extra work is memory traffic like mallocgc's own), so it is global and
     not fitted per machine."""
+    mallocgc_contention_pct: int = 24
+    """Extra allocation CPU outside the mark while another P is allocating too, in % of
+    ``mallocgc_ns_per_kib``: the two vCPUs share caches and memory bandwidth, and mallocgc's
+    zeroing and span refills are memory-bound (gc.py: mallocgc; docs/validation.md
+    mechanism 300).  Measured with benchmarks/probes/gc_alloc_contention.go (gc-churn's 64 KiB
+    iteration, 16 MiB live list, GOGC=100, iterations outside the mark, development VM, three
+    runs each): p50 17.8-18.1 us with the other P idle, 22.1-23.0 us (+24 %) with it
+    allocating the same way (22.0-23.9 with it reading a 64 MiB array); inside the mark no
+    change (28.3-29.3 us).  The reference machine's gc-churn heavy iteration p50, 59.9 us at
+    GOMAXPROCS=1 and 74.2 us at 2, gives the same ratio (+24 %), so it is global and not
+    fitted per machine."""
+    mallocgc_busy_pct: int = 14
+    """Extra allocation CPU outside the mark while another P runs a goroutine that is not
+    allocating, in % of ``mallocgc_ns_per_kib`` (the same probe with the other P in a
+    register-only loop: p50 20.1-21.0 us against 17.8-18.1 idle, +14 %; docs/validation.md
+    mechanism 300).  Global, as ``mallocgc_contention_pct``."""
     gc_scan_ns_per_kib: int = 842
     """Mark (scan) CPU per KiB of reachable heap (the model scans the 16 MiB list, not the
     allocate-black objects): the reference machine's gc-churn default GMP=1 runs,

@@ -2,7 +2,8 @@
 
 What it models
     * Allocation (``Alloc`` ops, :func:`mallocgc`): each allocation costs CPU
-      (``costs.mallocgc_ns_per_kib``) and adds to ``heapLive``.
+      (``costs.mallocgc_ns_per_kib``; more inside the mark, and at GOMAXPROCS > 1 outside it
+      while another P runs a goroutine, :func:`_mallocRate`) and adds to ``heapLive``.
     * The pacer (:meth:`gcState.commit`, models mgcpacer.go: gcControllerState.commit):
       heap goal = heapMarked * (1 + GOGC/100), at least the 4 MiB minimum heap
       (heapMinimum scaled by GOGC/100); trigger = heapMarked + 0.7 * (goal - heapMarked)
@@ -357,7 +358,8 @@ class gcState:
         "sweepPagesTotal", "sweep_span_ns", "sweepTime", "sweepTimeTotal", "fresh_ns_per_kib",
         "heapHighWater", "freshTime", "chainP", "chainHeldUntil", "assistWaitTime", "assistParks",
         "assistQueue", "bgScanCredit", "bgsweepG", "bgsweepParked", "ev_forEachP", "checkWork",
-        "sinceLastCycle", "stwrng", "malloc_mark_ns_per_kib", "stackRootsPending",
+        "sinceLastCycle", "stwrng", "malloc_mark_ns_per_kib", "malloc_contended_ns_per_kib",
+        "malloc_busy_ns_per_kib", "allocEnd", "stackRootsPending",
     )  # fmt: skip
 
     def __init__(self, rt: Runtime, gcpercent: int, gctrace: bool) -> None:
@@ -414,6 +416,14 @@ class gcState:
         self.malloc_mark_ns_per_kib = (rt.costs.mallocgc_ns_per_kib
                                        * rt.costs.mallocgc_mark_pct // 100)
         """Extra mallocgc CPU per KiB while the mark runs (allocate-black + write barrier)."""
+        self.malloc_contended_ns_per_kib = (rt.costs.mallocgc_ns_per_kib
+                                            * (100 + rt.costs.mallocgc_contention_pct) // 100)
+        """mallocgc CPU per KiB outside the mark while another P allocates too."""
+        self.malloc_busy_ns_per_kib = (rt.costs.mallocgc_ns_per_kib
+                                       * (100 + rt.costs.mallocgc_busy_pct) // 100)
+        """mallocgc CPU per KiB outside the mark while another P runs a goroutine."""
+        self.allocEnd = [0] * n
+        """Per P: when its M's last mallocgc charge ends (its allocation-bound part)."""
         self.ev_stw_timeout = lambda mp: _stwTimeout(rt, mp)
         self.ev_stw_stopped = lambda mp: _stwStopped(rt, mp)
         self.ev_after_work = lambda mp: _stwAfterWork(rt, mp)
@@ -541,8 +551,15 @@ def mallocgc(rt: Runtime, mp: M, gp: G, nbytes: int, live: int) -> None:
         # and linking the new pointerful nodes runs the write barrier (gcWriteBarrier /
         # wbBufFlush1 shading each buffered pointer): Costs.mallocgc_mark_pct more per KiB.
         mp.debt += nbytes * (gc.malloc_ns_per_kib + gc.malloc_mark_ns_per_kib) >> 10
+    elif rt.sched.gomaxprocs > 1:
+        # Outside the mark mallocgc is memory-bound (zeroing, span refills): another busy
+        # vCPU shares caches and memory bandwidth with it, more so when it allocates too
+        # (Costs.mallocgc_contention_pct / mallocgc_busy_pct).
+        mp.debt += nbytes * _mallocRate(rt, gc, mp) >> 10
     else:
         mp.debt += nbytes * gc.malloc_ns_per_kib >> 10
+    if mp.p is not None:
+        gc.allocEnd[mp.p.id] = rt.sim.now + mp.debt
     goid = gp.goid
     old = gc.live_by_goid.get(goid, 0)
     if live != old:
@@ -1478,6 +1495,26 @@ def _otherPRunning(rt: Runtime, pid: int) -> bool:
         if pp.id != pid and pp.status == _Prunning:
             return True
     return False
+
+
+def _mallocRate(rt: Runtime, gc: gcState, mp: M) -> int:
+    """malloc.go: mallocgc's CPU per KiB outside the mark at GOMAXPROCS > 1 - its memory
+    traffic (memclrNoHeapPointers of the new objects, mcache.refill / mcentral.cacheSpan)
+    shares caches and memory bandwidth with the other vCPU: the contended rate while another
+    P's M is inside its own mallocgc charge (``allocEnd``), the busy rate while it runs any
+    other goroutine code, the plain rate when every other P idles (docs/validation.md
+    mechanism 300)."""
+    own = mp.p
+    now = rt.sim.now
+    rate = gc.malloc_ns_per_kib
+    for pp in rt.allp:
+        if pp is not own and pp.status == _Prunning:
+            m2 = pp.m
+            if m2 is not None and m2.curg is not None and m2.state == M_RUNNING:
+                if gc.allocEnd[pp.id] > now:
+                    return gc.malloc_contended_ns_per_kib
+                rate = gc.malloc_busy_ns_per_kib
+    return rate
 
 
 def forEachPWait(rt: Runtime) -> int:
