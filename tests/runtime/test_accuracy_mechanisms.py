@@ -1496,6 +1496,8 @@ def test_recently_parked_wake_costs_are_fitted_from_calibrate_trials() -> None:
     assert sched_q(before.result, "p50") == pytest.approx(4.096e-6)
     assert sched_q(after.result, "p50") == pytest.approx(7.168e-6)  # real, all six VM sets
     assert after.result["makespan_ns"] == pytest.approx(1_025e6, rel=0.05)
+
+
 # ---------------------------------------------------------------- mechanism 300
 
 
