@@ -722,8 +722,6 @@ def _fit_recent_wake(out: dict[str, Fitted], runs: Runs) -> None:
     the trials (older programs, the reference corpus) keep the defaults.  First
     mwake_polling_jitter_ns <- the steal trial's (p90 - p50) / (ln 10 - ln 2) (at least 1 ns),
     the wakee's own spread in Runtime.os_delay's law, which both trials then use."""
-    from dataclasses import replace
-
     try:
         steal = quantity(runs, 2, "recent_wake_steal_ns")
         hop = quantity(runs, 2, "spin_hop_ns")
@@ -738,23 +736,26 @@ def _fit_recent_wake(out: dict[str, Fitted], runs: Runs) -> None:
         "exponential tail of Runtime.os_delay's law",
     )
     vals["mwake_polling_jitter_ns"] = tail
-    mw, got = solve_cost(
-        lambda v: recent_steal_sim_ns(replace(Costs(), **dict(vals, mwake_polling_ns=v))),
-        steal)
-    out["mwake_polling_ns"] = Fitted(
-        "mwake_polling_ns", mw,
-        f"recent_wake_steal_ns p50 GMP=2 {steal:.0f}: the value for which the model's same "
-        f"trial gives it (simulated {got:.0f})",
+    mw = _solve_field(out, vals, "mwake_polling_ns", recent_steal_sim_ns, steal,
+                      f"recent_wake_steal_ns p50 GMP=2 {steal:.0f}", "")
+    _solve_field(out, vals, "futexwakeup_polling_ns", spin_hop_sim_ns, hop,
+                 f"spin_hop_ns p50 GMP=2 {hop:.0f}", f", with mwake_polling_ns {mw}")
+
+
+def _solve_field(out: dict[str, Fitted], vals: dict[str, Any], name: str,
+                 trial: Callable[[Costs], float], want: float, measured: str, extra: str) -> int:
+    """Fit ``name`` as the value for which the model's ``trial`` (with the other fields in
+    ``vals``) gives the measured ``want``; record it in ``out`` and ``vals``."""
+    from dataclasses import replace
+
+    v, got = solve_cost(lambda x: trial(replace(Costs(), **dict(vals, **{name: x}))), want)
+    out[name] = Fitted(
+        name, v,
+        f"{measured}: the value for which the model's same trial gives it{extra} "
+        f"(simulated {got:.0f})",
     )
-    vals["mwake_polling_ns"] = mw
-    fw, got = solve_cost(
-        lambda v: spin_hop_sim_ns(replace(Costs(), **dict(vals, futexwakeup_polling_ns=v))),
-        hop)
-    out["futexwakeup_polling_ns"] = Fitted(
-        "futexwakeup_polling_ns", fw,
-        f"spin_hop_ns p50 GMP=2 {hop:.0f}: the value for which the model's same trial gives "
-        f"it, with mwake_polling_ns {mw} (simulated {got:.0f})",
-    )
+    vals[name] = v
+    return v
 
 
 def costs_toml(fit: Sequence[Fitted], header: Sequence[str] = ()) -> str:
