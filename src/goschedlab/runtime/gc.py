@@ -1507,10 +1507,18 @@ def _mallocRate(rt: Runtime, gc: gcState, mp: M) -> int:
     own = mp.p
     now = rt.sim.now
     rate = gc.malloc_ns_per_kib
+    mach = rt.machine
     for pp in rt.allp:
         if pp is not own and pp.status == _Prunning:
             m2 = pp.m
             if m2 is not None and m2.curg is not None and m2.state == M_RUNNING:
+                if mach.slices:
+                    # only a thread running on another vCPU right now shares the memory
+                    # system with this one (a P time-sharing this vCPU, or waiting for one,
+                    # does not: GOMAXPROCS above the CPU count)
+                    v2 = mach.vcpu_of.get(m2.id, -1)
+                    if v2 < 0 or mach.run_m[v2] is not m2 or v2 == mach.vcpu_of.get(mp.id, -1):
+                        continue
                 if gc.allocEnd[pp.id] > now:
                     return gc.malloc_contended_ns_per_kib
                 rate = gc.malloc_busy_ns_per_kib
