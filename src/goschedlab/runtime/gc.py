@@ -558,7 +558,7 @@ def mallocgc(rt: Runtime, mp: M, gp: G, nbytes: int, live: int) -> None:
         mp.debt += nbytes * _mallocRate(rt, gc, mp) >> 10
     else:
         mp.debt += nbytes * gc.malloc_ns_per_kib >> 10
-    if mp.p is not None:
+    if mp.p is not None and rt.sched.gomaxprocs > 1:  # only _mallocRate reads it
         gc.allocEnd[mp.p.id] = rt.sim.now + mp.debt
     goid = gp.goid
     old = gc.live_by_goid.get(goid, 0)
