@@ -339,9 +339,10 @@ def test_miss_inside_the_real_runs_spread_gets_that_reason() -> None:
 
 #: The shipped table's ``done`` sentence of one entry, verbatim (it must reach every output).
 PLACEMENT_DONE = (
-    "Measured in 10, 19, 90, 190, 200 and 260; kept: the vCPU model and its idle pull (10, 19), "
-    "packing below 0.3 (100), unmarked packed wakees waiting behind the waker to the next tick "
-    "(260, +22 net); not adopted: soft-edge packing (190); needs the slice-end tick wait (260)")
+    "Measured in 10, 19, 90, 190, 200, 260 and 360; kept: vCPU model and idle pull (10, 19), "
+    "packing below 0.3 (100), unmarked packed wakees behind the waker (260, +22); not adopted: "
+    "soft-edge packing (190), mwake_ns refit (360, -13); needs the slice-end tick wait (260) and "
+    "open-loop's start share (360)")
 
 
 def _placement_miss() -> Any:
