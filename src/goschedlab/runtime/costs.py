@@ -197,19 +197,6 @@ class Costs:
     goexit_ns: int = 100
     """goexit0/gdestroy/gfput: goroutine_burst_create_run_exit 256 ns (GMP=2) - newproc_ns
     ... rounded; assumed."""
-    cold_g_ns: int = 200
-    """A goroutine's first frames on a stack whose lines left this core's L2 cache (proc.go:
-    execute -> gogo, then the G's first calls): fanout-cpu tiny on this VM (go1.23.1, GMP=1,
-    g = 100 000, ``perf record -g -F 4999``, 3 runs): the first two clock reads of each
-    goroutine (nanotime1 writes then reads back its frame on the G's stack) cost 164 + 92 ns
-    per G against 27 ns for the same read one frame level later: ~200 ns per cold G
-    (docs/validation.md mechanism 390).  Charged by execute (see cold_g_distance)."""
-    cold_g_distance: int = 1024
-    """G touches (newproc1 and execute, counted per process) since a G's last one beyond
-    which its stack and g struct are taken as out of L2: 1 MiB of L2 per vCPU on this VM
-    over ~1 KiB touched per G (the g struct and the stack lines of the first frames);
-    fanout-cpu perf: the first read costs 20-43 ns per G at g = 100-300 and 155-242 ns at
-    g >= 1 000 (mechanism 390)."""
     sema_ns: int = 40
     """semacquire/semrelease fast path (WaitGroup, Mutex): assumed."""
     locked_instr_ns: int = 20

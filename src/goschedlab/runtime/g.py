@@ -126,7 +126,6 @@ class G:
         "lastp",
         "gcAssistBytes",
         "gcAssistCycle",
-        "lastTouch",
     )
 
     lockedm: M | None = None
@@ -153,7 +152,6 @@ class G:
         self.lastp: Any = None  # the P it last ran on (migration statistics)
         self.gcAssistBytes = 0  # mark-assist credit in bytes (mgcmark.go: gcAssistAlloc)
         self.gcAssistCycle = -1  # the GC cycle that credit belongs to (gcResetMarkState)
-        self.lastTouch = 0  # Runtime.gTouches at its last newproc1 / execute (cold_g_ns)
 
     def __repr__(self) -> str:
         st = GSTATUS_NAMES.get(self.atomicstatus, str(self.atomicstatus))

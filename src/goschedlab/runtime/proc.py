@@ -495,8 +495,6 @@ def newproc1(rt: Runtime, mp: M, pp: P, fn: Any, args: tuple, parent: G | None) 
     if newg.tracking:
         newg.trackingStamp = rt.sim.now + mp.debt
     rt.stats.goroutines_created += 1
-    rt.gTouches += 1
-    newg.lastTouch = rt.gTouches
     return newg
 
 
@@ -622,12 +620,6 @@ def execute(rt: Runtime, mp: M, gp: G, inheritTime: bool) -> None:
         pp.schedtick = (pp.schedtick + 1) & M32
     mp.state = M_RUNNING
     cost = rt.costs.schedule_ns
-    # gogo and the G's first frames: a G whose stack and g struct were last touched more
-    # than cold_g_distance G touches ago finds them out of L2 (mechanism 390).
-    rt.gTouches += 1
-    if rt.gTouches - gp.lastTouch > rt.costs.cold_g_distance:
-        cost += rt.costs.cold_g_ns
-    gp.lastTouch = rt.gTouches
     stats = rt.stats
     lastp = gp.lastp
     if lastp is not pp:
@@ -787,10 +779,6 @@ def schedule(rt: Runtime, mp: M) -> bool:
             gp.waitsince = 0
             gp.preempt = False
             mp.state = M_RUNNING
-            rt.gTouches += 1  # as execute: a G out of L2 (cold_g_ns)
-            if rt.gTouches - gp.lastTouch > rt.costs.cold_g_distance:
-                cost += rt.costs.cold_g_ns
-            gp.lastTouch = rt.gTouches
             stats = rt.stats
             lastp = gp.lastp
             if lastp is not pp:

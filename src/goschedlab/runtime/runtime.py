@@ -204,7 +204,6 @@ class Runtime:
         self.allp: list[P] = []
         self.allm: list[M] = []
         self.allgs: list[G] = []
-        self.gTouches = 0  # newproc1 + execute count: the G working set (proc.py: execute)
         self.coprimes = coprimes_of(cfg.gomaxprocs)
         self.mainStarted = False
         self.main_g: G | None = None
