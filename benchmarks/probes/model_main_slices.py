@@ -1,8 +1,14 @@
-"""Model: main's run slices in fanout-cpu tiny (pure mode; goschedImpl / gopreempt_m hooked)."""
+"""The model's main-goroutine slices in fanout-cpu tiny (mechanism 390).
+
+``GOSCHEDLAB_PURE=1 .venv/bin/python benchmarks/probes/model_main_slices.py COSTS GMP`` prints each
+time main is preempted (goschedImpl, hooked in pure-Python mode) with the goroutines created so far.
+"""
 import sys
+
 import goschedlab.runtime.proc as proc
 from goschedlab.runtime.costs import load_costs
 from goschedlab.workloads.driver import simulate
+
 log = []
 orig = proc.goschedImpl
 def hook(rt, mp, gp, preempted):
