@@ -339,9 +339,10 @@ def test_miss_inside_the_real_runs_spread_gets_that_reason() -> None:
 
 #: The shipped table's ``done`` sentence of one entry, verbatim (it must reach every output).
 PLACEMENT_DONE = (
-    "Measured in 10, 19, 90, 190, 200 and 260; kept: the vCPU model and its idle pull (10, 19), "
-    "packing below 0.3 (100), unmarked packed wakees waiting behind the waker to the next tick "
-    "(260, +22 net); not adopted: soft-edge packing (190); needs the slice-end tick wait (260)")
+    "Measured in 10, 19, 90, 190, 200, 260 and 380; kept: vCPU model, idle pull (10, 19), "
+    "packing below 0.3 (100), unmarked packed wakees wait to the next tick (260, +22); not "
+    "adopted: soft-edge packing (190), timer-wakee preemption (380, net -1); needs the tick "
+    "turns that take the logger's vCPU (380)")
 
 
 def _placement_miss() -> Any:
