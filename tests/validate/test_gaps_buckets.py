@@ -339,10 +339,10 @@ def test_miss_inside_the_real_runs_spread_gets_that_reason() -> None:
 
 #: The shipped table's ``done`` sentence of one entry, verbatim (it must reach every output).
 PLACEMENT_DONE = (
-    "Measured in 10, 19, 90, 190, 200, 260 and 360; kept: vCPU model and idle pull (10, 19), "
-    "packing below 0.3 (100), unmarked packed wakees behind the waker (260, +22); not adopted: "
-    "soft-edge packing (190), mwake_ns refit (360, -13); needs the slice-end tick wait (260) and "
-    "open-loop's start share (360)")
+    "Measured in 10, 19, 90, 190, 200, 260, 360 and 380; kept: vCPU model, idle pull (10, 19), "
+    "packing below 0.3 (100), wakees behind the waker (260, +22); not adopted: soft-edge packing "
+    "(190), mwake_ns refit (360, -13), timer-wakee preemption (380, -1); needs the slice-end tick "
+    "turns (260, 380)")
 
 
 def _placement_miss() -> Any:
