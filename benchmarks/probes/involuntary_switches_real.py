@@ -3,30 +3,8 @@
 
 Real (tracefs): involuntary switch-outs of process threads (prev_state=R) - who took the vCPU and how long the preempted thread waited."""
 import sys, collections, numpy as np
-import re
+from tracefs_text import load
 
-pat = re.compile(r"^\s*(.+?)-(\d+)\s+\(\s*([\d-]+)\)\s+\[(\d+)\]\s+(\S+)\s+([\d.]+):\s+(\w+):\s+(.*)$")
-
-
-def kv(s):
-    return dict(re.findall(r"(\w+)=(\S+)", s))
-
-
-def load(fn, comm):
-    """tracefs text (record-tgid) -> events (ts us, cpu, pid, flags, name, fields) and the process's thread ids."""
-    ev = []
-    for line in open(fn):
-        m = pat.match(line)
-        if m:
-            task, pid, tgid, cpu, flags, ts, name, rest = m.groups()
-            ev.append((float(ts) * 1e6, int(cpu), int(pid), flags, name, kv(rest)))
-    tids = set()
-    for e in ev:
-        if e[4] == "sched_switch":
-            for k in ("prev", "next"):
-                if e[5][k + "_comm"].startswith(comm[:15]):
-                    tids.add(int(e[5][k + "_pid"]))
-    return ev, tids
 for fn in sys.argv[1:]:
     ev, tids = load(fn, 'blocking-logger')
     t0 = min(e[0] for e in ev if e[2] in tids) + 50_000

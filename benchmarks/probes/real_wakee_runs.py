@@ -15,29 +15,13 @@ waker switched out runnable), on the other vCPU.
 # ruff: noqa: E501
 
 import collections
-import re
 import sys
 
-pat = re.compile(
-    r"^\s*(.+?)-(\d+)\s+\(\s*([\d-]+)\)\s+\[(\d+)\]\s+(\S+)\s+([\d.]+):\s+(\w+):\s+(.*)$"
-)
-def kv(s):
-    return dict(re.findall(r"(\w+)=(\S+)", s))
+from tracefs_text import load
 
 
 def run(fn, comm="blocking-logger"):
-    ev = []
-    for line in open(fn):
-        m = pat.match(line)
-        if m:
-            task, pid, tgid, cpu, flags, ts, name, rest = m.groups()
-            ev.append((float(ts), int(cpu), int(pid), flags, name, kv(rest)))
-    tids = set()
-    for e in ev:
-        if e[4] == "sched_switch":
-            for k in ("prev", "next"):
-                if e[5][k + "_comm"].startswith(comm[:15]):
-                    tids.add(int(e[5][k + "_pid"]))
+    ev, tids = load(fn, comm, scale=1.0)
     t0 = min(e[0] for e in ev if e[2] in tids) + 0.05
     cur = {0: None, 1: None}
     pend = {}  # wakee -> dict
