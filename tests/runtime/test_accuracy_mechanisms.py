@@ -178,8 +178,7 @@ def test_syscall_block_is_not_phase_locked(gmp: int) -> None:
     just after sysmon's retake (slow path, makespan +13 %); with the kernel's timing spread
     and hrtimer coalescing most return while the P is still _Psyscall (fast path) as in
     Go.  Median over seeds 1-3 (as validate): makespan within 5 %, round p50 within 25 %."""
-    outs = [simulate("syscall-block", setting="default", gomaxprocs=gmp, ncpu=2, seed=s)
-            for s in (1, 2, 3)]
+    outs = [simulate("syscall-block", setting="default", gomaxprocs=gmp, seed=s) for s in (1, 2, 3)]
     real_mk = real_median("syscall-block", "default", gmp, "makespan_ns")
     mk = statistics.median(o.result["makespan_ns"] for o in outs)
     assert mk == pytest.approx(real_mk, rel=0.05)
@@ -333,8 +332,7 @@ def test_syscall_block_many_keeps_gos_fast_path_chain() -> None:
     (round p50 181 us, p99 100 ms, makespan 1270 ms).  Sleepers woken by one hrtimer
     interrupt return together; median over seeds 1-3: makespan within 5 %, p50 and p99
     within 25 %."""
-    outs = [simulate("syscall-block", setting="many", gomaxprocs=1, ncpu=2, seed=s)
-            for s in (1, 2, 3)]
+    outs = [simulate("syscall-block", setting="many", gomaxprocs=1, seed=s) for s in (1, 2, 3)]
     reps = _reps("syscall-block", "many", 1)
     mk = statistics.median(o.result["makespan_ns"] for o in outs)
     assert mk == pytest.approx(real_median("syscall-block", "many", 1, "makespan_ns"), rel=0.05)
@@ -1538,30 +1536,3 @@ def test_a_busy_second_vcpu_slows_allocation_outside_the_mark() -> None:
         return res["latency"]["iteration"]["p50_ns"] / 1e3
 
     assert p50_one_cpu(Costs()) == pytest.approx(p50_one_cpu(off))
-
-
-# ---------------------------------------------------------------- mechanism 370
-
-
-def test_sysmon_usleep_is_an_hrtimer_that_waits_behind_a_co_woken_sleeper() -> None:
-    """Mechanism 370: in syscall-block default GMP=1 real sysmon retakes the P every ~450 us
-    (619-658 retakes a run on the development VM, retake gaps p99 1.7-1.8 ms) and hardly
-    backs off; the runnable waits it ends reach a p99 of 9.9-16 ms there and the reference
-    machine's sched p99 median is 8.4 ms.  Its usleep is an hrtimer in its vCPU's queue: a
-    sleeper's interrupt that expires it wakes both, and in 28-34 % of those pairs the
-    sleeper runs first and sysmon looks right after that sleeper's next entersyscall.  The
-    model before looked at a phase of its own, retook a third less often and backed off in
-    stretches (corpus costs, seeds 1-3: 1 966 retakes, one 75 ms retake gap)."""
-    from goschedlab.runtime import sysmon
-
-    assert sysmon.SYSMON_BEHIND_SLEEPER == 0.3
-    real = real_median("syscall-block", "default", 1, "sched.p99")
-    assert real == pytest.approx(8.389e-3, rel=0.01)
-    retakes = 0
-    for seed in (1, 2, 3):
-        out = simulate("syscall-block", setting="default", gomaxprocs=1, ncpu=2, seed=seed,
-                       costs=Costs())
-        assert out.run.stats.syscall_retakes >= 800  # before: 579-702 a run
-        retakes += out.run.stats.syscall_retakes
-        assert sched_q(out.result, "p99") <= 1.05e-2  # within real's bucket or the next one
-    assert retakes > 2_400  # before: 1 966

@@ -302,10 +302,6 @@ def stopm(rt: Runtime, mp: M) -> bool:
     mp.blocked = True
     mp.parked_at = rt.sim.now
     mp.ev = None
-    if rt.sysmon.behind is mp:
-        from goschedlab.runtime.sysmon import sysmonBehindBlocked
-
-        sysmonBehindBlocked(rt, mp, rt.sim.now + mp.debt)
     mput(rt, mp)
     return False
 

@@ -40,13 +40,7 @@ from goschedlab.runtime.quota import CFSBandwidth
 from goschedlab.runtime.runq import runqput
 from goschedlab.runtime.sched import schedt
 from goschedlab.runtime.syscall import exitsyscall, hrtimerExpire
-from goschedlab.runtime.sysmon import (
-    SysmonState,
-    sysmonDeepWake,
-    sysmonHrtimerExpire,
-    sysmonStart,
-    sysmonTick,
-)
+from goschedlab.runtime.sysmon import SysmonState, sysmonDeepWake, sysmonStart, sysmonTick
 from goschedlab.sim import Simulation
 
 
@@ -237,13 +231,7 @@ class Runtime:
         self._ev_steal_pause = self._steal_pause
         self._ev_exitsyscall = self._exitsyscall
         self._ev_hrtimer = lambda mp: hrtimerExpire(self, mp)
-        # timed sleeps in the kernel: M -> (soft expiry, vCPU of its hrtimer queue)
-        self.hrtimers: dict[M, tuple[int, int]] = {}
-        # per-vCPU hrtimer queues, sysmon's usleep an hrtimer in them (mechanisms 270, 370)
-        self.hr_percpu = True
-        self.sysmon_hr = True
-        self.sysmon_order = self.sim.rng("sysmon-order")  # own stream (mechanism 370)
-        self._ev_sysmon_hr = lambda _: sysmonHrtimerExpire(self)
+        self.hrtimers: dict[M, int] = {}  # timed sleeps in the kernel: M -> soft expiry
         self._ev_sysmon = lambda _: sysmonTick(self)
         self._ev_sysmon_deep = lambda syscallWake: sysmonDeepWake(self, syscallWake)
         self._procinit()

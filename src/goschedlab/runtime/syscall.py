@@ -74,10 +74,6 @@ def _block(rt: Runtime, mp: M, ns: int, slack: bool = False) -> None:
     if rt.machine.slices:  # machine.py: the thread blocks; its vCPU's waiter runs
         rt.machine.release(mp, rt.sim.now + mp.debt)
     rt.stats.syscalls += 1
-    if rt.sysmon.behind is mp:
-        from goschedlab.runtime.sysmon import sysmonBehindBlocked
-
-        sysmonBehindBlocked(rt, mp, rt.sim.now + mp.debt)
     t = rt.sim.now + mp.debt + ns
     mp.debt = 0
     if slack:
@@ -94,51 +90,27 @@ def hrtimerSleep(rt: Runtime, mp: M, soft: int) -> None:
     expiry, and that interrupt expires every queued timer whose SOFT expiry has passed
     (__hrtimer_run_queues).  So a lone sleeper wakes slack later (nanosleep(1ns) p50
     57.8 us = 50 us + the wake-up), while sleepers with overlapping ranges wake together
-    in one interrupt: their durations are correlated, not independent.  The queues are per
-    CPU (hrtimer_cpu_base): the timer is queued on the vCPU the thread sleeps on
-    (``Machine.vcpu_of``; -1 without vCPU placement: one queue) and only that vCPU's
-    interrupts expire it (measured, docs/validation.md mechanism 270)."""
-    rt.hrtimers[mp] = (soft, hrtimerCpu(rt, mp))
+    in one interrupt: their durations are correlated, not independent.  One queue for the
+    whole machine (Linux has one per CPU: an approximation)."""
+    rt.hrtimers[mp] = soft
     mp.ev = rt.sim.at(soft + rt.costs.timer_slack_ns, rt._ev_hrtimer, mp)
 
 
-def hrtimerCpu(rt: Runtime, mp: M) -> int:
-    """The vCPU whose hrtimer queue gets ``mp``'s sleep (-1: the machine's one queue)."""
-    if not rt.hr_percpu or not rt.machine.slices:
-        return -1
-    return rt.machine.vcpu_of.get(mp.id, -1)
-
-
-def hrtimerRunQueue(rt: Runtime, cpu: int, now: int) -> int:
-    """__hrtimer_run_queues on ``cpu``: expire every sleep queued there whose soft expiry
-    has passed.  Returns the latest wake-up delay of the threads it woke (0: none)."""
+def hrtimerExpire(rt: Runtime, mp: M) -> None:
+    """Engine event: the hard expiry of ``mp``'s sleep - the timer interrupt.  Expires it
+    and every other sleep whose soft expiry has passed; each thread runs its exitsyscall
+    after the wake-up latency of its vCPU (:func:`hrtimerWakeDelay`)."""
+    now = rt.sim.now
     hrt = rt.hrtimers
-    due = []
-    last = 0
-    for m2, (soft, c2) in list(hrt.items()):
-        if soft <= now and (c2 == cpu or c2 < 0 or cpu < 0):
+    del hrt[mp]
+    due = [mp]
+    for m2, soft in list(hrt.items()):
+        if soft <= now:
             del hrt[m2]
             rt.sim.cancel(m2.ev)
             due.append(m2)
     for m2 in due:
-        d = hrtimerWakeDelay(rt, m2, now)
-        last = max(last, d)
-        m2.ev = rt.sim.after(d, rt._ev_exitsyscall, m2)
-    return last
-
-
-def hrtimerExpire(rt: Runtime, mp: M) -> None:
-    """Engine event: the hard expiry of ``mp``'s sleep - the timer interrupt of its vCPU.
-    Expires it and every other sleep of that vCPU's queue whose soft expiry has passed;
-    each thread runs its exitsyscall after the wake-up latency of its vCPU
-    (:func:`hrtimerWakeDelay`)."""
-    from goschedlab.runtime.sysmon import sysmonHrtimerCoalesce
-
-    now = rt.sim.now
-    _, cpu = rt.hrtimers.pop(mp)
-    mp.ev = rt.sim.after(hrtimerWakeDelay(rt, mp, now), rt._ev_exitsyscall, mp)
-    hrtimerRunQueue(rt, cpu, now)
-    sysmonHrtimerCoalesce(rt, cpu, now, mp)
+        m2.ev = rt.sim.after(hrtimerWakeDelay(rt, m2, now), rt._ev_exitsyscall, m2)
 
 
 def hrtimerWakeDelay(rt: Runtime, mp: M, now: int) -> int:
