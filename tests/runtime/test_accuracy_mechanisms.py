@@ -35,6 +35,8 @@ def simulate(workload: str, **kw: Any) -> Any:
     """The driver's simulate on the reference machine's two CPUs (as validate runs it)."""
     kw.setdefault("ncpu", 2)
     return _simulate(workload, **kw)
+
+
 SCHEDLAT = "/sched/latencies:seconds"
 
 
