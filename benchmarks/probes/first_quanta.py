@@ -14,42 +14,33 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from model_hooks import probe_runs, record_sysmon_looks
+
 import goschedlab.runtime.sysmon as sm
-from goschedlab.runtime.costs import load_costs
 from goschedlab.workloads.driver import simulate
 
 
 def main() -> None:
-    looks: list[int] = []
+    looks = record_sysmon_looks()
     pre: list[tuple[int, int]] = []
-    body = sm.sysmonBody
     p1 = sm.preemptone
-
-    def sysmon_body(rt: Any, st: Any, now: int) -> None:
-        looks.append(now)
-        body(rt, st, now)
 
     def preemptone(rt: Any, pp: Any) -> bool:
         pre.append((rt.sim.now, pp.id))
         return p1(rt, pp)
 
-    sm.sysmonBody = sysmon_body
     sm.preemptone = preemptone
-    name, gmps, seeds = sys.argv[1], sys.argv[2], sys.argv[3]
-    costs = None if name == "corpus" else load_costs(f"/work/vmreal/{name}/costs.toml")
-    for g in (int(x) for x in gmps.split(",")):
-        for seed in (int(x) for x in seeds.split(",")):
-            looks.clear()
-            pre.clear()
-            out = simulate("fanout-cpu", setting="long", gomaxprocs=g, ncpu=2, seed=seed,
-                           costs=costs)
-            per = [round((b - a) / 1e3) for a, b in zip([0, *looks], looks, strict=False)]
-            ramp = next((i for i, p in enumerate(per) if p > 130), -1)
-            print(f"{name} gmp{g} seed {seed}: makespan {out.result['makespan_ns'] / 1e6:.2f} ms, "
-                  f"last start {out.result.get('last_start_since_t0_ns', 0) / 1e6:.2f} ms; "
-                  f"looks {len(looks)}, first sleeps {per[:4]}, back-off from look {ramp} at "
-                  f"{looks[ramp] / 1e6 if ramp >= 0 else 0:.2f} ms: {per[ramp:ramp + 10]}")
-            print("  preemptone (ms, P): " + ", ".join(f"{t / 1e6:.2f} P{p}" for t, p in pre))
+    for name, costs, g, seed in probe_runs(sys.argv[1:4]):
+        looks.clear()
+        pre.clear()
+        out = simulate("fanout-cpu", setting="long", gomaxprocs=g, ncpu=2, seed=seed, costs=costs)
+        per = [round((b - a) / 1e3) for a, b in zip([0, *looks], looks, strict=False)]
+        ramp = next((i for i, p in enumerate(per) if p > 130), -1)
+        print(f"{name} gmp{g} seed {seed}: makespan {out.result['makespan_ns'] / 1e6:.2f} ms, "
+              f"last start {out.result.get('last_start_since_t0_ns', 0) / 1e6:.2f} ms; "
+              f"looks {len(looks)}, first sleeps {per[:4]}, back-off from look {ramp} at "
+              f"{looks[ramp] / 1e6 if ramp >= 0 else 0:.2f} ms: {per[ramp:ramp + 10]}")
+        print("  preemptone (ms, P): " + ", ".join(f"{t / 1e6:.2f} P{p}" for t, p in pre))
 
 
 if __name__ == "__main__":

@@ -15,64 +15,39 @@ from __future__ import annotations
 
 import collections
 import sys
-from typing import Any
 
-import goschedlab.runtime.p as pm
-import goschedlab.runtime.proc as pr
-import goschedlab.runtime.syscall as sc
-import goschedlab.runtime.sysmon as sm
-from goschedlab.runtime.costs import load_costs
+from model_hooks import probe_runs, record_syscall_episodes, record_sysmon_looks
+
 from goschedlab.workloads.driver import simulate
 
 BANDS = ((0, 70), (70, 130), (130, 250), (250, 1000), (1000, 10**12))
 
 
 def main() -> None:
-    looks: list[int] = []
-    start: dict[int, int] = {}
-    episodes: list[tuple[float, str]] = []
-    body = sm.sysmonBody
-    cas = pm.casPstatus
-
-    def sysmon_body(rt: Any, st: Any, now: int) -> None:
-        looks.append(now)
-        body(rt, st, now)
-
-    def cas_pstatus(rt: Any, pp: Any, old: int, new: int, where: str) -> None:
-        if new == pm._Psyscall:
-            start[pp.id] = rt.sim.now
-        elif old == pm._Psyscall and pp.id in start:
-            episodes.append(((rt.sim.now - start.pop(pp.id)) / 1e3, where))
-        cas(rt, pp, old, new, where)
-
-    sm.sysmonBody = sysmon_body
-    for mod in (pm, pr, sc, sm):
-        mod.casPstatus = cas_pstatus  # type: ignore[attr-defined]
-    name, gmps, seeds = sys.argv[1], sys.argv[2], sys.argv[3]
-    costs = None if name == "corpus" else load_costs(f"/work/vmreal/{name}/costs.toml")
-    for g in (int(x) for x in gmps.split(",")):
-        for seed in (int(x) for x in seeds.split(",")):
-            looks.clear()
-            episodes.clear()
-            start.clear()
-            out = simulate("syscall-block", setting="many", gomaxprocs=g, ncpu=2, seed=seed,
-                           costs=costs)
-            per = [(b - a) / 1e3 for a, b in zip(looks, looks[1:], strict=False)]
-            tot = sum(per) or 1.0
-            bands = []
-            for lo, hi in BANDS:
-                xs = [p for p in per if lo <= p < hi]
-                bands.append(f"{lo}-{hi if hi < 10**9 else 'inf'} us: {len(xs)} / "
-                             f"{100 * sum(xs) / tot:.0f} %")
-            ends = collections.Counter(w for _, w in episodes)
-            n = max(len(episodes), 1)
-            long_ = sum(1 for d, _ in episodes if d >= 90)
-            print(f"{name} many gmp{g} seed {seed}: makespan "
-                  f"{out.result['makespan_ns'] / 1e6:.0f} ms, looks {len(looks)}, retakes "
-                  f"{out.run.stats.syscall_retakes}, slow exits {out.run.stats.exitsyscall_slow}")
-            print("  periods (count / share of the run): " + "; ".join(bands))
-            print(f"  P syscall episodes {len(episodes)}, ended by {dict(ends)}, >= 90 us: "
-                  f"{long_} ({100 * long_ / n:.0f} %)")
+    looks = record_sysmon_looks()
+    episodes, start = record_syscall_episodes()
+    for name, costs, g, seed in probe_runs(sys.argv[1:4]):
+        looks.clear()
+        episodes.clear()
+        start.clear()
+        out = simulate("syscall-block", setting="many", gomaxprocs=g, ncpu=2, seed=seed,
+                       costs=costs)
+        per = [(b - a) / 1e3 for a, b in zip(looks, looks[1:], strict=False)]
+        tot = sum(per) or 1.0
+        bands = []
+        for lo, hi in BANDS:
+            xs = [p for p in per if lo <= p < hi]
+            bands.append(f"{lo}-{hi if hi < 10**9 else 'inf'} us: {len(xs)} / "
+                         f"{100 * sum(xs) / tot:.0f} %")
+        ends = collections.Counter(w for _, w in episodes)
+        n = max(len(episodes), 1)
+        long_ = sum(1 for d, _ in episodes if d >= 90)
+        print(f"{name} many gmp{g} seed {seed}: makespan "
+              f"{out.result['makespan_ns'] / 1e6:.0f} ms, looks {len(looks)}, retakes "
+              f"{out.run.stats.syscall_retakes}, slow exits {out.run.stats.exitsyscall_slow}")
+        print("  periods (count / share of the run): " + "; ".join(bands))
+        print(f"  P syscall episodes {len(episodes)}, ended by {dict(ends)}, >= 90 us: "
+              f"{long_} ({100 * long_ / n:.0f} %)")
 
 
 if __name__ == "__main__":

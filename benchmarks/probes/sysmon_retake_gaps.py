@@ -12,13 +12,14 @@ Needs the pure-Python model (it wraps module functions).
 import collections
 import sys
 
+from model_hooks import probe_costs, record_syscall_episodes
+
 import goschedlab.runtime.g as gm
 import goschedlab.runtime.gc as gcm
 import goschedlab.runtime.p as pm
 import goschedlab.runtime.proc as pr
 import goschedlab.runtime.syscall as sc
 import goschedlab.runtime.sysmon as sm
-from goschedlab.runtime.costs import load_costs
 from goschedlab.workloads.driver import simulate
 
 offs = []
@@ -68,28 +69,14 @@ def sched_q(rt):
 
 
 sm.retake = retake
-epstart = {}
-eps = []
-casp = pm.casPstatus
-
-
-def cas_pstatus(rt, pp, old, new, where):
-    if new == pm._Psyscall:
-        epstart[pp.id] = rt.sim.now
-    elif old == pm._Psyscall and pp.id in epstart:
-        eps.append(((rt.sim.now - epstart.pop(pp.id)) / 1e3, where))
-    casp(rt, pp, old, new, where)
-
-
-for mod in (pm, pr, sc, sm):
-    mod.casPstatus = cas_pstatus
+eps, epstart = record_syscall_episodes()
 
 sysd = []
 name = sys.argv[1]
 setting = sys.argv[2] if len(sys.argv) > 2 else "default"
 gmp = int(sys.argv[3]) if len(sys.argv) > 3 else 1
 seeds = [int(x) for x in (sys.argv[4] if len(sys.argv) > 4 else "1,2,3").split(",")]
-costs = None if name == "corpus" else load_costs(f"/work/vmreal/{name}/costs.toml")
+costs = probe_costs(name)
 
 
 def q(xs, p):

@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -429,8 +429,6 @@ def refine_with_simulator(fit: Sequence[Fitted], runs: Runs,
     the (affine) simulated quantity equal the measured one.  ``simulate(workload, overrides=,
     gomaxprocs=, ncpu=, seed=, costs=)`` returns an object with ``.result`` (the driver's API).
     """
-    from dataclasses import replace
-
     if simulate is None:
         from goschedlab.workloads import simulate as simulate_fn
 
@@ -521,8 +519,6 @@ def _fit_handoff(out: dict[str, Fitted], runs: Runs) -> None:
     schedule as the model does them) and the parameter takes the rest, at least
     mwake_local_ns (no wake-up is cheaper than one onto the caller's own vCPU).  Runs without the
     measurement keep the rule value (mwake_ns)."""
-    from dataclasses import replace
-
     try:
         want = quantity(runs, 1, "syscall_handoff_ns")
     except UserInputError:
@@ -583,8 +579,6 @@ def _fit_timesleep(out: dict[str, Fitted], runs: Runs) -> None:
     (sleep_spawn_park_ns), timesleep_unsampled_ns <- that real trial minus the model's same
     trial, within [0, timesleep_ns] (mechanism 290).  Runs without the measurement (the
     reference corpus's calibrate) keep the defaults."""
-    from dataclasses import replace
-
     try:
         want = quantity(runs, 1, "sleep_spawn_ns")
     except UserInputError:
@@ -746,8 +740,6 @@ def _solve_field(out: dict[str, Fitted], vals: dict[str, Any], name: str,
                  trial: Callable[[Costs], float], want: float, measured: str, extra: str) -> int:
     """Fit ``name`` as the value for which the model's ``trial`` (with the other fields in
     ``vals``) gives the measured ``want``; record it in ``out`` and ``vals``."""
-    from dataclasses import replace
-
     v, got = solve_cost(lambda x: trial(replace(Costs(), **dict(vals, **{name: x}))), want)
     out[name] = Fitted(
         name, v,
