@@ -117,7 +117,8 @@ class Costs:
     thread's start competing briefly): pingpong spin GMP=2 /sched/latencies p50 4.1 us per
     hop, each hop waking the other P's M that parked < 40 us earlier.  ``goschedlab
     calibrate`` fits it on the machine at hand from spin_hop_ns (the same hop timed in the
-    calibrate program) minus the model's same trial with this cost 0 (mechanism 340); the
+    calibrate program): the value for which the model's same trial gives its p75 (mechanisms
+    340, 400: the trial's p50 may fall in its fast mode, hops that wake nobody); the
     reference corpus's calibrate lacks that trial, so the default stays there."""
     sched_base_slice_ns: int = 700_000
     """Linux's sysctl_sched_base_slice before scaling (kernel/sched/fair.c, EEVDF; 0.70 ms
@@ -136,13 +137,14 @@ class Costs:
     the reference machine (a context switch on a vCPU that is running its idle loop; no host
     involvement).  ``goschedlab calibrate`` fits it on the machine at hand from
     recent_wake_steal_ns (a spinning goroutine's go statement wakes the other P's M parked a
-    moment before, which steals the new G) minus the model's same trial with this cost 0
-    (mechanism 340); the reference corpus's calibrate lacks that trial."""
+    moment before, which steals the new G): the value for which the model's same trial gives
+    its p75 (mechanisms 340, 400); the reference corpus's calibrate lacks that trial."""
     mwake_polling_jitter_ns: int = 0
     """The wakee's own spread (Runtime.os_delay tail) in proc.wakeCosts' recently-parked
     branch; 0: wake_polling_jitter_ns (the reference machine, whose one figure covers both
-    draws).  ``goschedlab calibrate`` fits it from recent_wake_steal_ns as (p90 - p50) /
-    (ln 10 - ln 2), the exponential law's p90 (mechanism 340): this VM's idle vCPUs halt at
+    draws).  ``goschedlab calibrate`` fits it from recent_wake_steal_ns as (p90 - p75) /
+    (ln 5 - ln 2), the exponential law's p90 less its p75 (mechanisms 340, 400; without the
+    runs' histograms (p90 - p50) / (ln 10 - ln 2)): this VM's idle vCPUs halt at
     once and the woken thread's start spreads p50 18-21 / p90 24 us while its waker's futex
     call spreads < 1 us (spin_hop_ns p50 5.4-7.4 / p90 8.0-8.1 us)."""
     futexwakeup_local_ns: int = 3_500

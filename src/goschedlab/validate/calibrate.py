@@ -116,6 +116,36 @@ def quantity(runs: Runs, gmp: int, name: str, field: str = "p50_ns") -> float:
     return float(statistics.median(vals))
 
 
+def hist_quantile(series: Mapping[str, Any], q: float) -> float | None:
+    """The ``q`` quantile of a calibrate ``lab.Summary`` series from its histogram
+    (``hist_lo_ns`` / ``hist_hi_ns`` / ``hist_count``, quarter-octave bins), linear within the
+    bin it falls in; None when the series has no histogram."""
+    lo, hi, cnt = (series.get(k) for k in ("hist_lo_ns", "hist_hi_ns", "hist_count"))
+    if not (isinstance(lo, list) and isinstance(hi, list) and isinstance(cnt, list)) or not cnt:
+        return None
+    rank = q * sum(cnt)
+    seen = 0.0
+    for a, b, n in zip(lo, hi, cnt, strict=True):
+        if n and seen + n >= rank:
+            return float(max(a, 0) + (b - max(a, 0)) * (rank - seen) / n)
+        seen += n
+    return float(hi[-1])
+
+
+def quantity_q(runs: Runs, gmp: int, name: str, q: float) -> float | None:
+    """Median over the repetitions at ``gmp`` of the ``q`` quantile of ``calib.<name>``'s
+    histogram (:func:`hist_quantile`); None when any repetition lacks the histogram (runs of
+    older programs)."""
+    vals: list[float] = []
+    for run in runs.get(gmp, ()):
+        v = run["calib"].get(name)
+        x = hist_quantile(v, q) if isinstance(v, Mapping) else None
+        if x is None:
+            return None
+        vals.append(x)
+    return float(statistics.median(vals)) if vals else None
+
+
 @dataclass(frozen=True, slots=True)
 class Fitted:
     """One parameter: its value (ns) and the rule/measurements that gave it."""
@@ -620,12 +650,22 @@ def fit_timesleep_unsampled(costs: Costs, park_ns: float) -> Fitted:
 RECENT_WAKE_KEYS = ("spin_hop_ns", "recent_wake_steal_ns", "recent_wake_note")
 
 
-def spin_hop_sim_ns(costs: Costs, hops: int = 2000) -> float:
+def _quantile(lat: Sequence[int], q: float) -> float:
+    """The median of ``lat`` for q = 0.5, else its ``q`` quantile interpolated between ranks."""
+    if q == 0.5:
+        return float(statistics.median(lat))
+    v = sorted(lat)
+    x = q * (len(v) - 1)
+    i = min(int(x), len(v) - 2)
+    return float(v[i] + (v[i + 1] - v[i]) * (x - i))
+
+
+def spin_hop_sim_ns(costs: Costs, hops: int = 2000, q: float = 0.5) -> float:
     """The calibrate program's ``spin_hop_ns`` trial run in the model (GOMAXPROCS=2, 2 CPUs,
     seed 1): two goroutines pass a token over an unbuffered channel and spin 20 us after each
     receive.  Returns the median latency (ns) from just before a send to the receiver's
     return from its receive (each send's wakep wakes the other P's M, parked since the
-    previous hop: proc.wakeCosts' recently-parked branch)."""
+    previous hop: proc.wakeCosts' recently-parked branch); ``q``: that quantile instead."""
     from goschedlab.runtime import Config, Runtime
     from goschedlab.workloads.ops import Chan, Go, Now, Recv, Send, Spin
 
@@ -651,15 +691,15 @@ def spin_hop_sim_ns(costs: Costs, hops: int = 2000) -> float:
         yield Recv(done)
 
     Runtime(Config(gomaxprocs=2, ncpu=2, costs=costs, seed=1)).run(main)
-    return float(statistics.median(lat))
+    return _quantile(lat, q)
 
 
-def recent_steal_sim_ns(costs: Costs, trials: int = 1000) -> float:
+def recent_steal_sim_ns(costs: Costs, trials: int = 1000, q: float = 0.5) -> float:
     """The calibrate program's ``recent_wake_steal_ns`` trial run in the model (GOMAXPROCS=2,
     2 CPUs, seed 1): a spinning goroutine starts f1 then f2 (f1 ends in the run queue, f2 in
     runnext) and spins 50 us; the other P's M, parked a moment before, is woken by the first
     go statement's wakep and steals f1.  Returns the median latency (ns) from just before the
-    go statement to f1's first run."""
+    go statement to f1's first run; ``q``: that quantile instead."""
     from goschedlab.runtime import Config, Runtime
     from goschedlab.workloads.ops import Go, Now, Spin, WaitGroup, WgAdd, WgDone, WgWait
 
@@ -685,7 +725,7 @@ def recent_steal_sim_ns(costs: Costs, trials: int = 1000) -> float:
             yield Spin(50_000)
 
     Runtime(Config(gomaxprocs=2, ncpu=2, costs=costs, seed=1)).run(main)
-    return float(statistics.median(lat))
+    return _quantile(lat, q)
 
 
 def solve_cost(sim: Callable[[int], float], want: float) -> tuple[int, float]:
@@ -709,31 +749,55 @@ def solve_cost(sim: Callable[[int], float], want: float) -> tuple[int, float]:
 
 
 def _fit_recent_wake(out: dict[str, Fitted], runs: Runs) -> None:
-    """mwake_polling_ns <- calib.recent_wake_steal_ns p50 at GOMAXPROCS=2: the value for which
-    the model's same trial gives the measured p50 (the go statement, the thief's steal and
-    schedule as the model charges them); then futexwakeup_polling_ns <- calib.spin_hop_ns p50
-    at GOMAXPROCS=2 the same way, with that mwake_polling_ns (mechanism 340).  Runs without
-    the trials (older programs, the reference corpus) keep the defaults.  First
-    mwake_polling_jitter_ns <- the steal trial's (p90 - p50) / (ln 10 - ln 2) (at least 1 ns),
-    the wakee's own spread in Runtime.os_delay's law, which both trials then use."""
+    """mwake_polling_ns <- calib.recent_wake_steal_ns at GOMAXPROCS=2: the value for which the
+    model's same trial gives the measured figure (the go statement, the thief's steal and
+    schedule as the model charges them); then futexwakeup_polling_ns <- calib.spin_hop_ns at
+    GOMAXPROCS=2 the same way, with that mwake_polling_ns (mechanism 340).  First
+    mwake_polling_jitter_ns, the wakee's own spread in Runtime.os_delay's law, which both
+    trials then use.  Runs without the trials (older programs, the reference corpus) keep the
+    defaults.
+
+    The figure is each trial's p75, read off the runs' histograms (mechanism 400): both trials
+    have a second, faster mode whose share moves from run to run - a thief still in
+    runqgrab's usleep when the next trial starts steals early, and a pingpong hop whose
+    partner's M has not parked yet wakes nobody - so on a machine where that share nears one
+    half (this Intel VM: spin_hop_ns p50 10.2 us in one run, 1.6 us in the next; p75 10.5 and
+    10.6) the p50 jumps between the modes, while the p75 lies in the slow mode, the wake-up of
+    a parked M that both trials are there to time.  The tail is then (p90 - p75) / (ln 5 -
+    ln 2), the exponential law's p90 less its p75.  Runs without histograms fit the p50s, the
+    tail as (p90 - p50) / (ln 10 - ln 2)."""
     try:
         steal = quantity(runs, 2, "recent_wake_steal_ns")
         hop = quantity(runs, 2, "spin_hop_ns")
     except UserInputError:
         return
     vals = {f.name: f.value for f in out.values()}
-    p90 = quantity(runs, 2, "recent_wake_steal_ns", "p90_ns")
-    tail = max(1, round((p90 - steal) / math.log(5)))
-    out["mwake_polling_jitter_ns"] = Fitted(
-        "mwake_polling_jitter_ns", tail,
-        f"recent_wake_steal_ns GMP=2 (p90 {p90:.0f} - p50 {steal:.0f}) / (ln 10 - ln 2): the "
-        "exponential tail of Runtime.os_delay's law",
-    )
+    s75, s90, h75 = (quantity_q(runs, 2, k, q) for k, q in (
+        ("recent_wake_steal_ns", 0.75), ("recent_wake_steal_ns", 0.9), ("spin_hop_ns", 0.75)))
+    if s75 is not None and s90 is not None and h75 is not None:
+        q, steal, hop, label = 0.75, s75, h75, "p75"
+        tail = max(1, round((s90 - s75) / math.log(2.5)))
+        why = (f"recent_wake_steal_ns GMP=2 (p90 {s90:.0f} - p75 {s75:.0f}) / (ln 5 - ln 2), "
+               "from the runs' histograms: the exponential tail of Runtime.os_delay's law")
+    else:
+        p90 = quantity(runs, 2, "recent_wake_steal_ns", "p90_ns")
+        q, label = 0.5, "p50"
+        tail = max(1, round((p90 - steal) / math.log(5)))
+        why = (f"recent_wake_steal_ns GMP=2 (p90 {p90:.0f} - p50 {steal:.0f}) / (ln 10 - ln 2): "
+               "the exponential tail of Runtime.os_delay's law")
+    out["mwake_polling_jitter_ns"] = Fitted("mwake_polling_jitter_ns", tail, why)
     vals["mwake_polling_jitter_ns"] = tail
-    mw = _solve_field(out, vals, "mwake_polling_ns", recent_steal_sim_ns, steal,
-                      f"recent_wake_steal_ns p50 GMP=2 {steal:.0f}", "")
-    _solve_field(out, vals, "futexwakeup_polling_ns", spin_hop_sim_ns, hop,
-                 f"spin_hop_ns p50 GMP=2 {hop:.0f}", f", with mwake_polling_ns {mw}")
+
+    def steal_trial(c: Costs) -> float:
+        return recent_steal_sim_ns(c, q=q)
+
+    def hop_trial(c: Costs) -> float:
+        return spin_hop_sim_ns(c, q=q)
+
+    mw = _solve_field(out, vals, "mwake_polling_ns", steal_trial, steal,
+                      f"recent_wake_steal_ns {label} GMP=2 {steal:.0f}", "")
+    _solve_field(out, vals, "futexwakeup_polling_ns", hop_trial, hop,
+                 f"spin_hop_ns {label} GMP=2 {hop:.0f}", f", with mwake_polling_ns {mw}")
 
 
 def _solve_field(out: dict[str, Fitted], vals: dict[str, Any], name: str,
