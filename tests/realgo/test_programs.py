@@ -24,6 +24,7 @@ from goschedlab.realgo.programs import flags_for, source_root
 from goschedlab.validate import shipped_results
 from goschedlab.validate.calibrate import (
     CACHELINE_KEYS,
+    COLD_REUSE_KEYS,
     GC_ALL_KEYS,
     HANDOFF_KEYS,
     RECENT_WAKE_KEYS,
@@ -161,7 +162,8 @@ def test_calibrate_json_matches_corpus(go123, gmp: int) -> None:
     assert key_paths(ours) >= key_paths(ref)
     assert set(ours["calib"]) >= set(ref["calib"])
     extra = (set(ours["calib"]) - set(ref["calib"]) - set(HANDOFF_KEYS)
-             - set(SLEEP_SPAWN_KEYS) - set(CACHELINE_KEYS) - set(RECENT_WAKE_KEYS))
+             - set(SLEEP_SPAWN_KEYS) - set(CACHELINE_KEYS) - set(RECENT_WAKE_KEYS)
+             - set(COLD_REUSE_KEYS))
     assert extra == set(GC_ALL_KEYS)
     # GMP=2: one cache line's hop between the Ps (tens of ns on an idle host; at this test's
     # 4 batches, on a loaded CI host both threads may share a vCPU and a hop takes a time
@@ -186,6 +188,14 @@ def test_calibrate_json_matches_corpus(go123, gmp: int) -> None:
         assert 0 < steal["p50_ns"] < 100_000_000 and 0 < steal["p90_ns"] and steal["n"] >= 10
     else:
         assert hop2 is None and steal is None and "recent_wake_note" in ours["calib"]
+    # GMP=1: go statements reusing Gs 64 / 2000 / 20 000 go statements and exits old
+    # (mechanism 430); else null + note
+    reuse = ours["calib"]["go_reuse_ns"]
+    if gmp == 1:
+        assert set(reuse) == {"64", "2000", "20000"}
+        assert all(0 < reuse[d]["p50_ns"] < 100_000_000 and reuse[d]["n"] == 7 for d in reuse)
+    else:
+        assert reuse is None and "go_reuse_note" in ours["calib"]
     assert set(ours["calib"]["sleep_actual_ns"]) == set(ref["calib"]["sleep_actual_ns"])
     # a 1 ms sleep cannot end early
     assert ours["calib"]["sleep_actual_ns"]["1ms"]["min_ns"] >= 1_000_000

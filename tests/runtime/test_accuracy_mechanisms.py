@@ -1556,6 +1556,66 @@ def test_recently_parked_wake_fit_reads_the_slow_mode() -> None:
         assert r.result["makespan_ns"] == pytest.approx(1_077e6, rel=0.05)  # real median
 
 
+# ---------------------------------------------------------------- mechanism 430
+
+
+def test_cold_g_reuse_cost_law_and_fit() -> None:
+    """Mechanism 430: a go statement that reuses a G last touched long ago costs more (its
+    g's and stack's lines left the cache).  calibrate's go_reuse_ns on the session-11 Intel VM
+    (GMP=1, medians of 3 runs): 80 / 114 / 167 ns per go statement at reuse distances 64 /
+    2000 / 20 000.  The fit takes the far extra (87 ns) and the knee whose log law puts 39 %
+    of it at 2000 (457); runs without the trial keep the cost off."""
+    import math
+    from dataclasses import fields
+
+    from goschedlab.runtime.proc import coldReuseCost
+    from goschedlab.validate.calibrate import Fitted, _fit_cold_reuse
+
+    c = Costs()
+    assert c.cold_g_reuse_ns == 0  # off on the corpus machine: its calibrate lacks the trial
+
+    def fit(calib: dict[str, Any]) -> dict[str, int]:
+        out = {f.name: Fitted(f.name, getattr(c, f.name), "default") for f in fields(Costs)}
+        _fit_cold_reuse(out, {1: [{"calib": calib}]})
+        return {k: out[k].value for k in ("cold_g_reuse_ns", "cold_g_knee")}
+
+    calib = {"go_reuse_ns": {"64": {"p50_ns": 80}, "2000": {"p50_ns": 114},
+                             "20000": {"p50_ns": 167}}}
+    got = fit(calib)
+    assert got == {"cold_g_reuse_ns": 87, "cold_g_knee": 457}
+    assert fit({}) == {"cold_g_reuse_ns": 0, "cold_g_knee": 20_000}
+    cc = Costs(cold_g_reuse_ns=87, cold_g_knee=457)
+    assert coldReuseCost(cc, 64) == 0 and coldReuseCost(cc, 457) == 0
+    assert coldReuseCost(cc, 20_000) == 87 == coldReuseCost(cc, 10**6)
+    # the law reproduces the middle measurement it was fitted to: 114 - 80 = 34 ns at 2000
+    assert coldReuseCost(cc, 2000) == pytest.approx(34, abs=1)
+    assert coldReuseCost(cc, 5000) == int(87 * math.log(5000 / 457) / math.log(20000 / 457))
+
+
+def test_cold_g_reuse_slows_fanout_creation_on_the_intel_fit() -> None:
+    """Mechanism 430 in a run: fanout-cpu tiny at GOMAXPROCS=2 with the Intel VM's fit.  Main
+    reuses Gs thousands of goroutines old, so each of those go statements pays up to 87 ns
+    more; it builds a shorter queue and keeps fewer Gs alive, so the run allocates less heap
+    and does 3 GC cycles like the real runs (6 pauses in all six, s11a/s11b) instead of 4,
+    and the request p99 comes within 25 % of the real 18.3-20.0 ms (25.1 ms without)."""
+    from dataclasses import replace
+
+    from goschedlab.runtime.costs import load_costs
+
+    intel = load_costs(os.path.join(os.path.dirname(__file__), "..", "data", "calibrate",
+                                    "intel_vm_s11a_costs.toml"))
+    assert (intel.cold_g_reuse_ns, intel.cold_g_knee) == (87, 457)
+    off = replace(intel, cold_g_reuse_ns=0)
+    runs = {k: simulate("fanout-cpu", setting="tiny", gomaxprocs=2, ncpu=2, seed=1, costs=c)
+            for k, c in (("on", intel), ("off", off))}
+    pauses = {k: r.result["metrics_phase_delta"]["/gc/cycles/total:gc-cycles"]
+              for k, r in runs.items()}
+    assert pauses == {"on": 3, "off": 4}
+    # validate's request latency of fanout-cpu is its goroutines' sojourn
+    p99 = {k: r.result["latency"]["sojourn"]["p99_ns"] for k, r in runs.items()}
+    assert p99["off"] > 24e6 and 19e6 < p99["on"] < 23e6
+
+
 # ---------------------------------------------------------------- mechanism 300
 
 

@@ -22,6 +22,7 @@ against the fused ones and requires byte-identical results.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Generator
 from types import GeneratorType
 from typing import TYPE_CHECKING, Any, Final
@@ -471,6 +472,9 @@ def newproc1(rt: Runtime, mp: M, pp: P, fn: Any, args: tuple, parent: G | None) 
         casgstatus(rt, newg, _Gidle, _Gdead, "newproc1")
         rt.allgs.append(newg)
         mp.debt += rt.costs.malg_ns
+    elif rt.costs.cold_g_reuse_ns:
+        mp.debt += coldReuseCost(rt.costs, rt.sched.gtouch - newg.deadTouch)
+    rt.sched.gtouch += 1
     if pp.goidcache == pp.goidcacheend:
         sched = rt.sched
         sched.goidgen += _GoidCacheBatch
@@ -496,6 +500,22 @@ def newproc1(rt: Runtime, mp: M, pp: P, fn: Any, args: tuple, parent: G | None) 
         newg.trackingStamp = rt.sim.now + mp.debt
     rt.stats.goroutines_created += 1
     return newg
+
+
+def coldReuseCost(costs: Any, dist: int) -> int:
+    """The extra ns of a go statement whose reused G was last touched ``dist`` go statements
+    and exits ago (mechanism 430): 0 up to ``cold_g_knee``, then ``cold_g_reuse_ns`` times
+    ln(dist / knee) / ln(20 000 / knee), at most ``cold_g_reuse_ns`` - the g's and its stack's
+    lines leave the caches as other goroutines run (calibrate's go_reuse_ns trial)."""
+    knee = costs.cold_g_knee
+    if dist <= knee:
+        return 0
+    if dist >= coldReuseFar or knee >= coldReuseFar:
+        return int(costs.cold_g_reuse_ns)
+    return int(costs.cold_g_reuse_ns * math.log(dist / knee) / math.log(coldReuseFar / knee))
+
+
+coldReuseFar: Final = 20_000  # calibrate's far reuse distance (go_reuse_ns)
 
 
 def newproc(rt: Runtime, mp: M, fn: Any, args: tuple) -> G:
@@ -706,6 +726,9 @@ def goexit0(rt: Runtime, mp: M, gp: G) -> bool:
     gp.preempt = False
     gp.spin_until = 0
     gp.cpu_left = 0
+    sched = rt.sched
+    gp.deadTouch = sched.gtouch
+    sched.gtouch += 1
     gFree = mp.p.gFree  # type: ignore[union-attr]
     gFree.append(gp)  # gfput inlined: spill to the global cache at 64, down to 32
     if len(gFree) >= 64:

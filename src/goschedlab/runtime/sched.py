@@ -18,6 +18,7 @@ class schedt:
 
     __slots__ = (
         "goidgen",
+        "gtouch",
         "lastpoll",
         "pollUntil",
         "midle",
@@ -44,6 +45,7 @@ class schedt:
 
     def __init__(self, gomaxprocs: int, maxmcount: int) -> None:
         self.goidgen = 0
+        self.gtouch = 0  # go statements + goroutine exits so far (proc.newproc1, goexit0)
         self.lastpoll = 1
         self.pollUntil = 0
         self.midle: list[M] = []

@@ -495,7 +495,40 @@ def refine_with_simulator(fit: Sequence[Fitted], runs: Runs,
     _fit_handoff(out, runs)
     _fit_timesleep(out, runs)
     _fit_recent_wake(out, runs)
+    _fit_cold_reuse(out, runs)
     return [out[f.name] for f in fit]
+
+
+#: Keys the cold-reuse trial adds to ``calib`` (at GOMAXPROCS=1; the note where it is null).
+#: Older programs and the reference corpus's calibrate lack them.
+COLD_REUSE_KEYS = ("go_reuse_ns", "go_reuse_note")
+
+
+def _fit_cold_reuse(out: dict[str, Fitted], runs: Runs) -> None:
+    """cold_g_reuse_ns <- calib.go_reuse_ns (GMP=1) p50 at distance 20 000 minus at 64: what a
+    go statement reusing a G that many go statements and exits old costs beyond a warm reuse
+    (mechanism 430); cold_g_knee <- the distance d0 for which ln(2000 / d0) / ln(20 000 / d0)
+    is the measured share at 2000, (r(2000) - r(64)) / (r(20 000) - r(64)), within [64,
+    20 000].  Runs without the trial (older programs, the reference corpus) keep the defaults
+    (off)."""
+    try:
+        r64, r2k, r20k = (quantity(runs, 1, f"go_reuse_ns.{d}") for d in (64, 2000, 20000))
+    except UserInputError:
+        return
+    cold = max(0, round(r20k - r64))
+    if cold == 0:
+        knee = 20_000
+    else:
+        q = min(max((r2k - r64) / cold, 0.0), 0.999)
+        knee = round(math.exp((math.log(2000) - q * math.log(20_000)) / (1 - q)))
+        knee = min(max(knee, 64), 20_000)
+    out["cold_g_reuse_ns"] = Fitted(
+        "cold_g_reuse_ns", cold,
+        f"go_reuse_ns p50 GMP=1 at distance 20000 {r20k:.0f} - at 64 {r64:.0f}")
+    out["cold_g_knee"] = Fitted(
+        "cold_g_knee", knee,
+        f"go_reuse_ns p50 GMP=1 at 2000 {r2k:.0f}: share {(r2k - r64) / cold if cold else 0:.2f} "
+        "of the far extra, as ln(2000 / knee) / ln(20000 / knee)")
 
 
 def handoff_sim_ns(costs: Costs, trials: int = 200) -> float:

@@ -274,6 +274,22 @@ func main() {
 		out["sleep_spawn_note"] = "needs GOMAXPROCS=1"
 	}
 
+	// A go statement that reuses a dead G last touched d go statements or exits
+	// ago (mechanism 430): d goroutines park and exit, then d go statements take
+	// their Gs back from the free lists (LIFO, so every one is about d others
+	// old) and park; per go statement, the median of 7 rounds, at d = 64, 2000
+	// and 20000.  Far apart, the g's and its stack's lines have left the cache.
+	if runtime.GOMAXPROCS(0) == 1 {
+		reuse := map[string]any{}
+		for _, d := range []int{64, 2000, 20000} {
+			reuse[strconv.Itoa(d)] = lab.Summary(goReuse(max(1, trials(d)), 7))
+		}
+		out["go_reuse_ns"] = reuse
+	} else {
+		out["go_reuse_ns"] = nil
+		out["go_reuse_note"] = "needs GOMAXPROCS=1"
+	}
+
 	// Garbage collector costs (gc.go); last, so the measurements above are unchanged.
 	gcCosts(trials, out)
 	rep.Finish()
@@ -281,6 +297,32 @@ func main() {
 	gcSlopeChild(*scale, out)
 	rep.Set("calib", out)
 	rep.Emit()
+}
+
+// goReuse returns, for each of rounds rounds, the mean cost of d go statements
+// that reuse the Gs of d goroutines which parked and exited just before.
+func goReuse(d, rounds int) []int64 {
+	per := make([]int64, rounds)
+	for r := range per {
+		var wg sync.WaitGroup
+		gate := make(chan struct{})
+		wg.Add(d)
+		for range d {
+			go func() { <-gate; wg.Done() }()
+		}
+		close(gate)
+		wg.Wait()
+		gate = make(chan struct{})
+		wg.Add(d)
+		a := lab.Now()
+		for range d {
+			go func() { <-gate; wg.Done() }()
+		}
+		per[r] = (lab.Now() - a) / int64(d)
+		close(gate)
+		wg.Wait()
+	}
+	return per
 }
 
 // wakeups runs m idle-P wake-up trials over ch and returns the latencies.
