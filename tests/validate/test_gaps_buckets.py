@@ -196,6 +196,16 @@ def test_intel_vm_misses_have_their_mechanisms() -> None:
         "light-burst-wait"
     assert gid("blocking-logger", "heavy-c1024", 2, "sched_latency_p99", 0.43) == \
         "loaded-wakee-preempts-long"
+    # section 440 (the fourth Intel set): one sign each
+    assert gid("pingpong", "default", 1, "makespan", -0.06) == "pingpong-workload-slower-than-trial"
+    assert gid("pingpong", "default", 1, "makespan", 0.06) is None
+    assert gid("timer-storm", "light", 1, "sched_latency_p50", 0.67) == \
+        "timer-storm-light-p50-batch-step"
+    assert gid("timer-storm", "light", 1, "sched_latency_p50", -0.3) is None
+    # both signs where the real level moves between sessions (section 410, s11c)
+    assert gid("fanout-cpu", "tiny", 1, "gc_pause_p99", -0.5) == "gc-sweepterm-session-spread"
+    assert gid("timer-storm", "heavy", 1, "sched_latency_p90", -0.3) == \
+        "timer-storm-heavy-sleep-path-at-1000-timers"
 
 
 def test_explain_counts_and_never_explains_a_pass() -> None:
