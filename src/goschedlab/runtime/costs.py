@@ -310,8 +310,8 @@ class Costs:
     20 000 or more go statements and exits ago: its g's and its stack's lines have left the
     cache (proc.newproc1, mechanism 430).  Between cold_g_knee and 20 000 it grows with the
     log of that distance.  ``goschedlab calibrate`` fits it from go_reuse_ns (GMP=1) at 20 000
-    minus at 64: 117-156 ns on the session-11 Intel VM.  0 (off) where not measured: the
-    reference corpus's calibrate lacks the trial."""
+    minus at 64: 87 and 103 ns in two fits on the session-11 Intel VM.  0 (off) where not
+    measured: the reference corpus's calibrate lacks the trial."""
     cold_g_knee: int = 20_000
     """The reuse distance (go statements and exits since the G was last touched) below which
     reusing it costs nothing extra; fitted with cold_g_reuse_ns from go_reuse_ns at 2000."""

@@ -28,7 +28,7 @@ from types import GeneratorType
 from typing import TYPE_CHECKING, Any, Final
 
 from goschedlab.policies.base import Policy
-from goschedlab.runtime.costs import osJitter
+from goschedlab.runtime.costs import Costs, osJitter
 from goschedlab.runtime.errors import GoFatal, Throw
 from goschedlab.runtime.g import (
     G,
@@ -502,7 +502,10 @@ def newproc1(rt: Runtime, mp: M, pp: P, fn: Any, args: tuple, parent: G | None) 
     return newg
 
 
-def coldReuseCost(costs: Any, dist: int) -> int:
+coldReuseFar: Final = 20_000  # calibrate's far reuse distance (go_reuse_ns)
+
+
+def coldReuseCost(costs: Costs, dist: int) -> int:
     """The extra ns of a go statement whose reused G was last touched ``dist`` go statements
     and exits ago (mechanism 430): 0 up to ``cold_g_knee``, then ``cold_g_reuse_ns`` times
     ln(dist / knee) / ln(20 000 / knee), at most ``cold_g_reuse_ns`` - the g's and its stack's
@@ -513,9 +516,6 @@ def coldReuseCost(costs: Any, dist: int) -> int:
     if dist >= coldReuseFar or knee >= coldReuseFar:
         return int(costs.cold_g_reuse_ns)
     return int(costs.cold_g_reuse_ns * math.log(dist / knee) / math.log(coldReuseFar / knee))
-
-
-coldReuseFar: Final = 20_000  # calibrate's far reuse distance (go_reuse_ns)
 
 
 def newproc(rt: Runtime, mp: M, fn: Any, args: tuple) -> G:

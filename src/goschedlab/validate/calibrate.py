@@ -794,11 +794,11 @@ def _fit_recent_wake(out: dict[str, Fitted], runs: Runs) -> None:
     have a second, faster mode whose share moves from run to run - a thief still in
     runqgrab's usleep when the next trial starts steals early, and a pingpong hop whose
     partner's M has not parked yet wakes nobody - so on a machine where that share nears one
-    half (this Intel VM: spin_hop_ns p50 10.2 us in one run, 1.6 us in the next; p75 10.5 and
-    10.6) the p50 jumps between the modes, while the p75 lies in the slow mode, the wake-up of
-    a parked M that both trials are there to time.  The tail is then (p90 - p75) / (ln 5 -
-    ln 2), the exponential law's p90 less its p75.  Runs without histograms fit the p50s, the
-    tail as (p90 - p50) / (ln 10 - ln 2)."""
+    half (the session-11 Intel VM: spin_hop_ns p50 10.2 us in one run, 1.6 us in the next; p75
+    11.0 and 11.1) the p50 jumps between the modes, while the p75 lies in the slow mode, the
+    wake-up of a parked M that both trials are there to time.  The tail is then (p90 - p75) /
+    (ln 5 - ln 2), the exponential law's p90 less its p75.  Runs without histograms fit the
+    p50s, the tail as (p90 - p50) / (ln 10 - ln 2)."""
     try:
         steal = quantity(runs, 2, "recent_wake_steal_ns")
         hop = quantity(runs, 2, "spin_hop_ns")
