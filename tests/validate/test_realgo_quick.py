@@ -8,6 +8,7 @@ one point, and the reference value must fall in that bracket widened by the 5 % 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,13 @@ def test_fanout_default_gmp1_now_vs_corpus(tmp_path) -> None:
                        real="run", sim=corpus, save_real=tmp_path)
     saved = tmp_path / "fanout-cpu" / "default-gmp1-rep1.json"
     run = json.loads(saved.read_text())
+    # the saved tree records this machine beside its runs, as the corpus does
+    from goschedlab.validate.machine import read_machine
+
+    here = read_machine(tmp_path)
+    assert here is not None and here["go_version"] == "go1.23.1"
+    assert here["nproc"] == str(os.cpu_count()) and here["cpu_model"] != "unknown"
+    assert v.meta["machine"].endswith(("VM", here["kernel"]))
     mk = check_makespan(v, run, ref_ms=next(r.sim_median for r in v.rows
                                             if r.metric == "makespan"))
     assert 200 < (mk.sim_median or 0) < 210  # the corpus: ~205 ms

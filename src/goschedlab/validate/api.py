@@ -141,6 +141,7 @@ def run_validation(
     ``"none"``: no reasons; otherwise a TOML file in the shipped table's format.
     """
     from goschedlab.validate.gaps import load_gaps
+    from goschedlab.validate.machine import describe_machine, machine_line, read_machine
 
     if gaps is None:
         gap_table = () if sim is not None else load_gaps()
@@ -178,9 +179,11 @@ def run_validation(
         real_group = run_real(tc, sel, gomaxprocs, reps, attempts=attempts, save_dir=save_real,
                               progress=progress)
         meta["real"] = f"our Go programs run now with go{tc.version}"
+        meta["machine"] = machine_line(describe_machine(f"go{tc.version}"))
     else:
         real_group = load_dir(Path(real), sel, gomaxprocs, reps)
         meta["real"] = f"results tree {real}"
+        meta["machine"] = machine_line(read_machine(Path(real)))
     meta["real_runs_on_noisy_host"] = sum(
         host_verdict(r) == "noisy" for runs in real_group.values() for r in runs
     )

@@ -121,6 +121,11 @@ def print_report(v: Validation, console: Console | None = None, *, only_misses: 
     c = console or Console()
     if not c.is_terminal:
         c.width = max(c.width, 140)
+    if "real" in v.meta:
+        c.print(f"real: {escape(str(v.meta['real']))}; machine: "
+                f"{escape(str(v.meta.get('machine', 'not recorded')))}; simulated: "
+                f"{escape(str(v.meta.get('sim', '?')))}, costs: "
+                f"{escape(str(v.meta.get('costs', 'shipped defaults')))}")
     c.print(table(v, only_misses=only_misses))
     notes: dict[str, list[str]] = {}
     for r in v.rows:

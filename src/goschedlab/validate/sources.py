@@ -171,7 +171,8 @@ def run_real(
     Repetitions are the outer loop (as in the corpus), so slow host drift spreads over all
     cases.  A run that :func:`host_verdict` calls noisy is repeated, up to ``attempts`` runs
     in all; the least disturbed one (least CPU used by other processes) is kept.  With
-    ``save_dir`` each kept run is also written in the refcorpus layout.
+    ``save_dir`` each kept run is also written in the refcorpus layout, with the machine's
+    ``machine.txt``.
     """
     cases = [
         (w, s, g)
@@ -181,6 +182,11 @@ def run_real(
         for g in gomaxprocs
     ]
     out: Group = {c: [] for c in cases}
+    if save_dir is not None:  # the machine beside its runs, as the corpus's machine.txt
+        from goschedlab.validate.machine import describe_machine, machine_text
+
+        write_text_atomic(Path(save_dir) / "machine.txt",
+                          machine_text(describe_machine(f"go{tc.version}")))
     for rep in range(1, reps + 1):
         for w, s, g in cases:
             tried: list[dict[str, Any]] = []
