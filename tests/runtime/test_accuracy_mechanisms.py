@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Generator
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,6 +39,8 @@ def simulate(workload: str, **kw: Any) -> Any:
 
 
 SCHEDLAT = "/sched/latencies:seconds"
+#: calibrate runs and fits measured on the session-11 Intel VM (mechanisms 400, 430)
+CALIB_DATA = Path(__file__).parent.parent / "data" / "calibrate"
 
 
 @cache
@@ -1522,9 +1525,7 @@ def test_recently_parked_wake_fit_reads_the_slow_mode() -> None:
 
     from goschedlab.validate.calibrate import Fitted, _fit_recent_wake, hist_quantile
 
-    with open(os.path.join(os.path.dirname(__file__), "..", "data", "calibrate",
-                           "intel_vm_recent_wake.json")) as f:
-        data = json.load(f)
+    data = json.loads((CALIB_DATA / "intel_vm_recent_wake.json").read_text())
     c = Costs()
     keys = ("mwake_polling_ns", "futexwakeup_polling_ns", "mwake_polling_jitter_ns")
 
@@ -1602,8 +1603,7 @@ def test_cold_g_reuse_slows_fanout_creation_on_the_intel_fit() -> None:
 
     from goschedlab.runtime.costs import load_costs
 
-    intel = load_costs(os.path.join(os.path.dirname(__file__), "..", "data", "calibrate",
-                                    "intel_vm_s11a_costs.toml"))
+    intel = load_costs(CALIB_DATA / "intel_vm_s11a_costs.toml")
     assert (intel.cold_g_reuse_ns, intel.cold_g_knee) == (87, 457)
     off = replace(intel, cold_g_reuse_ns=0)
     runs = {k: simulate("fanout-cpu", setting="tiny", gomaxprocs=2, ncpu=2, seed=1, costs=c)

@@ -103,7 +103,8 @@ class G:
     (value sent into it on resume), ``spin_until``/``cpu_left`` (a CPU burst in progress),
     ``retry_op`` (an op to re-execute after a wake-up), ``queued`` (on a run queue: checks
     that a G is never on two queues, i.e. never run twice), ``waiting`` (what it waits on),
-    ``deadTouch`` (``sched.gtouch`` at its exit: how long ago a reused G was touched).
+    ``deadTouch`` (go statements + exits so far at its exit: how long ago a reused G was
+    touched).
     """
 
     __slots__ = (
@@ -154,7 +155,7 @@ class G:
         self.lastp: Any = None  # the P it last ran on (migration statistics)
         self.gcAssistBytes = 0  # mark-assist credit in bytes (mgcmark.go: gcAssistAlloc)
         self.gcAssistCycle = -1  # the GC cycle that credit belongs to (gcResetMarkState)
-        self.deadTouch = 0  # sched.gtouch when it exited (proc.newproc1's reuse distance)
+        self.deadTouch = 0  # go statements + exits when it exited (newproc1's reuse distance)
 
     def __repr__(self) -> str:
         st = GSTATUS_NAMES.get(self.atomicstatus, str(self.atomicstatus))

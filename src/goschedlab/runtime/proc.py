@@ -473,8 +473,9 @@ def newproc1(rt: Runtime, mp: M, pp: P, fn: Any, args: tuple, parent: G | None) 
         rt.allgs.append(newg)
         mp.debt += rt.costs.malg_ns
     elif rt.costs.cold_g_reuse_ns:
-        mp.debt += coldReuseCost(rt.costs, rt.sched.gtouch - newg.deadTouch)
-    rt.sched.gtouch += 1
+        # go statements and exits since this G exited: its reuse distance
+        touched = rt.stats.goroutines_created + rt.sched.gexits - newg.deadTouch
+        mp.debt += coldReuseCost(rt.costs, touched)
     if pp.goidcache == pp.goidcacheend:
         sched = rt.sched
         sched.goidgen += _GoidCacheBatch
@@ -727,8 +728,8 @@ def goexit0(rt: Runtime, mp: M, gp: G) -> bool:
     gp.spin_until = 0
     gp.cpu_left = 0
     sched = rt.sched
-    gp.deadTouch = sched.gtouch
-    sched.gtouch += 1
+    gp.deadTouch = rt.stats.goroutines_created + sched.gexits  # go statements + exits so far
+    sched.gexits += 1
     gFree = mp.p.gFree  # type: ignore[union-attr]
     gFree.append(gp)  # gfput inlined: spill to the global cache at 64, down to 32
     if len(gFree) >= 64:

@@ -18,7 +18,7 @@ class schedt:
 
     __slots__ = (
         "goidgen",
-        "gtouch",
+        "gexits",
         "lastpoll",
         "pollUntil",
         "midle",
@@ -45,7 +45,7 @@ class schedt:
 
     def __init__(self, gomaxprocs: int, maxmcount: int) -> None:
         self.goidgen = 0
-        self.gtouch = 0  # go statements + goroutine exits so far (proc.newproc1, goexit0)
+        self.gexits = 0  # goroutine exits so far (goexit0; with stats.goroutines_created: newproc1)
         self.lastpoll = 1
         self.pollUntil = 0
         self.midle: list[M] = []

@@ -34,8 +34,11 @@ import math
 import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from goschedlab.errors import UserInputError
 from goschedlab.runtime.costs import Costs
@@ -99,14 +102,22 @@ def noisy_runs(runs: Mapping[int, Sequence[Mapping[str, Any]]]) -> int:
     return sum(1 for rs in runs.values() for r in rs if host_verdict(r) == "noisy")
 
 
-def quantity(runs: Runs, gmp: int, name: str, field: str = "p50_ns") -> float:
-    """Median over the repetitions at ``gmp`` of ``calib.<name>`` (dotted for nested; for a
-    distribution, its ``field``)."""
-    vals: list[float] = []
+def _calib_entries(runs: Runs, gmp: int, name: str) -> list[Any]:
+    """``calib.<name>`` (dotted for nested) of each repetition at ``gmp``; None where absent."""
+    out: list[Any] = []
     for run in runs.get(gmp, ()):
         v: Any = run["calib"]
         for part in name.split("."):
             v = v.get(part) if isinstance(v, Mapping) else None
+        out.append(v)
+    return out
+
+
+def quantity(runs: Runs, gmp: int, name: str, field: str = "p50_ns") -> float:
+    """Median over the repetitions at ``gmp`` of ``calib.<name>`` (dotted for nested; for a
+    distribution, its ``field``)."""
+    vals: list[float] = []
+    for v in _calib_entries(runs, gmp, name):
         if isinstance(v, Mapping):
             v = v.get(field)
         if isinstance(v, int | float):
@@ -136,14 +147,11 @@ def quantity_q(runs: Runs, gmp: int, name: str, q: float) -> float | None:
     """Median over the repetitions at ``gmp`` of the ``q`` quantile of ``calib.<name>``'s
     histogram (:func:`hist_quantile`); None when any repetition lacks the histogram (runs of
     older programs)."""
-    vals: list[float] = []
-    for run in runs.get(gmp, ()):
-        v = run["calib"].get(name)
-        x = hist_quantile(v, q) if isinstance(v, Mapping) else None
-        if x is None:
-            return None
-        vals.append(x)
-    return float(statistics.median(vals)) if vals else None
+    vals = [hist_quantile(v, q) if isinstance(v, Mapping) else None
+            for v in _calib_entries(runs, gmp, name)]
+    if not vals or any(x is None for x in vals):
+        return None
+    return float(statistics.median(x for x in vals if x is not None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -683,16 +691,6 @@ def fit_timesleep_unsampled(costs: Costs, park_ns: float) -> Fitted:
 RECENT_WAKE_KEYS = ("spin_hop_ns", "recent_wake_steal_ns", "recent_wake_note")
 
 
-def _quantile(lat: Sequence[int], q: float) -> float:
-    """The median of ``lat`` for q = 0.5, else its ``q`` quantile interpolated between ranks."""
-    if q == 0.5:
-        return float(statistics.median(lat))
-    v = sorted(lat)
-    x = q * (len(v) - 1)
-    i = min(int(x), len(v) - 2)
-    return float(v[i] + (v[i + 1] - v[i]) * (x - i))
-
-
 def spin_hop_sim_ns(costs: Costs, hops: int = 2000, q: float = 0.5) -> float:
     """The calibrate program's ``spin_hop_ns`` trial run in the model (GOMAXPROCS=2, 2 CPUs,
     seed 1): two goroutines pass a token over an unbuffered channel and spin 20 us after each
@@ -724,7 +722,7 @@ def spin_hop_sim_ns(costs: Costs, hops: int = 2000, q: float = 0.5) -> float:
         yield Recv(done)
 
     Runtime(Config(gomaxprocs=2, ncpu=2, costs=costs, seed=1)).run(main)
-    return _quantile(lat, q)
+    return float(np.quantile(lat, q))
 
 
 def recent_steal_sim_ns(costs: Costs, trials: int = 1000, q: float = 0.5) -> float:
@@ -758,7 +756,7 @@ def recent_steal_sim_ns(costs: Costs, trials: int = 1000, q: float = 0.5) -> flo
             yield Spin(50_000)
 
     Runtime(Config(gomaxprocs=2, ncpu=2, costs=costs, seed=1)).run(main)
-    return _quantile(lat, q)
+    return float(np.quantile(lat, q))
 
 
 def solve_cost(sim: Callable[[int], float], want: float) -> tuple[int, float]:
@@ -821,15 +819,9 @@ def _fit_recent_wake(out: dict[str, Fitted], runs: Runs) -> None:
     out["mwake_polling_jitter_ns"] = Fitted("mwake_polling_jitter_ns", tail, why)
     vals["mwake_polling_jitter_ns"] = tail
 
-    def steal_trial(c: Costs) -> float:
-        return recent_steal_sim_ns(c, q=q)
-
-    def hop_trial(c: Costs) -> float:
-        return spin_hop_sim_ns(c, q=q)
-
-    mw = _solve_field(out, vals, "mwake_polling_ns", steal_trial, steal,
+    mw = _solve_field(out, vals, "mwake_polling_ns", partial(recent_steal_sim_ns, q=q), steal,
                       f"recent_wake_steal_ns {label} GMP=2 {steal:.0f}", "")
-    _solve_field(out, vals, "futexwakeup_polling_ns", hop_trial, hop,
+    _solve_field(out, vals, "futexwakeup_polling_ns", partial(spin_hop_sim_ns, q=q), hop,
                  f"spin_hop_ns {label} GMP=2 {hop:.0f}", f", with mwake_polling_ns {mw}")
 
 
