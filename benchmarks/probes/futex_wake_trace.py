@@ -16,7 +16,7 @@ import re
 import sys
 
 ev = re.compile(
-    r"^\s*(.+?)-(\d+)\s+\(\s*([-\d]+)\)\s+\[(\d+)\]\s+\S+\s+([\d.]+):\s+(\w+):?\s*(.*)$"
+    r"^\s*(.+?)-(\d+)\s+(?:\(\s*([-\d]+)\)\s+)?\[(\d+)\]\s+\S+\s+([\d.]+):\s+(\w+):?\s*(.*)$"
 )
 prog = sys.argv[2] if len(sys.argv) > 2 else "pingpong"
 pend = {}  # waker tid -> [t_enter, target, target_cpu, parked_for]
