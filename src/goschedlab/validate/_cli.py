@@ -70,6 +70,15 @@ def validate_command(
         help="With real runs made now and no --costs: simulate with the cost model fitted on "
         "this machine (goschedlab calibrate, cached) instead of the shipped defaults.",
     ),
+    cdf: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cdf",
+            help="Also print this case's whole /sched/latencies CDF, every real run against "
+            "every simulated seed: WORKLOAD/SETTING/GOMAXPROCS, e.g. pingpong/spin/2 "
+            "(repeatable).",
+        ),
+    ] = None,
 ) -> None:
     """Measure the simulator against real Go: per workload, setting, GOMAXPROCS and metric
     (makespan; /sched/latencies p50/p90/p99; request latency p50/p99; threads; GC pause count and
@@ -82,12 +91,23 @@ def validate_command(
     adjacent bucket AND that one-bucket step is wider than the tolerance (below 512 ns, where
     Go's buckets are 64 ns wide); such rows say "yes~".
 
+    --cdf W/S/G prints a case's whole /sched/latencies distribution (real runs against seeds),
+    and the --html page draws it for every case whose sched-latency quantiles miss.
+
     Each miss shows why: the known model gap (shipped table goschedlab/validate/gaps.toml:
     the mechanism real Go or the OS has that the model lacks, and where it is documented) or
     "unexplained"; the score line counts "N misses, M explained, K unexplained"."""
     from goschedlab.validate.api import run_validation
-    from goschedlab.validate.render import print_report, write_html, write_json
+    from goschedlab.validate.distributions import parse_case
+    from goschedlab.validate.render import (
+        check_cdf_keys,
+        print_cdfs,
+        print_report,
+        write_html,
+        write_json,
+    )
 
+    cdf_keys = [parse_case(x) for x in cdf or ()]
     console = Console(stderr=True)
     v = run_validation(
         go=go, workloads=workloads or None, reps=reps, gomaxprocs=_gmps(gomaxprocs),
@@ -95,7 +115,9 @@ def validate_command(
         attempts=attempts, costs=costs, calibrate=calibrate,
         progress=lambda msg: console.log(msg), gaps=gaps or None,
     )
+    check_cdf_keys(v, cdf_keys)
     print_report(v, only_misses=misses)
+    print_cdfs(v, cdf_keys)
     if json_out is not None:
         write_json(v, json_out)
     if html_out is not None:

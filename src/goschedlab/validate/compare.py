@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from goschedlab.validate.distributions import CaseCDF, sched_latency_cdfs
 from goschedlab.validate.gaps import Gap, find_gap, load_gaps
 from goschedlab.validate.metrics import METRICS, Metric
 from goschedlab.validate.sources import SIM_ERROR, Group, host_verdict
@@ -143,6 +144,9 @@ class Validation:
 
     rows: list[CaseRow]
     meta: dict[str, Any] = field(default_factory=dict)
+    #: Per case, the /sched/latencies CDFs of every real run and simulated seed (the data the
+    #: sched-latency rows were read from; :mod:`goschedlab.validate.distributions`).
+    cdfs: dict[tuple[str, str, int], CaseCDF] = field(default_factory=dict)
 
     @property
     def score(self) -> float:
@@ -224,4 +228,5 @@ def compare(real: Group, sim: Group, metrics: Sequence[Metric] = METRICS,
             row = compare_case(m, key, real[key], sim.get(key, []))
             if row is not None:
                 rows.append(row)
-    return Validation(explain(rows, load_gaps() if gaps is None else gaps), dict(meta or {}))
+    return Validation(explain(rows, load_gaps() if gaps is None else gaps), dict(meta or {}),
+                      sched_latency_cdfs(real, sim))

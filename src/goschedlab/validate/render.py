@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from goschedlab.validate.compare import CaseRow, Validation
+from goschedlab.validate.distributions import CaseCDF, cdf_rows
 from goschedlab.validate.metrics import BUCKET_RULE
 from goschedlab.validate.sources import write_json_atomic, write_text_atomic
 
@@ -155,6 +157,45 @@ def print_report(v: Validation, console: Console | None = None, *, only_misses: 
             f"by metric: {by}")
 
 
+def cdf_table(c: CaseCDF) -> Table:
+    """The case's /sched/latencies CDFs as a table: per bucket upper bound, the share of samples
+    at or below it in every real run and every simulated seed, for every bucket that holds samples
+    (:func:`cdf_rows`)."""
+    t = Table(title=f"{c.label}: /sched/latencies, share of samples <= bound")
+    t.add_column("<= us", justify="right", no_wrap=True)
+    for i in range(len(c.real)):
+        t.add_column(f"real{i + 1}", justify="right", no_wrap=True)
+    for i in range(len(c.sim)):
+        t.add_column(f"sim{i + 1}", justify="right", no_wrap=True)
+    for ub, vals in cdf_rows(c):
+        t.add_row("inf" if math.isinf(ub) else f"{ub:.3f}", *(f"{x:.4f}" for x in vals))
+    return t
+
+
+def check_cdf_keys(v: Validation, keys: Sequence[tuple[str, str, int]]) -> None:
+    """One-line error for a ``--cdf`` case the validation lacks or that has no
+    /sched/latencies samples on both sides (checked before anything is printed or written)."""
+    from goschedlab.errors import UserInputError
+
+    for w, s, g in keys:
+        if (w, s, g) not in v.cdfs:
+            have = ", ".join(x.label for x in list(v.cdfs.values())[:4])
+            raise UserInputError(
+                f"--cdf {w}/{s}/{g}: no such case with /sched/latencies samples on both sides"
+                f" (e.g. {have or 'none'})")
+
+
+def print_cdfs(v: Validation, keys: Sequence[tuple[str, str, int]],
+               console: Console | None = None) -> None:
+    """``validate --cdf``: print :func:`cdf_table` for each key (:func:`check_cdf_keys`)."""
+    check_cdf_keys(v, keys)
+    c = console or Console()
+    if not c.is_terminal:
+        c.width = max(c.width, 140)
+    for key in keys:
+        c.print(cdf_table(v.cdfs[key]))
+
+
 def write_json(v: Validation, path: Path) -> None:
     """``--json FILE``: per-case rows and the top-level ``score`` (written atomically)."""
     write_json_atomic(Path(path), v.to_json())
@@ -235,6 +276,39 @@ def _errors(rows: Sequence[CaseRow], title: str) -> str:
         plt.close(fig)
 
 
+def cdf_png(c: CaseCDF) -> str:
+    """The case's CDFs as a base64 PNG: real runs solid, simulated seeds dashed, log x."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = cdf_rows(c)
+    fig, ax = plt.subplots(figsize=(5.2, 3.4))
+    try:
+        if rows:
+            lo = max(rows[0][0] / 2, 0.01)
+            hi = rows[-1][0] if math.isfinite(rows[-1][0]) else rows[-2][0] * 2
+            xs = [ub for ub, _ in rows if math.isfinite(ub)]
+            for j, (curves, style, color, name) in enumerate(
+                    ((c.real, "-", "tab:blue", "real run"), (c.sim, "--", "tab:orange", "seed"))):
+                off = 0 if j == 0 else len(c.real)
+                for k in range(len(curves)):
+                    ys = [vals[off + k] for ub, vals in rows if math.isfinite(ub)]
+                    ax.step(xs, ys, where="post", ls=style, color=color, lw=1,
+                            label=name if k == 0 else None)
+            ax.set_xscale("log")
+            ax.set_xlim(lo, hi)
+            ax.set_ylim(0, 1.01)
+            ax.legend(loc="lower right", fontsize=8)
+        ax.set_xlabel("scheduling latency, us (upper bounds of Go's buckets)")
+        ax.set_ylabel("share of samples <=")
+        ax.set_title(f"{c.label}: /sched/latencies CDF", fontsize=10)
+        return _png(fig)
+    finally:
+        plt.close(fig)
+
+
 def html_page(v: Validation) -> str:
     """A self-contained HTML page: score, plots (inline PNG) and the full table."""
     parts = [
@@ -276,6 +350,18 @@ def html_page(v: Validation) -> str:
                      f"{_scatter(rows, m + ': real vs simulated')}'>")
         parts.append(f"<img alt='{m} relative error' src='data:image/png;base64,"
                      f"{_errors(rows, m + ': relative error')}'>")
+    missed = sorted({(r.workload, r.setting, r.gomaxprocs) for r in v.rows
+                     if not r.within and r.metric.startswith("sched_latency")})
+    parts.append(f"<h2>Scheduling-latency distributions of the missed cases ({len(missed)})</h2>"
+                 "<p>/sched/latencies as Go exports it: the share of samples at or below each "
+                 "bucket's upper bound, every real run (solid) against every simulated seed "
+                 "(dashed). <code>goschedlab validate --cdf WORKLOAD/SETTING/GOMAXPROCS</code> "
+                 "prints the same numbers.</p>")
+    for key in missed:
+        cdf = v.cdfs.get(key)
+        if cdf is not None:
+            parts.append(f"<img alt='{html.escape(cdf.label)} sched latency CDF' "
+                         f"src='data:image/png;base64,{cdf_png(cdf)}'>")
     parts.append("<h2>All cases</h2><table><tr>")
     heads = ("workload", "setting", "GMP", "metric", "unit", "real median", "real spread",
              "sim median", "sim spread", "rel error", "tolerance", "within", "why")
