@@ -283,22 +283,20 @@ def cdf_png(c: CaseCDF) -> str:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    rows = cdf_rows(c)
+    rows = [(ub, vals) for ub, vals in cdf_rows(c) if math.isfinite(ub)]
     fig, ax = plt.subplots(figsize=(5.2, 3.4))
     try:
         if rows:
-            lo = max(rows[0][0] / 2, 0.01)
-            hi = rows[-1][0] if math.isfinite(rows[-1][0]) else rows[-2][0] * 2
-            xs = [ub for ub, _ in rows if math.isfinite(ub)]
-            for j, (curves, style, color, name) in enumerate(
-                    ((c.real, "-", "tab:blue", "real run"), (c.sim, "--", "tab:orange", "seed"))):
-                off = 0 if j == 0 else len(c.real)
-                for k in range(len(curves)):
-                    ys = [vals[off + k] for ub, vals in rows if math.isfinite(ub)]
-                    ax.step(xs, ys, where="post", ls=style, color=color, lw=1,
-                            label=name if k == 0 else None)
+            xs = [ub for ub, _ in rows]
+            series = [(k, "-", "tab:blue", "real run") for k in range(len(c.real))]
+            series += [(len(c.real) + k, "--", "tab:orange", "seed") for k in range(len(c.sim))]
+            seen: set[str] = set()
+            for col, style, color, name in series:
+                ax.step(xs, [vals[col] for _, vals in rows], where="post", ls=style,
+                        color=color, lw=1, label=None if name in seen else name)
+                seen.add(name)
             ax.set_xscale("log")
-            ax.set_xlim(lo, hi)
+            ax.set_xlim(max(xs[0] / 2, 0.01), xs[-1] * 1.25)
             ax.set_ylim(0, 1.01)
             ax.legend(loc="lower right", fontsize=8)
         ax.set_xlabel("scheduling latency, us (upper bounds of Go's buckets)")
