@@ -49,6 +49,11 @@ def test_cdf_of_each_run_from_its_histogram() -> None:
     rows = cdf_rows(c)
     assert [round(ub, 3) for ub, _ in rows] == [0.32, 1.28]
     assert rows[0][1] == (0.3, 0.6, 0.9) and rows[1][1] == (1.0, 1.0, 1.0)
+    # the --json form: the buckets that hold samples, one list per run
+    js = c.to_json()
+    assert js["upper_us"] == pytest.approx([0.32, 1.28])
+    assert js["real"] == [[0.3, 1.0], [0.6, 1.0]] and js["sim"] == [[0.9, 1.0]]
+    assert (js["workload"], js["setting"], js["gomaxprocs"]) == c.key
     # a side without samples gives no curve
     assert case_cdf(("x", "y", 1), [_run({})], sim) is None
 
@@ -61,6 +66,8 @@ def test_html_draws_the_distribution_of_a_missed_sched_latency_case() -> None:
     p50 = next(r for r in v.rows if r.metric == "sched_latency_p50")
     assert not p50.within and p50.real_median == pytest.approx(1.28)
     assert v.cdfs[key].sim[0][B320] == 0.9
+    out = json.loads(json.dumps(v.to_json()))  # what --json writes
+    assert out["sched_latency_cdfs"] == [v.cdfs[key].to_json()]
     page = html_page(v)
     assert "distributions of the missed cases (1)" in page
     img = re.search(r"alt='open-loop-server/light/2 sched latency CDF' "

@@ -214,6 +214,7 @@ class Validation:
             "score_by_gomaxprocs": self.score_by("gomaxprocs"),
             "meta": self.meta,
             "rows": [r.to_json() for r in self.rows],
+            "sched_latency_cdfs": [c.to_json() for c in self.cdfs.values()],
         }
 
 

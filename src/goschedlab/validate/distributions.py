@@ -7,7 +7,7 @@ handful of samples).  This module keeps, per case, every run's cumulative distri
 timeHistogram buckets -- the form Go itself exports -- so that the report can draw it
 (:func:`goschedlab.validate.render.cdf_png`; ``--html``: one plot per case whose sched-latency
 quantiles miss) and print it (``validate --cdf WORKLOAD/SETTING/GOMAXPROCS``: one column per real
-run and per simulator seed).
+run and per simulator seed); ``--json`` carries them too (``sched_latency_cdfs``).
 
 Each run is read by :func:`goschedlab.validate.metrics.phase_histogram`, the function the
 quantile metrics use, so the curves are exactly the data the rows were computed from.
@@ -44,6 +44,20 @@ class CaseCDF:
     def label(self) -> str:
         w, s, g = self.key
         return f"{w}/{s}/{g}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``--json`` form: the case, then per bucket that holds samples (:func:`cdf_rows`)
+        its upper bound in us (None for +Inf) and the share at or below it in each real run
+        and each seed (to 6 decimals), one list per run."""
+        rows = cdf_rows(self)
+        w, s, g = self.key
+        return {
+            "workload": w, "setting": s, "gomaxprocs": g,
+            "upper_us": [round(ub, 3) if math.isfinite(ub) else None for ub, _ in rows],
+            "real": [[round(vals[i], 6) for _, vals in rows] for i in range(len(self.real))],
+            "sim": [[round(vals[len(self.real) + i], 6) for _, vals in rows]
+                    for i in range(len(self.sim))],
+        }
 
 
 def _cdf(counts: Sequence[int]) -> tuple[float, ...] | None:
