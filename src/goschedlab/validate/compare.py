@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from goschedlab.validate.distributions import CaseCDF, sched_latency_cdfs
+from goschedlab.validate.distributions import CaseCDF, Key, sched_latency_cdfs
 from goschedlab.validate.gaps import Gap, find_gap, load_gaps
 from goschedlab.validate.metrics import METRICS, Metric
 from goschedlab.validate.sources import SIM_ERROR, Group, host_verdict
@@ -146,7 +146,7 @@ class Validation:
     meta: dict[str, Any] = field(default_factory=dict)
     #: Per case, the /sched/latencies CDFs of every real run and simulated seed (the data the
     #: sched-latency rows were read from; :mod:`goschedlab.validate.distributions`).
-    cdfs: dict[tuple[str, str, int], CaseCDF] = field(default_factory=dict)
+    cdfs: dict[Key, CaseCDF] = field(default_factory=dict)
 
     @property
     def score(self) -> float:

@@ -21,10 +21,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from goschedlab.errors import UserInputError
-from goschedlab.validate.metrics import SCHED_LATENCIES, phase_histogram
+from goschedlab.validate.metrics import SCHED_LATENCIES, bound_s, phase_histogram
 
 Key = tuple[str, str, int]
 
@@ -64,11 +65,7 @@ def _cdf(counts: Sequence[int]) -> tuple[float, ...] | None:
     total = sum(counts)
     if total <= 0:
         return None
-    acc, out = 0, []
-    for c in counts:
-        acc += c
-        out.append(acc / total)
-    return tuple(out)
+    return tuple(acc / total for acc in accumulate(counts))
 
 
 def _curves(runs: Sequence[Mapping[str, Any]]
@@ -94,11 +91,7 @@ def case_cdf(key: Key, real_runs: Sequence[Mapping[str, Any]],
     sb, sim = _curves(sim_runs)
     if rb is None or sb is None or len(rb) != len(sb):
         return None
-    upper = []
-    for b in rb[1:]:
-        v = float(b) if not isinstance(b, str) else math.inf
-        upper.append(v * 1e6)
-    return CaseCDF(key, tuple(upper), tuple(real), tuple(sim))
+    return CaseCDF(key, tuple(bound_s(b) * 1e6 for b in rb[1:]), tuple(real), tuple(sim))
 
 
 def sched_latency_cdfs(real: Mapping[Key, Sequence[Mapping[str, Any]]],

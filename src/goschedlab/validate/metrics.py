@@ -86,7 +86,9 @@ def bucket_step_ns(index: int) -> float:
     return _BOUNDS_NS[index + 1] - _BOUNDS_NS[index]
 
 
-def _bound(x: Any) -> float:
+def bound_s(x: Any) -> float:
+    """A histogram boundary as runtime/metrics exports it (a number, or "-Inf" / "+Inf") in
+    seconds."""
     if isinstance(x, str):
         return math.inf if x.lstrip("+") == "Inf" else -math.inf
     return float(x)
@@ -102,8 +104,8 @@ def hist_quantile_upper(bounds: list[Any], counts: list[int], q: float) -> float
     for i, c in enumerate(counts):
         seen += c
         if seen >= want:
-            return _bound(bounds[i + 1])
-    return _bound(bounds[-1])
+            return bound_s(bounds[i + 1])
+    return bound_s(bounds[-1])
 
 
 def phase_histogram(run: Mapping[str, Any], name: str) -> tuple[list[Any], list[int]] | None:
